@@ -1,0 +1,95 @@
+/**
+ * Generator-based processes. A process is a generator that yields what it waits for:
+ *   yield sleep(ns)      resume after ns
+ *   yield until(timeNs)  resume at an absolute time (now if it has passed)
+ *   yield signal         resume when the signal fires; the yield evaluates to the fired value
+ * A process that returns fires its `done` signal with the return value.
+ * Resumptions always go through the event queue, so a signal fired inside another process
+ * never re-enters a generator (which would throw) and order stays deterministic.
+ */
+import type { Simulator } from './simulator.js';
+
+export class Sleep {
+  constructor(readonly ns: number) {}
+}
+export class Until {
+  constructor(readonly timeNs: number) {}
+}
+
+export type Waitable = Sleep | Until | Signal<any>;
+export type ProcessBody<R = void> = Generator<Waitable, R, any>;
+
+export function sleep(ns: number): Sleep {
+  return new Sleep(ns);
+}
+export function until(timeNs: number): Until {
+  return new Until(timeNs);
+}
+
+/** Something processes wait on. `fire` wakes every process waiting at that moment. */
+export class Signal<T = void> {
+  private waiters: Process<any>[] = [];
+  constructor(private readonly sim: Simulator) {}
+
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  /** Called by a process's driver; not by user code. */
+  addWaiter(p: Process<any>): void {
+    this.waiters.push(p);
+  }
+
+  fire(value?: T): void {
+    if (this.waiters.length === 0) return;
+    const w = this.waiters;
+    this.waiters = [];
+    for (let i = 0; i < w.length; i++) this.sim.schedule(0, resumeProcess, w[i], value);
+  }
+}
+
+function resumeProcess(p: Process<any>, value: unknown): void {
+  p.step(value);
+}
+
+export class Process<R = void> {
+  private finished = false;
+  result: R | undefined;
+  readonly done: Signal<R>;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly body: ProcessBody<R>,
+    readonly name: string,
+  ) {
+    this.done = new Signal<R>(sim);
+  }
+
+  get isDone(): boolean {
+    return this.finished;
+  }
+
+  /** Advance the generator with `value` until it yields something to wait for. */
+  step(value: unknown): void {
+    if (this.finished) return;
+    const r = this.body.next(value);
+    if (r.done) {
+      this.finished = true;
+      this.result = r.value;
+      this.done.fire(r.value);
+      return;
+    }
+    const w = r.value;
+    if (w instanceof Sleep) this.sim.schedule(w.ns, resumeProcess, this, undefined);
+    else if (w instanceof Until) this.sim.at(Math.max(this.sim.now, w.timeNs), resumeProcess, this, undefined);
+    else if (w instanceof Signal) w.addWaiter(this);
+    else throw new TypeError(`process ${this.name} yielded something that is not a Sleep, Until or Signal`);
+  }
+}
+
+/** Start `body` as a process at the current time (its first step runs as an event). */
+export function spawn<R>(sim: Simulator, body: ProcessBody<R>, name = 'process'): Process<R> {
+  const p = new Process<R>(sim, body, name);
+  sim.schedule(0, resumeProcess, p, undefined);
+  return p;
+}

@@ -1,0 +1,118 @@
+/**
+ * The physical parameters of a kernel profile for a native Linux host and its NIC. A profile
+ * is data (scenarios/profiles/*.yaml); this table is its schema: every parameter has a unit,
+ * an allowed range and a one-line meaning. Where each value comes from is in docs/model.md.
+ * Nothing here is keyed to a workload or a message size.
+ */
+export interface ParamSpec {
+  unit: string;
+  min: number;
+  max: number;
+  integer?: boolean;
+  doc: string;
+}
+
+export interface HostParams {
+  /** Timer interrupts per second per CPU (HZ). */
+  hz: number;
+  /** CPU time of one timer tick (scheduler tick, accounting) per CPU. */
+  tickNs: number;
+  /** Mean interval between background daemon wake-ups per CPU (exponential). 0 = none. */
+  daemonIntervalNs: number;
+  /** CPU time a daemon wake-up takes. */
+  daemonNs: number;
+  /** Entry and exit of a socket system call (send, recv, select). */
+  syscallNs: number;
+  /** User/kernel copy cost per byte. */
+  copyNsPerByte: number;
+  /** Waking a process blocked on a socket: scheduler decision and context switch. */
+  wakeupNs: number;
+  /** CPU time to send one skb down the stack (TCP/IP output and driver transmit). */
+  txSkbNs: number;
+  /** CPU time to receive one frame (driver RX, IP, TCP input) in the softirq. */
+  rxPacketNs: number;
+  /** Hard interrupt entry and exit. */
+  irqNs: number;
+  /** Time slice when more runnable processes than CPUs. */
+  schedQuantumNs: number;
+  /** Default, minimum and maximum send buffer (tcp_wmem). */
+  tcpWmemDefaultBytes: number;
+  tcpWmemMaxBytes: number;
+  /** Default and maximum receive buffer (tcp_rmem). */
+  tcpRmemDefaultBytes: number;
+  tcpRmemMaxBytes: number;
+  /** net.core.wmem_max / rmem_max: the cap on SO_SNDBUF / SO_RCVBUF before doubling. */
+  coreWmemMaxBytes: number;
+  coreRmemMaxBytes: number;
+  /** Per-skb memory overhead charged on top of the data (struct sk_buff, headroom). */
+  skbOverheadBytes: number;
+  /** Truesize of one received frame's skb (NIC buffer + struct sk_buff). */
+  rxSkbTruesizeBytes: number;
+  /** Initial congestion window after the handshake. */
+  initialCwndSegments: number;
+  /** Minimum retransmission timeout. */
+  minRtoNs: number;
+  /** Minimum delayed-ACK timeout (TCP_DELACK_MIN). */
+  delackMinNs: number;
+  /** Immediate ACKs at connection start (TCP_MAX_QUICKACKS). */
+  quickAcks: number;
+  /** TCP segmentation offload used by the stack (1) or not (0). */
+  tso: number;
+  /** tcp_tso_win_divisor: a TSO frame holds at most cwnd/divisor segments. */
+  tsoWinDivisor: number;
+  /** 1: the pre-2.6.11 tcp_fragment defect (a split charges the whole remainder as linear memory). */
+  tsoFragmentDefect: number;
+  /** MTU of the loopback device. */
+  loopbackMtuBytes: number;
+}
+
+export interface NicParams {
+  /** TX descriptor ring slots. */
+  txRingSlots: number;
+  /** RX descriptor ring slots. */
+  rxRingSlots: number;
+  /** Delay from a frame's arrival to its interrupt (RxIntDelay). */
+  rxIntDelayNs: number;
+  /** Minimum gap between two RX interrupts (1 / InterruptThrottleRate); 0 = no throttling. */
+  irqMinGapNs: number;
+  /** Host-side latency of a descriptor: DMA of the frame and of its descriptor (per frame). */
+  dmaNs: number;
+}
+
+export const HOST_PARAMS: Record<keyof HostParams, ParamSpec> = {
+  hz: { unit: '1/s', min: 0, max: 10000, doc: 'timer interrupts per second per CPU (HZ)' },
+  tickNs: { unit: 'ns', min: 0, max: 1e6, doc: 'CPU time of one timer tick' },
+  daemonIntervalNs: { unit: 'ns', min: 0, max: 1e12, doc: 'mean interval between daemon wake-ups per CPU (0 = none)' },
+  daemonNs: { unit: 'ns', min: 0, max: 1e9, doc: 'CPU time of one daemon wake-up' },
+  syscallNs: { unit: 'ns', min: 0, max: 1e6, doc: 'entry and exit of a socket system call' },
+  copyNsPerByte: { unit: 'ns/B', min: 0, max: 100, doc: 'user/kernel copy cost per byte' },
+  wakeupNs: { unit: 'ns', min: 0, max: 1e7, doc: 'waking a blocked process: scheduler and context switch' },
+  txSkbNs: { unit: 'ns', min: 0, max: 1e6, doc: 'CPU time to send one skb (TCP/IP output, driver)' },
+  rxPacketNs: { unit: 'ns', min: 0, max: 1e6, doc: 'CPU time to receive one frame (driver, IP, TCP input)' },
+  irqNs: { unit: 'ns', min: 0, max: 1e6, doc: 'hard interrupt entry and exit' },
+  schedQuantumNs: { unit: 'ns', min: 1000, max: 1e9, doc: 'scheduler time slice' },
+  tcpWmemDefaultBytes: { unit: 'B', min: 2048, max: 1 << 30, integer: true, doc: 'tcp_wmem[1]: initial send buffer' },
+  tcpWmemMaxBytes: { unit: 'B', min: 2048, max: 1 << 30, integer: true, doc: 'tcp_wmem[2]: send buffer auto-tuning cap' },
+  tcpRmemDefaultBytes: { unit: 'B', min: 256, max: 1 << 30, integer: true, doc: 'tcp_rmem[1]: initial receive buffer' },
+  tcpRmemMaxBytes: { unit: 'B', min: 256, max: 1 << 30, integer: true, doc: 'tcp_rmem[2]: receive buffer cap' },
+  coreWmemMaxBytes: { unit: 'B', min: 2048, max: 1 << 30, integer: true, doc: 'net.core.wmem_max: SO_SNDBUF cap before doubling' },
+  coreRmemMaxBytes: { unit: 'B', min: 256, max: 1 << 30, integer: true, doc: 'net.core.rmem_max: SO_RCVBUF cap before doubling' },
+  skbOverheadBytes: { unit: 'B', min: 0, max: 65536, integer: true, doc: 'per-skb overhead charged to a socket (struct sk_buff, headroom)' },
+  rxSkbTruesizeBytes: { unit: 'B', min: 64, max: 65536, integer: true, doc: 'truesize of one received frame' },
+  initialCwndSegments: { unit: 'segments', min: 1, max: 100, integer: true, doc: 'congestion window after the handshake' },
+  minRtoNs: { unit: 'ns', min: 1e6, max: 1e10, doc: 'minimum retransmission timeout' },
+  delackMinNs: { unit: 'ns', min: 1e5, max: 1e9, doc: 'minimum delayed-ACK timeout' },
+  quickAcks: { unit: 'segments', min: 0, max: 1000, integer: true, doc: 'immediate ACKs at connection start' },
+  tso: { unit: 'bool', min: 0, max: 1, integer: true, doc: 'TCP segmentation offload on the NIC (1) or not (0)' },
+  tsoWinDivisor: { unit: 'ratio', min: 1, max: 64, integer: true, doc: 'tcp_tso_win_divisor' },
+  tsoFragmentDefect: { unit: 'bool', min: 0, max: 1, integer: true, doc: 'pre-2.6.11 tcp_fragment charges the whole remainder as linear memory' },
+  loopbackMtuBytes: { unit: 'B', min: 576, max: 65536, integer: true, doc: 'loopback device MTU' },
+};
+
+export const NIC_PARAMS: Record<keyof NicParams, ParamSpec> = {
+  txRingSlots: { unit: 'slots', min: 1, max: 65536, integer: true, doc: 'TX descriptor ring size' },
+  rxRingSlots: { unit: 'slots', min: 1, max: 65536, integer: true, doc: 'RX descriptor ring size' },
+  rxIntDelayNs: { unit: 'ns', min: 0, max: 1e7, doc: 'delay from frame arrival to RX interrupt' },
+  irqMinGapNs: { unit: 'ns', min: 0, max: 1e8, doc: 'minimum gap between RX interrupts (0 = unthrottled)' },
+  dmaNs: { unit: 'ns', min: 0, max: 1e6, doc: 'DMA of a frame and its descriptor' },
+};

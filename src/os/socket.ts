@@ -1,0 +1,38 @@
+/**
+ * What a process sees of a TCP connection: a byte stream with a send buffer and a receive
+ * buffer. The stream carries byte counts, not contents; a layer above that needs message
+ * boundaries keeps its own record of what it wrote (the bytes would say it).
+ *
+ * Costs: the calls in `syscalls.ts` charge the system call, the copy and the wake-up to the
+ * calling process's CPU; the methods here only move bytes and never take time themselves.
+ */
+import type { Signal } from '../engine/process.js';
+
+export interface StreamSocket {
+  /** "node/pid:port>node:port", for traces and errors. */
+  readonly label: string;
+  /** Bytes received in order and not yet read by the application. */
+  readonly readableBytes: number;
+  /** Bytes the application may write now without blocking (send buffer space). */
+  readonly writableBytes: number;
+  /**
+   * Fired (with no value) whenever readable data arrives or send-buffer space is freed. The
+   * process that owns the socket sets one signal for all its sockets: that is select().
+   */
+  setWaker(signal: Signal<void> | null): void;
+  /** Move up to `bytes` into the send buffer and push; returns the bytes accepted (0: would block). */
+  writeSome(bytes: number): number;
+  /** Take up to `bytes` from the receive buffer; returns the bytes taken (0: would block). */
+  readSome(bytes: number): number;
+  /** Statistics of the connection's sending side. */
+  readonly stats: SocketStats;
+}
+
+export interface SocketStats {
+  bytesSent: number;
+  bytesDelivered: number;
+  segmentsSent: number;
+  retransmits: number;
+  timeouts: number;
+  fastRetransmits: number;
+}
