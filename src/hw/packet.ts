@@ -85,4 +85,6 @@ export interface NetDevice {
    * queue is full (the caller counts it; TCP recovers).
    */
   send(pkt: Packet): boolean;
+  /** Receive memory (skb truesize) that a received IP packet of `ipBytes` costs the socket. */
+  rxTruesizeBytes(ipBytes: number): number;
 }

@@ -7,6 +7,7 @@
  * calling process's CPU; the methods here only move bytes and never take time themselves.
  */
 import type { Signal } from '../engine/process.js';
+import type { ExecUnit } from '../hw/exec-unit.js';
 
 export interface StreamSocket {
   /** "node/pid:port>node:port", for traces and errors. */
@@ -20,6 +21,8 @@ export interface StreamSocket {
    * process that owns the socket sets one signal for all its sockets: that is select().
    */
   setWaker(signal: Signal<void> | null): void;
+  /** The CPU that runs this socket's process-context protocol work (its owner's CPU). */
+  bindUnit(unit: ExecUnit): void;
   /** Move up to `bytes` into the send buffer and push; returns the bytes accepted (0: would block). */
   writeSome(bytes: number): number;
   /** Take up to `bytes` from the receive buffer; returns the bytes taken (0: would block). */

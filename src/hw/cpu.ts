@@ -1,0 +1,31 @@
+/**
+ * CPU cores. A core runs one work item at a time in submission order (a FIFO server): kernel
+ * work (interrupts, softirq packet processing) and user work (system calls, copies) charged to
+ * the same core wait for each other, which is how ranks and the network stack share CPUs.
+ */
+import type { Simulator } from '../engine/simulator.js';
+import type { ExecUnit } from './exec-unit.js';
+
+export class Core implements ExecUnit {
+  private busyUntilNs = 0;
+  busyNs = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly name: string,
+  ) {}
+
+  exec(ns: number): number {
+    const d = Math.round(ns);
+    const now = this.sim.now;
+    const start = this.busyUntilNs > now ? this.busyUntilNs : now;
+    this.busyUntilNs = start + d;
+    this.busyNs += d;
+    return this.busyUntilNs;
+  }
+
+  /** The time at which all work submitted so far is done. */
+  get idleAtNs(): number {
+    return Math.max(this.busyUntilNs, this.sim.now);
+  }
+}

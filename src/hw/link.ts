@@ -1,0 +1,106 @@
+/**
+ * One direction of a full-duplex Ethernet link: a FIFO transmitter. A frame occupies the wire
+ * for (frame + 38 bytes of preamble, SFD, header, FCS and gap, minimum frame 64) at the line
+ * rate, then arrives at the far end after the propagation delay. The transmitter keeps the end
+ * times of the frames it holds, so its backlog (frames and bytes not yet fully sent) is known
+ * at any moment without an event per frame.
+ */
+import type { Simulator } from '../engine/simulator.js';
+import type { TraceLayer } from '../engine/trace.js';
+import { type FrameSink, type Packet, wireBytes } from './packet.js';
+
+function deliverFrame(sink: FrameSink, pkt: Packet): void {
+  sink.receiveFrame(pkt);
+}
+
+/** Time (ns) a frame carrying an IP packet of `ipBytes` occupies a link of `rateBps`. */
+export function serializationNs(ipBytes: number, rateBps: number): number {
+  return Math.round((wireBytes(ipBytes) * 8e9) / rateBps);
+}
+
+export class LinkChannel {
+  private busyUntilNs = 0;
+  // Ring of (end time, wire bytes) of frames not yet known to be finished.
+  private endNs: Float64Array = new Float64Array(64);
+  private sizes: Int32Array = new Int32Array(64);
+  private head = 0;
+  private count = 0;
+  private queuedBytes = 0;
+  framesSent = 0;
+  bytesSent = 0;
+  private readonly trace: TraceLayer | null;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly name: string,
+    readonly rateBps: number,
+    readonly propagationNs: number,
+    private readonly sink: FrameSink,
+    private readonly traceNode = name,
+  ) {
+    this.trace = sim.trace ? sim.trace.layer('wire') : null;
+  }
+
+  /** Drop from the ring the frames whose last bit has left by `timeNs`. */
+  private reap(timeNs: number): void {
+    const cap = this.endNs.length;
+    while (this.count > 0 && this.endNs[this.head]! <= timeNs) {
+      this.queuedBytes -= this.sizes[this.head]!;
+      this.head = (this.head + 1) % cap;
+      this.count--;
+    }
+  }
+
+  /** Frames held (waiting or on the wire) at `timeNs` (monotone across calls). */
+  backlogFrames(timeNs = this.sim.now): number {
+    this.reap(timeNs);
+    return this.count;
+  }
+
+  /** Wire bytes held at `timeNs` (monotone across calls). */
+  backlogBytes(timeNs = this.sim.now): number {
+    this.reap(timeNs);
+    return this.queuedBytes;
+  }
+
+  /** End time of the last frame accepted so far. */
+  get idleAtNs(): number {
+    return this.busyUntilNs;
+  }
+
+  /**
+   * Queue a frame that is ready at `readyNs` (>= now, non-decreasing across calls); returns the
+   * time its last bit leaves. It reaches the sink one propagation delay later.
+   */
+  transmitAt(pkt: Packet, readyNs: number): number {
+    const bytes = wireBytes(pkt.ipBytes);
+    const start = readyNs > this.busyUntilNs ? readyNs : this.busyUntilNs;
+    const end = start + Math.round((bytes * 8e9) / this.rateBps);
+    this.busyUntilNs = end;
+    this.reap(readyNs);
+    if (this.count === this.endNs.length) this.grow();
+    const slot = (this.head + this.count) % this.endNs.length;
+    this.endNs[slot] = end;
+    this.sizes[slot] = bytes;
+    this.count++;
+    this.queuedBytes += bytes;
+    this.framesSent++;
+    this.bytesSent += bytes;
+    if (this.trace !== null) this.trace.emit(start, this.traceNode, 'tx-start', pkt.to.flowLabel, pkt.seq, pkt.len, this.count);
+    this.sim.at(end + this.propagationNs, deliverFrame, this.sink, pkt);
+    return end;
+  }
+
+  private grow(): void {
+    const cap = this.endNs.length;
+    const e = new Float64Array(cap * 2);
+    const s = new Int32Array(cap * 2);
+    for (let i = 0; i < this.count; i++) {
+      e[i] = this.endNs[(this.head + i) % cap]!;
+      s[i] = this.sizes[(this.head + i) % cap]!;
+    }
+    this.endNs = e;
+    this.sizes = s;
+    this.head = 0;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Blocking socket calls for processes (generators). Each charges its cost to the process's CPU
+ * and waits for it: the system call, the copy between user and kernel, and the wake-up when the
+ * call had to sleep. A process has one waker signal that all its sockets fire (data arrived,
+ * send space freed); sleeping on it is what select() does.
+ */
+import { Signal, until, type ProcessBody } from '../engine/process.js';
+import type { Simulator } from '../engine/simulator.js';
+import type { ExecUnit } from '../hw/exec-unit.js';
+import type { HostParams } from './profile.js';
+import type { StreamSocket } from './socket.js';
+
+/** What a process needs to make system calls. */
+export class ProcCtx {
+  readonly waker: Signal<void>;
+  constructor(
+    readonly sim: Simulator,
+    readonly unit: ExecUnit,
+    readonly params: HostParams,
+    readonly name: string,
+  ) {
+    this.waker = new Signal<void>(sim);
+  }
+
+  /** Make `sock` wake this process and run its process-context work on this CPU. */
+  own(sock: StreamSocket): void {
+    sock.setWaker(this.waker);
+    sock.bindUnit(this.unit);
+  }
+}
+
+/** Charge `ns` of work to the process's CPU and wait until it is done. */
+export function* compute(ctx: ProcCtx, ns: number): ProcessBody<void> {
+  yield until(ctx.unit.exec(ns));
+}
+
+/** Sleep until one of the process's sockets signals (select), then pay the wake-up. */
+export function* waitForEvent(ctx: ProcCtx): ProcessBody<void> {
+  yield ctx.waker;
+  yield until(ctx.unit.exec(ctx.params.wakeupNs));
+}
+
+/** One non-blocking write(): returns the bytes accepted (0 = EAGAIN). */
+export function* writeOnce(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<number> {
+  const room = sock.writableBytes;
+  const n = Math.min(bytes, room);
+  yield until(ctx.unit.exec(ctx.params.syscallNs + n * ctx.params.copyNsPerByte));
+  return n > 0 ? sock.writeSome(n) : 0;
+}
+
+/** Blocking write of `bytes`: returns when all are in the send buffer. */
+export function* writeAll(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<void> {
+  let left = bytes;
+  while (left > 0) {
+    if (sock.writableBytes === 0) {
+      yield* waitForEvent(ctx);
+      continue;
+    }
+    left -= yield* writeOnce(ctx, sock, left);
+  }
+}
+
+/** One non-blocking read(): returns the bytes taken (0 = EAGAIN). */
+export function* readOnce(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<number> {
+  const n = Math.min(bytes, sock.readableBytes);
+  yield until(ctx.unit.exec(ctx.params.syscallNs + n * ctx.params.copyNsPerByte));
+  return n > 0 ? sock.readSome(n) : 0;
+}
+
+/** Blocking read of exactly `bytes`. */
+export function* readExactly(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<void> {
+  let left = bytes;
+  while (left > 0) {
+    if (sock.readableBytes === 0) {
+      yield* waitForEvent(ctx);
+      continue;
+    }
+    left -= yield* readOnce(ctx, sock, left);
+  }
+}

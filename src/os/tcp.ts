@@ -1,0 +1,660 @@
+/**
+ * One end of a TCP connection as Linux 2.6.9-2.6.12 runs it (see docs/model.md, "TCP"):
+ * byte-counted send and receive buffers charged by skb truesize, MSS 1448 with timestamps,
+ * Reno congestion control with NewReno recovery (BIC is not modelled), initial cwnd 3, cwnd
+ * grown only when cwnd-limited, delayed ACK (every second full segment, quick-ACKs at start,
+ * 40 ms timer otherwise, piggybacked on data), fast retransmit on three duplicate ACKs, RTO
+ * with a 200 ms floor and go-back-N, TSO super-segments of min(44, cwnd/8) MSS capped at half
+ * the largest window seen, TSO switched off after the first retransmit or SACK, and, as a
+ * profile flag, the pre-2.6.11 tcp_fragment defect (a split charges the whole remainder as
+ * linear memory to the send buffer).
+ *
+ * SACK blocks are not modelled: a duplicate ACK carries FLAG_SACK when the receiver holds
+ * out-of-order data (Linux would send a SACK block then), which the sender uses only to switch
+ * TSO off, as the first SACK does in these kernels.
+ */
+import type { Simulator, SimEvent } from '../engine/simulator.js';
+import type { Signal } from '../engine/process.js';
+import type { TraceLayer } from '../engine/trace.js';
+import type { ExecUnit } from '../hw/exec-unit.js';
+import { FLAG_ACK, IP_HEADER_BYTES, type NetDevice, Packet, type SegmentReceiver, TCP_HEADER_BYTES } from '../hw/packet.js';
+import type { HostParams } from './profile.js';
+import type { SocketStats, StreamSocket } from './socket.js';
+
+/** FLAG_SACK: this duplicate ACK would carry a SACK block (the receiver holds out-of-order data). */
+export const FLAG_SACK = 4;
+/** FLAG_PROBE: a zero-window probe; the receiver answers with an ACK carrying its window. */
+export const FLAG_PROBE = 8;
+/** Largest TSO frame in segments: 65535 bytes of IP packet less headers, in 1448-byte MSS. */
+const TSO_MAX_SEGS = 44;
+const MAX_RTO_NS = 120e9;
+const INITIAL_RTO_NS = 3e9;
+/** Linux caps the RTT-variance term below by the minimum RTO (tcp_rtt_estimator, mdev_max). */
+const CWND_CLAMP = 65535;
+/** SKB_MAX_HEAD(MAX_TCP_HEADER) on 4 KiB pages: select_size's page break on an SG device. */
+const SKB_PAGE_BREAK_BYTES = 3712;
+
+/** What a connection needs from its kernel. */
+export interface TcpHost {
+  readonly sim: Simulator;
+  readonly name: string;
+  readonly address: number;
+  readonly params: HostParams;
+  /** The unit that runs softirq work (ACK-clocked transmissions, timers). */
+  readonly softirqUnit: ExecUnit;
+  /** Count a socket-memory event for the host's statistics (trace and counters). */
+  noteFragmentCharge(bytes: number): void;
+}
+
+interface Skb {
+  seq: number;
+  len: number;
+  truesize: number;
+  sentNs: number;
+  /** Times sent; > 1 means retransmitted (no RTT sample, Karn). */
+  sends: number;
+}
+
+interface RcvChunk {
+  len: number;
+  truesize: number;
+}
+
+interface OooSeg {
+  seq: number;
+  len: number;
+  truesize: number;
+}
+
+function onRto(c: TcpConn): void {
+  c.rtoFired();
+}
+function onDelack(c: TcpConn): void {
+  c.delackFired();
+}
+function onXmit(c: TcpConn, pkt: Packet): void {
+  c.device.send(pkt);
+}
+
+export interface TcpConnOptions {
+  /** SO_SNDBUF / SO_RCVBUF request (bytes, before the kernel doubles it); 0 = defaults. */
+  sockBufBytes?: number;
+  nodelay?: boolean;
+}
+
+export class TcpConn implements StreamSocket, SegmentReceiver {
+  peer!: TcpConn;
+  readonly label: string;
+  readonly flowLabel: string;
+  readonly mss: number;
+  readonly stats: SocketStats = { bytesSent: 0, bytesDelivered: 0, segmentsSent: 0, retransmits: 0, timeouts: 0, fastRetransmits: 0 };
+  private readonly sim: Simulator;
+  private readonly p: HostParams;
+  private readonly trace: TraceLayer | null;
+  private waker: Signal<void> | null = null;
+  /** The unit that runs this socket's process-context work (its owner's CPU). */
+  private ownerUnit: ExecUnit;
+  private readonly nodelay: boolean;
+  /** Linear area of a new send skb (select_size): data beyond it goes to page fragments. */
+  private readonly linearBytes: number;
+
+  // ---- send side ----
+  private readonly queue: Skb[] = [];
+  private qFirst = 0; // first unacked skb
+  private sendHead = 0; // first unsent skb (index into queue)
+  private writeSeq = 0;
+  private sndUna = 0;
+  private sndNxt = 0;
+  private packetsOut = 0;
+  wmemQueued = 0;
+  sndbuf: number;
+  private readonly sndbufLocked: boolean;
+  cwnd: number;
+  private ssthresh = CWND_CLAMP;
+  private cwndCnt = 0;
+  private rwnd: number;
+  private maxWindow: number;
+  private tsoOn: boolean;
+  private dupacks = 0;
+  private inRecovery = false;
+  private recoverSeq = 0;
+  private srttNs = 0;
+  private mdevNs = 0;
+  private rtoNs = INITIAL_RTO_NS;
+  private rtoTimer: SimEvent | null = null;
+  private smallUnackedEnd = 0; // Minshall: end of the last small segment sent
+  /** Bytes charged by the tcp_fragment defect that are still queued. */
+  fragmentChargedBytes = 0;
+
+  // ---- receive side ----
+  private rcvNxt = 0;
+  private readonly rcvQueue: RcvChunk[] = [];
+  private rcvFirst = 0;
+  private readable = 0;
+  rmemAlloc = 0;
+  rcvbuf: number;
+  private readonly ooo: OooSeg[] = [];
+  private rcvWup = 0; // rcv_nxt when the window was last advertised
+  private rcvWnd = 0; // window last advertised
+  private quickAcksLeft: number;
+  private pingpong = false;
+  private delackTimer: SimEvent | null = null;
+  rcvPruneDrops = 0;
+
+  constructor(
+    readonly host: TcpHost,
+    readonly device: NetDevice,
+    readonly peerAddress: number,
+    opts: TcpConnOptions,
+    port: number,
+    peerName: string,
+    peerPort: number,
+  ) {
+    this.sim = host.sim;
+    this.p = host.params;
+    this.label = `${host.name}:${port}>${peerName}:${peerPort}`;
+    this.flowLabel = this.label;
+    this.ownerUnit = host.softirqUnit;
+    this.nodelay = opts.nodelay ?? false;
+    this.mss = device.mtuBytes - IP_HEADER_BYTES - TCP_HEADER_BYTES;
+    this.linearBytes = Math.min(this.mss, SKB_PAGE_BREAK_BYTES);
+    this.trace = this.sim.trace ? this.sim.trace.layer('tcp') : null;
+    const req = opts.sockBufBytes ?? 0;
+    if (req > 0) {
+      // SO_SNDBUF/SO_RCVBUF: capped by net.core.*mem_max, then doubled; locks auto-tuning.
+      this.sndbuf = Math.max(2048, 2 * Math.min(req, this.p.coreWmemMaxBytes));
+      this.rcvbuf = Math.max(256, 2 * Math.min(req, this.p.coreRmemMaxBytes));
+      this.sndbufLocked = true;
+    } else {
+      this.sndbuf = this.p.tcpWmemDefaultBytes;
+      this.rcvbuf = this.p.tcpRmemDefaultBytes;
+      this.sndbufLocked = false;
+    }
+    this.cwnd = this.p.initialCwndSegments;
+    // A frame from the NIC is charged its buffer's truesize; loopback skbs carry their data.
+    this.tsoOn = device.tso && this.p.tso === 1;
+    this.quickAcksLeft = this.p.quickAcks;
+    // The handshake advertised the peer's initial window; set when the pair is joined.
+    this.rwnd = 0;
+    this.maxWindow = 0;
+  }
+
+  /** Join two ends (the handshake is not simulated: connections are set up outside timed regions). */
+  static pair(a: TcpConn, b: TcpConn): void {
+    a.peer = b;
+    b.peer = a;
+    a.rwnd = a.maxWindow = b.rcvWnd = b.selectWindowRaw();
+    b.rwnd = b.maxWindow = a.rcvWnd = a.selectWindowRaw();
+  }
+
+  // ------------------------------------------------------------------ socket API
+
+  get readableBytes(): number {
+    return this.readable;
+  }
+
+  get writableBytes(): number {
+    // Linux checks the buffer only when it needs a new skb, so a writer may overshoot by up to
+    // one skb; for the caller's purpose "may write now" is "there is room".
+    return this.wmemQueued < this.sndbuf ? this.sndbuf - this.wmemQueued : 0;
+  }
+
+  setWaker(signal: Signal<void> | null): void {
+    this.waker = signal;
+  }
+
+  /** The CPU that runs process-context work of this socket (the owner's core). */
+  bindUnit(unit: ExecUnit): void {
+    this.ownerUnit = unit;
+  }
+
+  writeSome(bytes: number): number {
+    let left = bytes;
+    const mssNow = this.currentMss();
+    while (left > 0) {
+      const tail = this.queue.length > this.sendHead ? this.queue[this.queue.length - 1]! : null;
+      if (tail !== null && tail.len < mssNow) {
+        const add = Math.min(left, mssNow - tail.len);
+        const before = tail.truesize;
+        tail.len += add;
+        tail.truesize = this.sendTruesize(tail.len);
+        this.wmemQueued += tail.truesize - before;
+        left -= add;
+        continue;
+      }
+      if (this.wmemQueued >= this.sndbuf) break;
+      const add = Math.min(left, mssNow);
+      const truesize = this.sendTruesize(add);
+      this.queue.push({ seq: this.writeSeq + (bytes - left), len: add, truesize, sentNs: 0, sends: 0 });
+      this.wmemQueued += truesize;
+      left -= add;
+    }
+    const accepted = bytes - left;
+    this.writeSeq += accepted;
+    if (accepted > 0) this.writeXmit(this.ownerUnit);
+    return accepted;
+  }
+
+  readSome(bytes: number): number {
+    const n = Math.min(bytes, this.readable);
+    if (n === 0) return 0;
+    this.readable -= n;
+    this.stats.bytesDelivered += n;
+    let left = n;
+    while (left > 0) {
+      const c = this.rcvQueue[this.rcvFirst]!;
+      if (c.len <= left) {
+        left -= c.len;
+        this.rmemAlloc -= c.truesize;
+        this.rcvFirst++;
+      } else {
+        c.len -= left;
+        left = 0;
+      }
+    }
+    if (this.rcvFirst > 256 && this.rcvFirst * 2 > this.rcvQueue.length) {
+      this.rcvQueue.splice(0, this.rcvFirst);
+      this.rcvFirst = 0;
+    }
+    // tcp_cleanup_rbuf: advertise a window that has at least doubled since the last ACK.
+    const now = this.remainingWindow();
+    const fresh = this.selectWindowRaw();
+    if (fresh >= this.mss && fresh >= 2 * now) this.sendAck(this.ownerUnit);
+    return n;
+  }
+
+  // ------------------------------------------------------------------ send side
+
+  /** Truesize of a send skb holding `len` bytes: its linear area is allocated whole. */
+  private sendTruesize(len: number): number {
+    return this.p.skbOverheadBytes + (len > this.linearBytes ? len : this.linearBytes);
+  }
+
+  /** tcp_current_mss(sk, large): the TSO frame size in bytes. */
+  private currentMss(): number {
+    if (!this.tsoOn) return this.mss;
+    let segs = Math.min(TSO_MAX_SEGS, Math.max(1, Math.floor(this.cwnd / this.p.tsoWinDivisor)));
+    const capSegs = Math.max(1, Math.floor(this.maxWindow / 2 / this.mss));
+    if (segs > capSegs) segs = capSegs;
+    return segs * this.mss;
+  }
+
+  /**
+   * tcp_fragment: cut `skb` at `len` bytes. The 2.6.9 defect allocates the remainder's length as
+   * linear memory and charges it to the socket although the data stays in page fragments.
+   */
+  private fragment(index: number, len: number): void {
+    const skb = this.queue[index]!;
+    const restLen = skb.len - len;
+    const charge = this.p.tsoFragmentDefect === 1 ? restLen : 0;
+    // The page fragments move to the new skb; the head keeps its linear area.
+    const rest: Skb = { seq: skb.seq + len, len: restLen, truesize: this.p.skbOverheadBytes + restLen + charge, sentNs: skb.sentNs, sends: skb.sends };
+    const before = skb.truesize;
+    skb.len = len;
+    skb.truesize = this.sendTruesize(len);
+    this.wmemQueued += skb.truesize + rest.truesize - before;
+    if (charge > 0) {
+      this.fragmentChargedBytes += charge;
+      this.host.noteFragmentCharge(charge);
+      if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'fragment-charge', this.label, rest.seq, charge, this.wmemQueued);
+    }
+    this.queue.splice(index + 1, 0, rest);
+  }
+
+  private segsOf(len: number): number {
+    return len > this.mss ? Math.ceil(len / this.mss) : 1;
+  }
+
+  /** tcp_write_xmit: send queued skbs while cwnd, the peer's window and Nagle allow. */
+  private writeXmit(unit: ExecUnit): void {
+    while (this.sendHead < this.queue.length) {
+      const mssNow = this.currentMss();
+      let skb = this.queue[this.sendHead]!;
+      if (skb.len > mssNow) {
+        this.fragment(this.sendHead, mssNow);
+        skb = this.queue[this.sendHead]!;
+      }
+      const segs = this.segsOf(skb.len);
+      if (this.packetsOut + segs - 1 >= this.cwnd) break;
+      if (skb.seq + skb.len > this.sndUna + this.rwnd) {
+        if (this.packetsOut === 0) this.armRto(); // persist: probe the window later
+        break;
+      }
+      // Nagle (Minshall's variant): hold a sub-MSS skb while an earlier small one is unacked.
+      if (!this.nodelay && skb.len < mssNow && this.smallUnackedEnd > this.sndUna && this.sendHead === this.queue.length - 1) break;
+      this.transmitSkb(skb, unit);
+      this.sendHead++;
+      this.sndNxt = skb.seq + skb.len;
+      this.packetsOut += segs;
+    }
+  }
+
+  private transmitSkb(skb: Skb, unit: ExecUnit): void {
+    skb.sentNs = this.sim.now;
+    skb.sends++;
+    if (skb.len < this.mss) this.smallUnackedEnd = skb.seq + skb.len;
+    const pkt = new Packet(this.host.address, this.peerAddress, this.peer, skb.seq, skb.len, this.rcvNxt, this.advertise(), FLAG_ACK, this.mss);
+    pkt.retransmit = skb.sends > 1;
+    this.stats.segmentsSent += pkt.segs;
+    this.stats.bytesSent += skb.len;
+    if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
+    this.sim.at(unit.exec(this.p.txSkbNs), onXmit, this, pkt);
+    this.cancelDelack(); // the ACK rides on the data
+    if (this.rtoTimer === null) this.armRto();
+    // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
+    if (this.rcvNxt > 0) this.pingpong = true;
+  }
+
+  private armRto(): void {
+    this.sim.cancel(this.rtoTimer);
+    this.rtoTimer = this.sim.schedule(this.rtoNs, onRto, this);
+  }
+
+  private retransmitHead(unit: ExecUnit): void {
+    if (this.qFirst >= this.sendHead) return;
+    // Retransmissions go out one MSS at a time: TSO is off from the first retransmit on.
+    this.tsoOn = false;
+    if (this.queue[this.qFirst]!.len > this.mss) {
+      this.fragment(this.qFirst, this.mss);
+      this.sendHead++;
+    }
+    this.stats.retransmits++;
+    this.transmitSkb(this.queue[this.qFirst]!, unit);
+  }
+
+  rtoFired(): void {
+    this.rtoTimer = null;
+    const unit = this.host.softirqUnit;
+    if (this.packetsOut === 0) {
+      // Window probe: a zero-length segment makes the peer report its window.
+      if (this.sendHead < this.queue.length) {
+        this.sendAck(unit, FLAG_PROBE);
+        this.armRto();
+      }
+      return;
+    }
+    this.stats.timeouts++;
+    if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'rto', this.label, this.sndUna, 0, this.packetsOut);
+    this.ssthresh = Math.max(Math.floor(this.packetsOut / 2), 2);
+    this.cwnd = 1;
+    this.cwndCnt = 0;
+    this.inRecovery = false;
+    this.dupacks = 0;
+    this.rtoNs = Math.min(this.rtoNs * 2, MAX_RTO_NS);
+    // Go back N: everything after snd_una is sent again.
+    this.sendHead = this.qFirst;
+    this.sndNxt = this.sndUna;
+    this.packetsOut = 0;
+    this.tsoOn = false;
+    if (this.sendHead < this.queue.length && this.queue[this.sendHead]!.len > this.mss) this.fragment(this.sendHead, this.mss);
+    this.stats.retransmits++;
+    this.writeXmit(unit);
+    this.armRto();
+  }
+
+  private onAck(pkt: Packet, unit: ExecUnit): void {
+    const ack = pkt.ack;
+    if ((pkt.flags & FLAG_SACK) !== 0) this.tsoOn = false;
+    const priorInFlight = this.packetsOut;
+    const windowChanged = pkt.wnd !== this.rwnd;
+    this.rwnd = pkt.wnd;
+    if (pkt.wnd > this.maxWindow) this.maxWindow = pkt.wnd;
+    if (ack > this.sndUna) {
+      this.ackedUpTo(ack);
+      this.dupacks = 0;
+      if (this.inRecovery) {
+        if (ack >= this.recoverSeq) {
+          this.inRecovery = false;
+          this.cwnd = this.ssthresh;
+        } else {
+          // NewReno partial ACK: the next hole is lost too.
+          this.retransmitHead(unit);
+        }
+      } else if (priorInFlight >= this.cwnd) {
+        this.growCwnd();
+      }
+      if (!this.sndbufLocked) this.newSpace();
+      if (this.packetsOut > 0) this.armRto();
+      else {
+        this.sim.cancel(this.rtoTimer);
+        this.rtoTimer = null;
+      }
+      this.wakeWriter();
+    } else if (ack === this.sndUna && pkt.len === 0 && this.packetsOut > 0 && !windowChanged) {
+      this.dupacks++;
+      if (this.dupacks === 3 && !this.inRecovery) {
+        this.stats.fastRetransmits++;
+        this.ssthresh = Math.max(Math.floor(this.cwnd / 2), 2);
+        this.cwnd = this.ssthresh + 3;
+        this.inRecovery = true;
+        this.recoverSeq = this.sndNxt;
+        this.retransmitHead(unit);
+      } else if (this.inRecovery) {
+        this.cwnd++;
+      }
+    }
+    this.writeXmit(unit);
+  }
+
+  private ackedUpTo(ack: number): void {
+    let rttSample = -1;
+    while (this.qFirst < this.queue.length) {
+      const skb = this.queue[this.qFirst]!;
+      // After a go-back-N reset, skbs beyond send_head may still be acked by earlier copies.
+      const counted = this.qFirst < this.sendHead;
+      const end = skb.seq + skb.len;
+      if (end <= ack) {
+        if (skb.sends === 1 && counted) rttSample = this.sim.now - skb.sentNs;
+        if (counted) this.packetsOut -= this.segsOf(skb.len);
+        this.wmemQueued -= skb.truesize;
+        this.qFirst++;
+        if (this.sendHead < this.qFirst) this.sendHead = this.qFirst;
+      } else if (skb.seq < ack) {
+        // tcp_tso_acked: trim the acknowledged part of a partly acked frame.
+        const trim = ack - skb.seq;
+        const before = this.segsOf(skb.len);
+        skb.seq += trim;
+        skb.len -= trim;
+        skb.truesize -= trim;
+        this.wmemQueued -= trim;
+        if (counted) this.packetsOut -= before - this.segsOf(skb.len);
+        break;
+      } else break;
+    }
+    if (this.packetsOut < 0) this.packetsOut = 0;
+    this.sndUna = ack;
+    if (this.sndNxt < ack) this.sndNxt = ack;
+    if (this.fragmentChargedBytes > 0) this.recountFragmentCharge();
+    if (rttSample >= 0) this.rttSample(rttSample);
+    if (this.qFirst > 1024 && this.qFirst * 2 > this.queue.length) {
+      this.queue.splice(0, this.qFirst);
+      this.sendHead -= this.qFirst;
+      this.qFirst = 0;
+    }
+  }
+
+  private recountFragmentCharge(): void {
+    let charged = 0;
+    for (let i = this.qFirst; i < this.queue.length; i++) {
+      const s = this.queue[i]!;
+      charged += s.truesize - this.sendTruesize(s.len);
+    }
+    this.fragmentChargedBytes = Math.max(0, charged);
+  }
+
+  /** Jacobson/Karels as Linux's tcp_rtt_estimator, with the variance term floored at the minimum RTO. */
+  private rttSample(m: number): void {
+    if (this.srttNs === 0) {
+      this.srttNs = m;
+      this.mdevNs = m / 2;
+    } else {
+      const err = m - this.srttNs;
+      this.srttNs += err / 8;
+      this.mdevNs += (Math.abs(err) - this.mdevNs) / 4;
+    }
+    this.rtoNs = Math.min(MAX_RTO_NS, this.srttNs + Math.max(4 * this.mdevNs, this.p.minRtoNs));
+  }
+
+  private growCwnd(): void {
+    if (this.cwnd < this.ssthresh) this.cwnd++;
+    else if (++this.cwndCnt >= this.cwnd) {
+      this.cwndCnt = 0;
+      this.cwnd++;
+    }
+    if (this.cwnd > CWND_CLAMP) this.cwnd = CWND_CLAMP;
+  }
+
+  /** tcp_new_space: grow an unlocked send buffer to twice the congestion window's memory. */
+  private newSpace(): void {
+    const demanded = 2 * Math.max(this.cwnd, 4) * (this.mss + this.p.skbOverheadBytes);
+    const target = Math.min(this.p.tcpWmemMaxBytes, demanded);
+    if (target > this.sndbuf) this.sndbuf = target;
+  }
+
+  /** sk_stream_write_space: wake the writer once a third of the buffer is free. */
+  private wakeWriter(): void {
+    if (this.waker !== null && this.sndbuf - this.wmemQueued >= this.wmemQueued / 2) this.waker.fire();
+  }
+
+  // ------------------------------------------------------------------ receive side
+
+  /** Protocol input of one segment; `unit` is the CPU running the softirq. */
+  input(pkt: Packet, unit: ExecUnit): void {
+    if ((pkt.flags & FLAG_ACK) !== 0) this.onAck(pkt, unit);
+    if (pkt.len === 0) {
+      if ((pkt.flags & FLAG_PROBE) !== 0) this.sendAck(unit);
+      return;
+    }
+    const end = pkt.seq + pkt.len;
+    if (end <= this.rcvNxt) {
+      this.sendAck(unit); // duplicate: tell the sender where we are
+      return;
+    }
+    const truesize = this.truesizeOf(pkt.len + IP_HEADER_BYTES + TCP_HEADER_BYTES);
+    if (pkt.seq > this.rcvNxt) {
+      this.queueOoo(pkt.seq, pkt.len, truesize, unit);
+      this.sendAck(unit, FLAG_SACK);
+      return;
+    }
+    if (!this.makeRoom(truesize, unit)) {
+      this.rcvPruneDrops++;
+      if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'prune-drop', this.label, pkt.seq, pkt.len, this.rmemAlloc);
+      return;
+    }
+    const newBytes = end - this.rcvNxt;
+    this.enqueueInOrder(newBytes, truesize);
+    const filledHole = this.ooo.length > 0;
+    if (filledHole) this.drainOoo();
+    this.ackPolicy(unit, filledHole);
+    if (this.waker !== null) this.waker.fire();
+  }
+
+  /** Receive memory a segment of `len` bytes costs: set by the device's RX buffers. */
+  private truesizeOf(len: number): number {
+    return this.device.rxTruesizeBytes(len);
+  }
+
+  private enqueueInOrder(len: number, truesize: number): void {
+    this.rcvQueue.push({ len, truesize });
+    this.rcvNxt += len;
+    this.readable += len;
+    this.rmemAlloc += truesize;
+  }
+
+  private queueOoo(seq: number, len: number, truesize: number, unit: ExecUnit): void {
+    for (const s of this.ooo) if (s.seq === seq) return;
+    if (!this.makeRoom(truesize, unit)) {
+      this.rcvPruneDrops++;
+      return;
+    }
+    this.rmemAlloc += truesize;
+    let i = this.ooo.length;
+    while (i > 0 && this.ooo[i - 1]!.seq > seq) i--;
+    this.ooo.splice(i, 0, { seq, len, truesize });
+  }
+
+  private drainOoo(): void {
+    while (this.ooo.length > 0 && this.ooo[0]!.seq <= this.rcvNxt) {
+      const s = this.ooo.shift()!;
+      this.rmemAlloc -= s.truesize;
+      const end = s.seq + s.len;
+      if (end > this.rcvNxt) this.enqueueInOrder(end - this.rcvNxt, s.truesize);
+    }
+  }
+
+  /**
+   * tcp_prune_queue: when a segment would exceed the receive buffer, collapse the queued data
+   * into page-sized skbs (a copy, charged to the CPU) and accept it if that made room.
+   */
+  private makeRoom(truesize: number, unit: ExecUnit): boolean {
+    if (this.rmemAlloc + truesize <= this.rcvbuf) return true;
+    const queued = this.readable;
+    const collapsed = Math.ceil(queued / 3840) * (4096 + this.p.skbOverheadBytes);
+    let oooTrue = 0;
+    for (const s of this.ooo) oooTrue += s.truesize;
+    if (collapsed + oooTrue < this.rmemAlloc) {
+      unit.exec(queued * this.p.copyNsPerByte);
+      if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'collapse', this.label, this.rcvNxt, queued, this.rmemAlloc);
+      this.rcvQueue.splice(0, this.rcvQueue.length);
+      this.rcvFirst = 0;
+      if (queued > 0) this.rcvQueue.push({ len: queued, truesize: collapsed });
+      this.rmemAlloc = collapsed + oooTrue;
+    }
+    return this.rmemAlloc + truesize <= this.rcvbuf;
+  }
+
+  private ackPolicy(unit: ExecUnit, now: boolean): void {
+    const quick = this.quickAcksLeft > 0 && !this.pingpong;
+    const unackedBytes = this.rcvNxt - this.rcvWup;
+    if (now || quick || (unackedBytes > this.mss && this.selectWindowRaw() >= this.rcvWnd)) {
+      if (quick) this.quickAcksLeft--;
+      this.sendAck(unit);
+    } else if (this.delackTimer === null) {
+      this.delackTimer = this.sim.schedule(this.p.delackMinNs, onDelack, this);
+    }
+  }
+
+  delackFired(): void {
+    this.delackTimer = null;
+    // A delayed ACK that had to fire means the exchange is not interactive (leave pingpong).
+    this.pingpong = false;
+    if (this.rcvNxt > this.rcvWup) this.sendAck(this.host.softirqUnit);
+  }
+
+  private cancelDelack(): void {
+    if (this.delackTimer !== null) {
+      this.sim.cancel(this.delackTimer);
+      this.delackTimer = null;
+    }
+  }
+
+  private sendAck(unit: ExecUnit, flags = 0): void {
+    this.cancelDelack();
+    const pkt = new Packet(this.host.address, this.peerAddress, this.peer, this.sndNxt, 0, this.rcvNxt, this.advertise(), FLAG_ACK | flags, this.mss);
+    if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'ack', this.label, this.rcvNxt, 0, this.rcvWnd);
+    this.sim.at(unit.exec(this.p.txSkbNs), onXmit, this, pkt);
+  }
+
+  /** Window from free receive memory: 3/4 of it (tcp_adv_win_scale = 2), in whole MSS. */
+  private selectWindowRaw(): number {
+    const free = this.rcvbuf - this.rmemAlloc;
+    if (free <= 0) return 0;
+    const w = free - (free >> 2);
+    return Math.floor(w / this.mss) * this.mss;
+  }
+
+  /** What is left of the last advertised window. */
+  private remainingWindow(): number {
+    return Math.max(0, this.rcvWup + this.rcvWnd - this.rcvNxt);
+  }
+
+  /** The window to put in an outgoing segment; the right edge never moves left. */
+  private advertise(): number {
+    let w = this.selectWindowRaw();
+    const cur = this.remainingWindow();
+    if (w < cur) w = cur;
+    this.rcvWup = this.rcvNxt;
+    this.rcvWnd = w;
+    return w;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Raw TCP bulk transfer without MPI: `streams` senders (nodes fromNode, fromNode+1, ... skipping
+ * toNode) each write sizeBytes over one connection into a receiver process on toNode. The
+ * bandwidth is the payload of all streams over the time from the first write to the last byte
+ * read, in MB/s (10^6 bytes).
+ */
+import { spawn, type ProcessBody } from '../engine/process.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { ProcCtx, readOnce, waitForEvent, writeAll } from '../os/syscalls.js';
+import type { StreamSocket } from '../os/socket.js';
+import type { WorkloadSpec } from '../scenario/types.js';
+import { megabytesPerSecond, type WorkloadMetrics } from './metrics.js';
+
+/** Bytes per write() and read() call, as netperf's default send size on Linux (16 KiB). */
+export const STREAM_CALL_BYTES = 16384;
+
+function* sender(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<void> {
+  let left = bytes;
+  while (left > 0) {
+    const n = Math.min(STREAM_CALL_BYTES, left);
+    yield* writeAll(ctx, sock, n);
+    left -= n;
+  }
+}
+
+function* receiver(ctx: ProcCtx, sock: StreamSocket, bytes: number, done: (t: number) => void): ProcessBody<void> {
+  let got = 0;
+  while (got < bytes) {
+    if (sock.readableBytes === 0) {
+      yield* waitForEvent(ctx);
+      continue;
+    }
+    got += yield* readOnce(ctx, sock, Math.min(STREAM_CALL_BYTES, bytes - got));
+  }
+  done(ctx.sim.now);
+}
+
+export function runStream(cluster: Cluster, w: WorkloadSpec): WorkloadMetrics {
+  const sim = cluster.sim;
+  const bytes = w.sizeBytes!;
+  const to = cluster.nodes[w.toNode ?? 1]!;
+  const streams = w.streams ?? 1;
+  const senders = cluster.nodes.filter((n) => n.index !== to.index);
+  const from = w.fromNode ?? 0;
+  const start = sim.now;
+  let remaining = streams;
+  let lastNs = start;
+  for (let k = 0; k < streams; k++) {
+    const src = senders[(senders.findIndex((n) => n.index === from) + k) % senders.length]!;
+    const [a, b] = src.kernel.connect(to.kernel, { sockBufBytes: w.sockBufBytes ?? 0 });
+    // Processes run on CPU 1 where there is one, leaving CPU 0 to the NIC's softirq.
+    const sctx = new ProcCtx(sim, src.cpus[Math.min(1, src.cpus.length - 1)]!, src.kernel.params, `${src.name}/stream${k}`);
+    const rctx = new ProcCtx(sim, to.cpus[(1 + k) % to.cpus.length]!, to.kernel.params, `${to.name}/sink${k}`);
+    sctx.own(a);
+    rctx.own(b);
+    spawn(sim, sender(sctx, a, bytes), sctx.name);
+    spawn(
+      sim,
+      receiver(rctx, b, bytes, (t) => {
+        lastNs = Math.max(lastNs, t);
+        if (--remaining === 0) sim.stop();
+      }),
+      rctx.name,
+    );
+  }
+  sim.run();
+  if (remaining > 0) throw new Error(`stream: ${remaining} of ${streams} streams did not finish`);
+  const elapsedNs = lastNs - start;
+  return { bandwidthMBps: megabytesPerSecond(bytes * streams, elapsedNs), elapsedNs };
+}
