@@ -11,6 +11,8 @@ import type { WorkloadSpec } from '../scenario/types.js';
 import type { WorkloadMetrics } from './metrics.js';
 
 export const WARMUP_OPS = 20;
+/** Simulated time after which an exchange that has not finished is reported as stuck. */
+export const PINGPONG_LIMIT_NS = 3600e9;
 
 function* client(ctx: ProcCtx, sock: StreamSocket, size: number, ops: number, out: { startNs: number; endNs: number }): ProcessBody<void> {
   for (let i = 0; i < WARMUP_OPS + ops; i++) {
@@ -43,8 +45,8 @@ export function runPingpong(cluster: Cluster, w: WorkloadSpec): WorkloadMetrics 
   const out = { startNs: 0, endNs: -1 };
   spawn(sim, client(ca, sa, size, ops, out), ca.name);
   spawn(sim, server(cb, sb, size, ops), cb.name);
-  sim.run();
-  if (out.endNs < 0) throw new Error('pingpong: the exchange did not finish');
+  sim.run(PINGPONG_LIMIT_NS);
+  if (out.endNs < 0) throw new Error(`pingpong: the exchange did not finish within ${PINGPONG_LIMIT_NS / 1e9} s of simulated time`);
   const elapsedNs = out.endNs - out.startNs;
   return { latencyUs: elapsedNs / ops / 2 / 1000, elapsedNs };
 }

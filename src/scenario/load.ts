@@ -1,0 +1,447 @@
+/**
+ * Loading a scenario file (YAML or JSON): `--set` overrides on the raw document, then validation
+ * with defaults, giving a Scenario or a one-line ScenarioError naming file:line:col, the field
+ * and what is allowed. Field list, defaults and limits: docs/scenarios.md.
+ */
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ScenarioError, ValueError, checkNumber, didYouMean, fmtNum, isPlainObject, show, type NumberRule } from './errors.js';
+import { OverrideError, allowedProfiles, applyProfileOverrides, builtinProfileNames, resolveProfileRef, validateProfile } from './profiles.js';
+import { readSource, type Path, type Source } from './source.js';
+import { countWorkloads, expandWorkloads, parseRange } from './sweep.js';
+import type { ClusterConfig, KernelProfile, OutputsConfig, Scenario, TraceOutput, WorkloadSpec, WorkloadType } from './types.js';
+
+/** Limits that keep a bad input from exhausting memory or running for days. */
+export const LIMITS = {
+  /** Largest message (pingpong, mpi-pingpong, com): 2^30 bytes. */
+  maxMessageBytes: 2 ** 30,
+  /** Largest stream transfer: 2^36 bytes (64 GiB, about 10 simulated minutes at 1 Gb/s). */
+  maxStreamBytes: 2 ** 36,
+  /** Largest payload one run moves (ops x size x pairs x directions): 2^40 bytes. */
+  maxRunPayloadBytes: 2 ** 40,
+  /** Largest ops x procs of one com/laten run (message operations per sample). */
+  maxOpsTimesProcs: 1e8,
+  maxReplications: 100_000,
+  /** Most runs one scenario expands to (workloads x profiles x replications). */
+  maxRuns: 1_000_000,
+  maxOps: 1e7,
+  /** procs may oversubscribe CPUs up to this factor. */
+  procsPerCpu: 16,
+  /** Latest trace time: 1e15 ns (about 11.6 simulated days). */
+  maxTraceNs: 1e15,
+} as const;
+
+const TOP_KEYS = ['name', 'description', 'seed', 'replications', 'cluster', 'profiles', 'workload', 'sweep', 'outputs'];
+const CLUSTER_KEYS = ['nodes', 'cpusPerNode', 'placement', 'link', 'switch'];
+const LINK_KEYS = ['rateBps', 'propagationNs'];
+const SWITCH_KEYS = ['portBufferBytes', 'fabricLatencyNs'];
+const PROFILE_ENTRY_KEYS = ['name', 'base', 'description', 'set'];
+const OUTPUT_KEYS = ['dir', 'results', 'summary', 'compare', 'figures', 'trace'];
+const TRACE_KEYS = ['layers', 'nodes', 'fromNs', 'toNs', 'file'];
+const FIGURES = ['bandwidth', 'max-bandwidth', 'optime', 'latency'] as const;
+const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'mpi-pingpong'];
+
+type WorkloadField = Exclude<keyof WorkloadSpec, 'type'>;
+const WORKLOAD_FIELDS: WorkloadField[] = ['mode', 'sizeBytes', 'procs', 'ops', 'fromNode', 'toNode', 'streams', 'sockBufBytes'];
+
+/** The fields each workload type accepts, in documentation order. */
+export const TYPE_FIELDS: Record<WorkloadType, WorkloadField[]> = {
+  stream: ['sizeBytes', 'fromNode', 'toNode', 'streams', 'sockBufBytes'],
+  pingpong: ['sizeBytes', 'ops', 'fromNode', 'toNode', 'sockBufBytes'],
+  'mpi-pingpong': ['sizeBytes', 'ops'],
+  com: ['mode', 'sizeBytes', 'procs', 'ops'],
+  laten: ['procs', 'ops'],
+};
+
+function defaultValue(type: WorkloadType, f: WorkloadField): number | string {
+  switch (f) {
+    case 'sizeBytes':
+      return type === 'stream' ? 1048576 : 32;
+    case 'mode':
+      return 'uni';
+    case 'procs':
+      return 2;
+    case 'ops':
+      return 100;
+    case 'fromNode':
+      return 0;
+    case 'toNode':
+      return 1;
+    case 'streams':
+      return 1;
+    case 'sockBufBytes':
+      return 0;
+  }
+}
+
+/** Every path `--set` may name; any prefix of one is valid too (it sets a whole block). */
+export const SETTABLE_PATHS: string[] = [
+  ...['name', 'description', 'seed', 'replications', 'profiles'],
+  'cluster',
+  ...CLUSTER_KEYS.map((k) => `cluster.${k}`),
+  ...LINK_KEYS.map((k) => `cluster.link.${k}`),
+  ...SWITCH_KEYS.map((k) => `cluster.switch.${k}`),
+  'workload',
+  'workload.type',
+  ...WORKLOAD_FIELDS.map((k) => `workload.${k}`),
+  'sweep',
+  'sweep.combine',
+  ...WORKLOAD_FIELDS.map((k) => `sweep.${k}`),
+  'outputs',
+  ...OUTPUT_KEYS.map((k) => `outputs.${k}`),
+  ...TRACE_KEYS.map((k) => `outputs.trace.${k}`),
+];
+
+/**
+ * Load and validate a scenario. `overrides` are `--set path=value` strings; the value is parsed
+ * as YAML (`1e8`, `2^5..2^10`, `[a, b]`, `{from: 1, to: 8}`); `null` removes the field.
+ */
+export function loadScenario(file: string, overrides: string[] = []): Scenario {
+  const src = readSource(file, 'scenario');
+  for (const o of overrides) applyOverride(src, o);
+  return validateScenario(src);
+}
+
+function applyOverride(src: Source, expr: string): void {
+  const where = `--set ${expr}`;
+  const eq = expr.indexOf('=');
+  if (eq < 1) throw new ScenarioError(where, '', 'expected path=value', 'e.g. cluster.link.rateBps=1e8');
+  const pathStr = expr.slice(0, eq).trim();
+  if (!SETTABLE_PATHS.includes(pathStr)) {
+    const parent = pathStr.includes('.') ? pathStr.slice(0, pathStr.lastIndexOf('.')) : '';
+    const siblings = SETTABLE_PATHS.filter((p) => (parent ? p.startsWith(`${parent}.`) && !p.slice(parent.length + 1).includes('.') : !p.includes('.')));
+    throw new ScenarioError(where, pathStr, `unknown field${didYouMean(pathStr, SETTABLE_PATHS)}`, (siblings.length ? siblings : TOP_KEYS).join(', '));
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(expr.slice(eq + 1), { maxAliasCount: 10 });
+  } catch (e) {
+    throw new ScenarioError(where, pathStr, `cannot parse value: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const path = pathStr.split('.');
+  if (src.value === null || src.value === undefined) src.value = {}; // an empty file plus --set
+  if (!isPlainObject(src.value)) throw src.error([], `a scenario must be a mapping, got ${show(src.value)}`, TOP_KEYS.join(', '));
+  let o = src.value as Record<string, unknown>;
+  for (let i = 0; i < path.length - 1; i++) {
+    const k = path[i]!;
+    if (o[k] === undefined || o[k] === null) o[k] = {};
+    const next = o[k];
+    if (!isPlainObject(next)) throw new ScenarioError(where, path.slice(0, i + 1).join('.'), `is ${show(next)}, not a mapping, so ${pathStr} cannot be set`);
+    o = next;
+  }
+  const last = path[path.length - 1]!;
+  if (value === null) delete o[last];
+  else o[last] = value;
+  src.addOverride({ path, expr });
+}
+
+// ---- small typed readers; each throws a located ScenarioError ----
+
+function block(src: Source, path: Path, raw: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (raw === undefined || raw === null) return {};
+  if (!isPlainObject(raw)) throw src.error(path, `expected a mapping, got ${show(raw)}`, `keys ${keys.join(', ')}`);
+  checkKeys(src, path, raw, keys);
+  return raw;
+}
+
+function checkKeys(src: Source, path: Path, raw: Record<string, unknown>, keys: readonly string[]): void {
+  for (const k of Object.keys(raw)) {
+    if (!keys.includes(k)) throw src.error([...path, k], `unknown field${didYouMean(k, keys)}`, keys.join(', '), true);
+  }
+}
+
+function num(src: Source, path: Path, raw: unknown, rule: NumberRule, dflt?: number): number {
+  if (raw === undefined || raw === null) {
+    if (dflt !== undefined) return dflt;
+    throw src.error(path, 'missing', describe(rule));
+  }
+  return src.check(path, () => checkNumber(raw, rule));
+}
+
+function describe(r: NumberRule): string {
+  return `${r.integer ? 'integer' : 'number'} in [${fmtNum(r.min)}, ${fmtNum(r.max)}]`;
+}
+
+function str(src: Source, path: Path, raw: unknown, dflt: string): string {
+  if (raw === undefined || raw === null) return dflt;
+  if (typeof raw !== 'string' || raw === '') throw src.error(path, `expected a non-empty string, got ${show(raw)}`, 'a string');
+  return raw;
+}
+
+function bool(src: Source, path: Path, raw: unknown, dflt: boolean): boolean {
+  if (raw === undefined || raw === null) return dflt;
+  if (typeof raw !== 'boolean') throw src.error(path, `expected true or false, got ${show(raw)}`, 'true, false');
+  return raw;
+}
+
+function oneOf<T extends string>(src: Source, path: Path, raw: unknown, options: readonly T[], dflt?: T): T {
+  if ((raw === undefined || raw === null) && dflt !== undefined) return dflt;
+  if (raw === undefined || raw === null) throw src.error(path, 'missing', options.join(', '));
+  if (typeof raw !== 'string' || !options.includes(raw as T)) {
+    throw src.error(path, `unknown value ${show(raw)}${typeof raw === 'string' ? didYouMean(raw, options) : ''}`, options.join(', '));
+  }
+  return raw as T;
+}
+
+// ---- validation ----
+
+export function validateScenario(src: Source): Scenario {
+  const v = src.value;
+  if (!isPlainObject(v)) throw src.error([], `a scenario must be a mapping, got ${show(v)}`, TOP_KEYS.join(', '));
+  checkKeys(src, [], v, TOP_KEYS);
+
+  const name = str(src, ['name'], v.name, basename(src.file, extname(src.file)));
+  const description = v.description === '' ? '' : str(src, ['description'], v.description, '');
+  const seed = readSeed(src, v.seed);
+  const replications = num(src, ['replications'], v.replications, { min: 1, max: LIMITS.maxReplications, integer: true }, 1);
+  const cluster = readCluster(src, v.cluster);
+  const profiles = readProfiles(src, v.profiles);
+  const workload = readWorkload(src, v.workload, cluster);
+  const sweep = readSweep(src, v.sweep, workload.type, cluster);
+
+  const nWorkloads = countWorkloads(sweep);
+  const runs = nWorkloads * profiles.length * replications;
+  if (runs > LIMITS.maxRuns) {
+    throw src.error(v.sweep !== undefined ? ['sweep'] : ['replications'], `expands to ${runs} runs (${nWorkloads} workloads x ${profiles.length} profiles x ${replications} replications)`, `at most ${fmtNum(LIMITS.maxRuns)} runs; use fewer points or replications, or split the sweep into scenarios`);
+  }
+  checkCombinations(src, workload, sweep);
+
+  const outputs = readOutputs(src, v.outputs, cluster);
+  return { name, description, file: src.file, seed, replications, cluster, profiles, workload, sweep, outputs };
+}
+
+function readSeed(src: Source, raw: unknown): string {
+  if (raw === undefined || raw === null) return '1';
+  if (typeof raw === 'string' && raw !== '') return raw;
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) return String(raw);
+  throw src.error(['seed'], `expected a non-negative integer or a string, got ${show(raw)}`, 'an integer in [0, 2^53) or a non-empty string');
+}
+
+function readCluster(src: Source, raw: unknown): ClusterConfig {
+  const c = block(src, ['cluster'], raw, CLUSTER_KEYS);
+  const link = block(src, ['cluster', 'link'], c.link, LINK_KEYS);
+  const sw = block(src, ['cluster', 'switch'], c.switch, SWITCH_KEYS);
+  return {
+    nodes: num(src, ['cluster', 'nodes'], c.nodes, { min: 2, max: 1024, integer: true }, 4),
+    cpusPerNode: num(src, ['cluster', 'cpusPerNode'], c.cpusPerNode, { min: 1, max: 256, integer: true }, 4),
+    placement: oneOf(src, ['cluster', 'placement'], c.placement, ['block', 'cyclic'] as const, 'block'),
+    link: {
+      rateBps: num(src, ['cluster', 'link', 'rateBps'], link.rateBps, { min: 1e6, max: 1e12 }, 1e9),
+      // The engine clock is integer ns.
+      propagationNs: num(src, ['cluster', 'link', 'propagationNs'], link.propagationNs, { min: 0, max: 1e9, integer: true }, 500),
+    },
+    switch: {
+      portBufferBytes: num(src, ['cluster', 'switch', 'portBufferBytes'], sw.portBufferBytes, { min: 1514, max: 2 ** 30, integer: true }, 262144),
+      fabricLatencyNs: num(src, ['cluster', 'switch', 'fabricLatencyNs'], sw.fabricLatencyNs, { min: 0, max: 1e9, integer: true }, 3000),
+    },
+  };
+}
+
+/** Dotted keys of a `set:` block, nested mappings flattened (`host: {wakeupNs: 1}` = `host.wakeupNs: 1`). */
+function flattenSet(raw: Record<string, unknown>, prefix: string[] = [], out = new Map<string, { path: string[]; value: unknown }>()) {
+  for (const [k, val] of Object.entries(raw)) {
+    const p = [...prefix, k];
+    if (isPlainObject(val)) flattenSet(val, p, out);
+    else out.set(p.join('.'), { path: p, value: val });
+  }
+  return out;
+}
+
+function readProfiles(src: Source, raw: unknown): KernelProfile[] {
+  // Built-in names are read from disk only when a message needs them.
+  const allowed = () => allowedProfiles(builtinProfileNames());
+  if (raw === undefined || raw === null) throw src.error(['profiles'], 'missing: at least one kernel profile is needed', allowed());
+  if (!Array.isArray(raw)) throw src.error(['profiles'], `expected a list of profiles, got ${show(raw)}`, allowed());
+  if (raw.length === 0) throw src.error(['profiles'], 'empty list: at least one kernel profile is needed', allowed());
+  const out: KernelProfile[] = [];
+  const seen = new Map<string, number>();
+  raw.forEach((entry: unknown, i) => {
+    const at: Path = ['profiles', i];
+    let ref: unknown;
+    let refPath: Path = at;
+    let e: Record<string, unknown> = {};
+    if (isPlainObject(entry)) {
+      e = block(src, at, entry, PROFILE_ENTRY_KEYS);
+      if (e.name === undefined) throw src.error([...at, 'name'], 'missing', 'a profile name or path');
+      ref = e.base ?? e.name;
+      refPath = [...at, e.base !== undefined ? 'base' : 'name'];
+    } else {
+      ref = entry;
+    }
+    if (typeof ref !== 'string' || ref === '') throw src.error(refPath, `expected a profile name or path, got ${show(ref)}`, allowed());
+    const file = resolveProfileRef(ref, src.file);
+    if (file === undefined) throw src.error(refPath, `unknown profile ${show(ref)}${didYouMean(ref, builtinProfileNames())}`, allowed());
+    let p = validateProfile(readSource(file, 'profile'));
+    if (e.base !== undefined) p = { ...p, name: str(src, [...at, 'name'], e.name, p.name) };
+    if (e.description !== undefined) p = { ...p, description: e.description === '' ? '' : str(src, [...at, 'description'], e.description, '') };
+    if (e.set !== undefined && e.set !== null) {
+      if (!isPlainObject(e.set)) throw src.error([...at, 'set'], `expected a mapping of parameter: value, got ${show(e.set)}`, 'e.g. {host.wakeupNs: 6000}');
+      const flat = flattenSet(e.set);
+      const set: Record<string, unknown> = {};
+      for (const [k, { value }] of flat) set[k] = value;
+      try {
+        p = applyProfileOverrides(p, set);
+      } catch (err) {
+        if (err instanceof OverrideError) {
+          const path = [...at, 'set', ...(flat.get(err.key)?.path ?? [err.key])];
+          throw src.error(path, err.message, err.allowed, err.message.includes('unknown') || err.message.includes('native'));
+        }
+        throw err;
+      }
+    }
+    const prev = seen.get(p.name);
+    if (prev !== undefined) {
+      throw src.error(at, `duplicate profile name ${show(p.name)} (also profiles[${prev}])`, 'unique names; a variant is {name: NEW, base: PROFILE, set: {...}}');
+    }
+    seen.set(p.name, i);
+    out.push(p);
+  });
+  return out;
+}
+
+/** Check one workload field value (base or swept). Throws ValueError. */
+function checkField(type: WorkloadType, f: WorkloadField, raw: unknown, cluster: ClusterConfig): number | string {
+  if (f === 'mode') {
+    if (raw !== 'uni' && raw !== 'bi') throw new ValueError(`unknown mode ${show(raw)}`, 'uni, bi');
+    return raw;
+  }
+  const rule = fieldRule(type, f, cluster);
+  const n = checkNumber(raw, rule);
+  if (f === 'procs' && n % 2 !== 0) throw new ValueError(`procs must be even (processes work in pairs), got ${n}`, `even ${describe(rule)}`);
+  return n;
+}
+
+function fieldRule(type: WorkloadType, f: Exclude<WorkloadField, 'mode'>, cluster: ClusterConfig): NumberRule {
+  switch (f) {
+    case 'sizeBytes':
+      return type === 'stream' ? { min: 1, max: LIMITS.maxStreamBytes, integer: true } : { min: 0, max: LIMITS.maxMessageBytes, integer: true };
+    case 'procs':
+      return { min: 2, max: cluster.nodes * cluster.cpusPerNode * LIMITS.procsPerCpu, integer: true };
+    case 'ops':
+      return { min: 1, max: LIMITS.maxOps, integer: true };
+    case 'fromNode':
+    case 'toNode':
+      return { min: 0, max: cluster.nodes - 1, integer: true };
+    case 'streams':
+      return { min: 1, max: cluster.nodes - 1, integer: true };
+    case 'sockBufBytes':
+      return { min: 0, max: 2 ** 30, integer: true };
+  }
+}
+
+function readWorkload(src: Source, raw: unknown, cluster: ClusterConfig): WorkloadSpec {
+  if (raw === undefined || raw === null) throw src.error(['workload'], 'missing', `a mapping with type: ${WORKLOAD_TYPES.join(' | ')}`);
+  const w = block(src, ['workload'], raw, ['type', ...WORKLOAD_FIELDS]);
+  const type = oneOf(src, ['workload', 'type'], w.type, WORKLOAD_TYPES);
+  const fields = TYPE_FIELDS[type];
+  for (const k of Object.keys(w)) {
+    if (k !== 'type' && !fields.includes(k as WorkloadField)) throw src.error(['workload', k], `not a field of workload type ${type}`, fields.join(', '), true);
+  }
+  const spec: Record<string, unknown> = { type };
+  for (const f of fields) {
+    const val = w[f] ?? defaultValue(type, f);
+    spec[f] = src.check(['workload', f], () => checkField(type, f, val, cluster));
+  }
+  return spec as unknown as WorkloadSpec;
+}
+
+function readSweep(src: Source, raw: unknown, type: WorkloadType, cluster: ClusterConfig): Scenario['sweep'] {
+  const fields: Record<string, Array<number | string>> = {};
+  if (raw === undefined || raw === null) return { fields, combine: 'cross' };
+  const valid = [...TYPE_FIELDS[type], 'combine'];
+  if (!isPlainObject(raw)) throw src.error(['sweep'], `expected a mapping of workload field: range, got ${show(raw)}`, valid.join(', '));
+  for (const k of Object.keys(raw)) {
+    if (k === 'combine') continue;
+    if (k === 'type') throw src.error(['sweep', k], 'the workload type cannot be swept; write one scenario per type', valid.join(', '), true);
+    if (WORKLOAD_FIELDS.includes(k as WorkloadField) && !valid.includes(k)) throw src.error(['sweep', k], `not a field of workload type ${type}`, valid.join(', '), true);
+    if (!valid.includes(k)) throw src.error(['sweep', k], `unknown field${didYouMean(k, valid)}`, valid.join(', '), true);
+    const values = src.check(['sweep', k], () => parseRange(raw[k]));
+    fields[k] = values.map((val, i) => src.check(Array.isArray(raw[k]) ? ['sweep', k, i] : ['sweep', k], () => checkField(type, k as WorkloadField, val, cluster)));
+  }
+  const combine = oneOf(src, ['sweep', 'combine'], raw.combine, ['cross', 'zip'] as const, 'cross');
+  if (combine === 'zip') {
+    const keys = Object.keys(fields);
+    const n0 = keys.length ? fields[keys[0]!]!.length : 0;
+    const bad = keys.find((k) => fields[k]!.length !== n0);
+    if (bad !== undefined) {
+      throw src.error(['sweep', bad], `zip needs lists of equal length: ${keys[0]} has ${n0} values, ${bad} has ${fields[bad]!.length}`, 'combine: cross, or lists of the same length');
+    }
+  }
+  return { fields, combine };
+}
+
+/** Rules across fields, checked on every concrete workload of the sweep. */
+function checkCombinations(src: Source, base: WorkloadSpec, sweep: Scenario['sweep']): void {
+  const at = (f: string): Path => (f in sweep.fields ? ['sweep', f] : ['workload', f]);
+  for (const w of expandWorkloads(base, sweep)) {
+    if (w.fromNode !== undefined && w.fromNode === w.toNode) {
+      throw src.error(at('toNode' in sweep.fields ? 'toNode' : 'fromNode' in sweep.fields ? 'fromNode' : 'toNode'), `fromNode and toNode are both ${w.toNode}`, 'two different nodes');
+    }
+    if (w.procs !== undefined && w.ops !== undefined && w.ops * w.procs > LIMITS.maxOpsTimesProcs) {
+      throw src.error(at('ops' in sweep.fields ? 'ops' : 'procs' in sweep.fields ? 'procs' : 'ops'), `ops x procs = ${w.ops * w.procs} message operations per run`, `ops x procs <= ${fmtNum(LIMITS.maxOpsTimesProcs)}`);
+    }
+    if (w.type !== 'stream' && w.type !== 'laten' && w.sizeBytes !== undefined && w.ops !== undefined) {
+      // Payload one run moves: a ping-pong sends each message both ways; com runs procs/2 pairs, twice as much in bi mode.
+      const pairs = w.type === 'com' ? (w.procs ?? 2) / 2 : 1;
+      const dirs = w.type === 'com' ? (w.mode === 'bi' ? 2 : 1) : 2;
+      const bytes = w.ops * w.sizeBytes * pairs * dirs;
+      if (bytes > LIMITS.maxRunPayloadBytes) {
+        throw src.error(at('sizeBytes'), `one run would move ${bytes} bytes (ops x sizeBytes x pairs x directions)`, `at most 2^40 bytes per run; lower ops or sizeBytes`);
+      }
+    }
+  }
+}
+
+function readOutputs(src: Source, raw: unknown, cluster: ClusterConfig): OutputsConfig {
+  const o = block(src, ['outputs'], raw, OUTPUT_KEYS);
+  const out: OutputsConfig = {
+    dir: str(src, ['outputs', 'dir'], o.dir, 'out'),
+    results: bool(src, ['outputs', 'results'], o.results, true),
+    summary: bool(src, ['outputs', 'summary'], o.summary, true),
+    compare: bool(src, ['outputs', 'compare'], o.compare, true),
+    figures: [],
+  };
+  if (o.figures !== undefined && o.figures !== null) {
+    if (!Array.isArray(o.figures)) throw src.error(['outputs', 'figures'], `expected a list, got ${show(o.figures)}`, FIGURES.join(', '));
+    o.figures.forEach((f: unknown, i) => {
+      const fig = oneOf(src, ['outputs', 'figures', i], f, FIGURES);
+      if (!out.figures.includes(fig)) out.figures.push(fig);
+    });
+  }
+  if (o.trace !== undefined && o.trace !== null) out.trace = readTrace(src, o.trace, cluster);
+  return out;
+}
+
+function stringList(src: Source, path: Path, raw: unknown, what: string): string[] {
+  if (raw === undefined || raw === null) return [];
+  // "wire,tcp" is accepted as well as [wire, tcp], since that is how the CLI writes it.
+  const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : raw;
+  if (!Array.isArray(list)) throw src.error(path, `expected a list of ${what}, got ${show(raw)}`, `a list of ${what}; empty = all`);
+  return list.map((x: unknown, i) => {
+    if ((typeof x !== 'string' || x === '') && typeof x !== 'number') throw src.error([...path, i], `expected a name, got ${show(x)}`, what);
+    return String(x);
+  });
+}
+
+function readTrace(src: Source, raw: unknown, cluster: ClusterConfig): TraceOutput {
+  const t = block(src, ['outputs', 'trace'], raw, TRACE_KEYS);
+  const nodes = stringList(src, ['outputs', 'trace', 'nodes'], t.nodes, 'node names (n0, n1, ...)').map((n, i) => {
+    // A bare index means that node; nN must exist.
+    const name = /^\d+$/.test(n) ? `n${n}` : n;
+    const m = /^n(\d+)$/.exec(name);
+    if (m && Number(m[1]) >= cluster.nodes) throw src.error(['outputs', 'trace', 'nodes', i], `node ${name} does not exist`, `n0..n${cluster.nodes - 1}`);
+    return name;
+  });
+  const trace: TraceOutput = {
+    layers: stringList(src, ['outputs', 'trace', 'layers'], t.layers, 'layer names'),
+    nodes,
+    file: str(src, ['outputs', 'trace', 'file'], t.file, 'trace.csv'),
+  };
+  const rule = { min: 0, max: LIMITS.maxTraceNs, integer: true };
+  if (t.fromNs !== undefined && t.fromNs !== null) trace.fromNs = num(src, ['outputs', 'trace', 'fromNs'], t.fromNs, rule);
+  if (t.toNs !== undefined && t.toNs !== null) trace.toNs = num(src, ['outputs', 'trace', 'toNs'], t.toNs, rule);
+  if (trace.fromNs !== undefined && trace.toNs !== undefined && trace.toNs <= trace.fromNs) {
+    throw src.error(['outputs', 'trace', 'toNs'], `toNs ${trace.toNs} is not after fromNs ${trace.fromNs}`, 'toNs > fromNs');
+  }
+  return trace;
+}

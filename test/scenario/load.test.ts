@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { HOST_PARAMS, NIC_PARAMS } from '../../src/os/profile.js';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { LIMITS, loadScenario } from '../../src/scenario/load.js';
+import { BUILTIN_PROFILE_DIR, listProfiles, loadProfile } from '../../src/scenario/profiles.js';
+import { XEN_PARAMS } from '../../src/xen/profile.js';
+import { FIXTURES, NATIVE, NATIVE_OLD, scenarioFile, writeTemp, xenProfileFile } from './helpers.js';
+
+/** Run f, expect a one-line ScenarioError, return its message. */
+function refused(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof ScenarioError, `not a ScenarioError: ${String(e)}`);
+    assert.ok(!e.message.includes('\n'), `not one line: ${e.message}`);
+    return e.message;
+  }
+  assert.fail('expected a ScenarioError');
+}
+
+test('defaults are filled for a minimal com scenario', () => {
+  const file = scenarioFile('minimal.yaml', { workload: { type: 'com' } });
+  const s = loadScenario(file);
+  assert.equal(s.name, 'minimal');
+  assert.equal(s.description, '');
+  assert.equal(s.file, file);
+  assert.equal(s.seed, '1');
+  assert.equal(s.replications, 1);
+  assert.deepEqual(s.cluster, {
+    nodes: 4,
+    cpusPerNode: 4,
+    placement: 'block',
+    link: { rateBps: 1e9, propagationNs: 500 },
+    switch: { portBufferBytes: 262144, fabricLatencyNs: 3000 },
+  });
+  assert.deepEqual(s.workload, { type: 'com', mode: 'uni', sizeBytes: 32, procs: 2, ops: 100 });
+  assert.deepEqual(s.sweep, { fields: {}, combine: 'cross' });
+  assert.deepEqual(s.outputs, { dir: 'out', results: true, summary: true, compare: true, figures: [] });
+  assert.equal(s.profiles.length, 1);
+  assert.equal(s.profiles[0]!.name, 'test-native');
+  assert.equal(s.profiles[0]!.path, 'native');
+  assert.equal(s.profiles[0]!.xen, undefined);
+});
+
+test('each workload type gets its own defaults and only its own fields', () => {
+  const w = (type: string) => loadScenario(scenarioFile(`t-${type}.yaml`, { workload: { type } })).workload;
+  assert.deepEqual(w('stream'), { type: 'stream', sizeBytes: 1048576, fromNode: 0, toNode: 1, streams: 1, sockBufBytes: 0 });
+  assert.deepEqual(w('pingpong'), { type: 'pingpong', sizeBytes: 32, ops: 100, fromNode: 0, toNode: 1, sockBufBytes: 0 });
+  assert.deepEqual(w('mpi-pingpong'), { type: 'mpi-pingpong', sizeBytes: 32, ops: 100 });
+  assert.deepEqual(w('laten'), { type: 'laten', procs: 2, ops: 100 });
+});
+
+test('numbers: 1e9, 2^20 and 1<<20 strings; integer seed becomes a string', () => {
+  const file = writeTemp(
+    'numbers.yaml',
+    `seed: 42\nprofiles: [${NATIVE}]\ncluster:\n  link: { rateBps: 1e8 }\n  switch: { portBufferBytes: 1<<20 }\nworkload: { type: stream, sizeBytes: 2^20 }\n`,
+  );
+  const s = loadScenario(file);
+  assert.equal(s.seed, '42');
+  assert.equal(s.cluster.link.rateBps, 1e8);
+  assert.equal(s.cluster.switch.portBufferBytes, 1048576);
+  assert.equal(s.workload.sizeBytes, 1048576);
+});
+
+test('a full scenario in JSON loads, sweep and outputs included', () => {
+  const file = writeTemp(
+    'full.json',
+    JSON.stringify({
+      name: 'full',
+      description: 'd',
+      seed: 'x',
+      replications: 2,
+      cluster: { nodes: 8, cpusPerNode: 2, placement: 'cyclic' },
+      profiles: [NATIVE],
+      workload: { type: 'com', procs: 4 },
+      sweep: { sizeBytes: { from: 32, to: 128, factor: 2 }, procs: [2, 4, 8, 16], combine: 'cross' },
+      outputs: { dir: 'o', compare: false, figures: ['bandwidth', 'optime'], trace: { layers: 'wire,tcp', nodes: [0, 'n1'], toNs: 1e9 } },
+    }),
+  );
+  const s = loadScenario(file);
+  assert.equal(s.cluster.placement, 'cyclic');
+  assert.deepEqual(s.sweep.fields, { sizeBytes: [32, 64, 128], procs: [2, 4, 8, 16] });
+  assert.deepEqual(Object.keys(s.sweep.fields), ['sizeBytes', 'procs']);
+  assert.deepEqual(s.outputs, {
+    dir: 'o',
+    results: true,
+    summary: true,
+    compare: false,
+    figures: ['bandwidth', 'optime'],
+    trace: { layers: ['wire', 'tcp'], nodes: ['n0', 'n1'], toNs: 1e9, file: 'trace.csv' },
+  });
+});
+
+test('--set overrides values, adds missing ones and can replace the profile list', () => {
+  const file = scenarioFile('set.yaml', { workload: { type: 'com', ops: 50 }, sweep: { sizeBytes: [32, 64] } });
+  const s = loadScenario(file, [
+    'cluster.link.rateBps=1e8',
+    'workload.ops=10',
+    'replications=3',
+    'sweep.sizeBytes=2^5..2^10',
+    `profiles=[${NATIVE_OLD}]`,
+    'sweep.mode=[uni, bi]',
+  ]);
+  assert.equal(s.cluster.link.rateBps, 1e8);
+  assert.equal(s.cluster.link.propagationNs, 500);
+  assert.equal(s.workload.ops, 10);
+  assert.equal(s.replications, 3);
+  assert.deepEqual(s.sweep.fields.sizeBytes, [32, 64, 128, 256, 512, 1024]);
+  assert.deepEqual(s.sweep.fields.mode, ['uni', 'bi']);
+  assert.deepEqual(s.profiles.map((p) => p.name), ['test-native-old']);
+  // null removes a field, giving back its default.
+  assert.equal(loadScenario(file, ['workload.ops=null']).workload.ops, 100);
+});
+
+test('--set errors: unknown path names the nearest valid path; bad value points at --set', () => {
+  const file = scenarioFile('set-bad.yaml', { workload: { type: 'com' } });
+  let m = refused(() => loadScenario(file, ['cluster.link.rate=1e8']));
+  assert.ok(m.startsWith('--set cluster.link.rate=1e8: cluster.link.rate: unknown field'), m);
+  assert.ok(m.includes('did you mean cluster.link.rateBps?'), m);
+  m = refused(() => loadScenario(file, ['workload.ops=0']));
+  assert.ok(m.startsWith('--set workload.ops=0: workload.ops:'), m);
+  assert.ok(m.includes('allowed: integer in [1, 1e7]'), m);
+  m = refused(() => loadScenario(file, ['replications']));
+  assert.ok(m.startsWith('--set replications:'), m);
+  m = refused(() => loadScenario(file, ['workload.ops=[1,']));
+  assert.ok(m.startsWith('--set workload.ops=[1,:'), m);
+  // An error in a field the override did not touch still points into the file.
+  const bad = scenarioFile('set-bad2.yaml', { cluster: { nodes: 1 }, workload: { type: 'com' } });
+  m = refused(() => loadScenario(bad, ['workload.ops=10']));
+  assert.ok(m.startsWith(`${bad}:`), m);
+  assert.ok(m.includes('cluster.nodes'), m);
+});
+
+test('profile overrides: inline set changes one parameter; a variant gets a new name', () => {
+  const file = writeTemp(
+    'prof.yaml',
+    `profiles:\n  - ${NATIVE}\n  - { name: fast-wakeup, base: ${NATIVE}, description: variant, set: { host.wakeupNs: 6000, nic: { txRingSlots: 4096 } } }\n  - { name: ${NATIVE_OLD}, set: { host.tso: 0 } }\nworkload: { type: com }\n`,
+  );
+  const s = loadScenario(file);
+  const [a, b, c] = s.profiles;
+  assert.equal(a!.name, 'test-native');
+  assert.equal(a!.host.wakeupNs, 3000);
+  assert.equal(b!.name, 'fast-wakeup');
+  assert.equal(b!.description, 'variant');
+  assert.equal(b!.host.wakeupNs, 6000);
+  assert.equal(b!.nic.txRingSlots, 4096);
+  // Everything not overridden is the base's.
+  assert.deepEqual({ ...b!.host, wakeupNs: 3000 }, a!.host);
+  assert.equal(c!.name, 'test-native-old');
+  assert.equal(c!.host.tso, 0);
+  assert.equal(c!.host.tsoFragmentDefect, 1);
+});
+
+test('profile files: every parameter required, unknown ones refused with a suggestion', () => {
+  const good = loadProfile(NATIVE, '/anywhere/scenario.yaml');
+  assert.deepEqual(Object.keys(good.host).sort(), Object.keys(HOST_PARAMS).sort());
+  assert.deepEqual(Object.keys(good.nic).sort(), Object.keys(NIC_PARAMS).sort());
+  assert.equal(good.source, NATIVE);
+
+  const text = (edit: (s: string) => string) => edit(`${JSON.stringify(good.host)}`);
+  const profile = (host: string, extra = '') => writeTemp('p.json', `{"name":"p","path":"native","host":${host},"nic":${JSON.stringify(good.nic)}${extra}}`);
+  let f = profile(text((s) => s.replace('"syscallNs"', '"syscalNs"')));
+  let m = refused(() => loadProfile(f, f));
+  assert.ok(m.startsWith(`${f}:1:`), m);
+  assert.ok(m.includes('host.syscalNs: unknown parameter; did you mean syscallNs?'), m);
+  f = profile(text((s) => s.replace(/"tickNs":[^,]+,/, '')));
+  m = refused(() => loadProfile(f, f));
+  assert.ok(m.includes('host.tickNs: missing'), m);
+  f = profile(text((s) => s.replace(/"tso":\d+/, '"tso":0.5')));
+  m = refused(() => loadProfile(f, f));
+  assert.ok(m.includes('host.tso: must be an integer'), m);
+  f = profile(JSON.stringify(good.host), ',"xen":{}');
+  m = refused(() => loadProfile(f, f));
+  assert.ok(m.includes('xen:'), m);
+});
+
+test('a xen profile needs a xen section with every XEN_PARAMS key', () => {
+  const f = xenProfileFile();
+  const p = loadProfile(f, f);
+  assert.equal(p.path, 'xen');
+  assert.deepEqual(Object.keys(p.xen!).sort(), Object.keys(XEN_PARAMS).sort());
+  const noXen = writeTemp('nox.yaml', `name: nox\npath: xen\nhost: ${JSON.stringify(p.host)}\nnic: ${JSON.stringify(p.nic)}\n`);
+  const m = refused(() => loadProfile(noXen, noXen));
+  assert.ok(m.startsWith(`${noXen}:`) && m.includes('xen:'), m);
+});
+
+test('built-in profiles resolve from the package, not from the working directory', (t) => {
+  const names = listProfiles().map((p) => p.name);
+  if (!existsSync(join(BUILTIN_PROFILE_DIR, 'rhel-2.6.12.yaml'))) {
+    t.skip('scenarios/profiles/rhel-2.6.12.yaml not written yet');
+    return;
+  }
+  assert.ok(names.includes('rhel-2.6.12'));
+  const cwd = process.cwd();
+  try {
+    process.chdir(FIXTURES);
+    const p = loadProfile('rhel-2.6.12', '/somewhere/else/s.yaml');
+    assert.equal(p.name, 'rhel-2.6.12');
+    assert.equal(p.source, join(BUILTIN_PROFILE_DIR, 'rhel-2.6.12.yaml'));
+  } finally {
+    process.chdir(cwd);
+  }
+  assert.ok(refused(() => loadProfile('../profiles/rhel-2.6.12', '/x/s.yaml')).includes('unknown profile'));
+});
+
+test('a missing scenario file is one line naming it', () => {
+  const m = refused(() => loadScenario('/no/such/dir/scn.yaml'));
+  assert.ok(m.startsWith('/no/such/dir/scn.yaml: '), m);
+  assert.ok(m.includes('no such file'), m);
+});
+
+test('limits: exact boundaries are accepted, one past is refused', () => {
+  const ok = (workload: Record<string, unknown>, extra: Record<string, unknown> = {}) => loadScenario(scenarioFile('lim.yaml', { workload, ...extra }));
+  assert.equal(ok({ type: 'pingpong', sizeBytes: LIMITS.maxMessageBytes, ops: 1 }).workload.sizeBytes, 2 ** 30);
+  refused(() => ok({ type: 'pingpong', sizeBytes: LIMITS.maxMessageBytes + 1, ops: 1 }));
+  assert.equal(ok({ type: 'stream', sizeBytes: '2^36' }).workload.sizeBytes, 2 ** 36);
+  refused(() => ok({ type: 'stream', sizeBytes: 2 ** 36 + 1 }));
+  assert.equal(ok({ type: 'com' }, { replications: 100000 }).replications, 100000);
+  refused(() => ok({ type: 'com' }, { replications: 100001 }));
+  // procs up to nodes x cpusPerNode x 16 (4 x 4 x 16 = 256).
+  assert.equal(ok({ type: 'laten', procs: 256 }).workload.procs, 256);
+  assert.ok(refused(() => ok({ type: 'laten', procs: 258 })).includes('workload.procs'));
+  // ops x sizeBytes x pairs x directions <= 2^40 for com.
+  assert.equal(ok({ type: 'com', mode: 'bi', procs: 2, ops: 1024, sizeBytes: 2 ** 29 }).workload.ops, 1024);
+  assert.ok(refused(() => ok({ type: 'com', mode: 'bi', procs: 4, ops: 1024, sizeBytes: 2 ** 29 })).includes('2^40'));
+  // Exactly 1e6 runs is fine.
+  assert.equal(ok({ type: 'com' }, { replications: 1000, sweep: { sizeBytes: { from: 1, to: 1000, step: 1 } } }).replications, 1000);
+});
+
+test('YAML alias bombs are refused, not expanded', () => {
+  const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 0; i < 8; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
+  const f = writeTemp('bomb.yaml', `${lines.join('\n')}\nprofiles: [${NATIVE}]\nworkload: { type: com }\n`);
+  const m = refused(() => loadScenario(f));
+  assert.ok(m.startsWith(f), m);
+  // Refused by the alias guard, before validation would complain about the keys.
+  assert.match(m, /alias/i);
+});

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeCluster } from '../mpi/helpers.js';
+import { runCom } from '../../src/workloads/com.js';
+import { runLaten } from '../../src/workloads/laten.js';
+import { runMpiPingpong } from '../../src/workloads/mpi-pingpong.js';
+import { runPingpong } from '../../src/workloads/pingpong.js';
+import { activeGroup, prestaPartner } from '../../src/workloads/presta.js';
+
+test('Presta pairs (i, i + np/2) and the active communicator order', () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((r) => prestaPartner(r, 8)), [4, 5, 6, 7, 0, 1, 2, 3]);
+  assert.deepEqual(activeGroup(4, 16), [0, 1, 8, 9]);
+  assert.deepEqual(activeGroup(2, 2), [0, 1]);
+});
+
+test('com uni at 8 MiB on 1 Gb/s rhel-2.6.12 is within 5 % of the 117.7 MB/s TCP payload ceiling', () => {
+  const m = runCom(makeCluster(), { type: 'com', mode: 'uni', procs: 2, sizeBytes: 8 << 20, ops: 3 });
+  assert.ok(Math.abs(m.bandwidthMBps! - 117.7) / 117.7 < 0.05, `uni 8 MiB: ${m.bandwidthMBps} MB/s`);
+  // OpTime = maxtime/ops/2 and BW = ops*size/maxtime: so OpTime*BW = size/2 (in us*MB/s = bytes).
+  assert.ok(Math.abs(m.optimeUs! * m.bandwidthMBps! - (8 << 20) / 2) < 1);
+});
+
+test('laten with 2 processes: above raw TCP by what ch_p4 adds per message, below 80 us', () => {
+  const raw = runPingpong(makeCluster(), { type: 'pingpong', sizeBytes: 1, ops: 100 }).latencyUs!;
+  const lat = runLaten(makeCluster(), { type: 'laten', procs: 2, ops: 200 }).latencyUs!;
+  // Each one-way 0-byte MPI message costs at least one select() and a second read() more than
+  // a raw write/read exchange (2 x syscallNs = 1.4 us on this profile).
+  assert.ok(lat > raw + 1.4, `laten ${lat} us vs raw ${raw} us`);
+  assert.ok(lat < 80, `laten ${lat} us`);
+});
+
+test('rendezvous adds a control round trip: 128000 B vs 127999 B ping-pong', () => {
+  const rawRtUs = 2 * runPingpong(makeCluster(), { type: 'pingpong', sizeBytes: 1, ops: 50 }).latencyUs!;
+  const eager = runMpiPingpong(makeCluster(), { type: 'mpi-pingpong', sizeBytes: 127999, ops: 5 }).latencyUs!;
+  const rndv = runMpiPingpong(makeCluster(), { type: 'mpi-pingpong', sizeBytes: 128000, ops: 5 }).latencyUs!;
+  const diff = rndv - eager;
+  assert.ok(diff >= rawRtUs, `rendezvous step ${diff} us, raw round trip ${rawRtUs} us`);
+  assert.ok(diff < 3 * rawRtUs, `rendezvous step ${diff} us is more than a control round trip`);
+});
+
+test('com uni shows the rendezvous step between 2^16 and 2^17', () => {
+  const a = runCom(makeCluster(), { type: 'com', mode: 'uni', procs: 2, sizeBytes: 1 << 16, ops: 20 }).bandwidthMBps!;
+  const b = runCom(makeCluster(), { type: 'com', mode: 'uni', procs: 2, sizeBytes: 1 << 17, ops: 20 }).bandwidthMBps!;
+  assert.ok(b < a, `2^16: ${a} MB/s, 2^17: ${b} MB/s`);
+});
