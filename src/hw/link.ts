@@ -86,7 +86,7 @@ export class LinkChannel {
     this.queuedBytes += bytes;
     this.framesSent++;
     this.bytesSent += bytes;
-    if (this.trace !== null) this.trace.emit(start, this.traceNode, 'tx-start', pkt.to.flowLabel, pkt.seq, pkt.len, this.count);
+    if (this.trace !== null) this.trace.emit(this.sim.now, this.traceNode, 'tx', pkt.to.flowLabel, pkt.seq, pkt.len, this.count);
     this.sim.at(end + this.propagationNs, deliverFrame, this.sink, pkt);
     return end;
   }

@@ -49,11 +49,11 @@ export class Switch implements FrameSink {
     const bytes = wireBytes(pkt.ipBytes);
     if (backlog + bytes > this.portBufferBytes) {
       this.drops++;
-      if (this.trace !== null) this.trace.emit(t, this.name, 'drop', pkt.to.flowLabel, pkt.seq, pkt.len, backlog);
+      if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'drop', pkt.to.flowLabel, pkt.seq, pkt.len, backlog);
       return;
     }
     if (backlog + bytes > this.maxBacklogBytes) this.maxBacklogBytes = backlog + bytes;
-    if (this.trace !== null) this.trace.emit(t, this.name, 'enqueue', pkt.to.flowLabel, pkt.seq, pkt.len, backlog + bytes);
+    if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'enqueue', pkt.to.flowLabel, pkt.seq, pkt.len, backlog + bytes);
     port.transmitAt(pkt, t);
   }
 }

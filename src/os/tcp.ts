@@ -31,6 +31,8 @@ const MAX_RTO_NS = 120e9;
 const INITIAL_RTO_NS = 3e9;
 /** Linux caps the RTT-variance term below by the minimum RTO (tcp_rtt_estimator, mdev_max). */
 const CWND_CLAMP = 65535;
+/** TCP_MIN_RCVMSS: the receiver's first guess of the sender's segment size. */
+const TCP_MIN_RCVMSS = 536;
 /** SKB_MAX_HEAD(MAX_TCP_HEADER) on 4 KiB pages: select_size's page break on an SG device. */
 const SKB_PAGE_BREAK_BYTES = 3712;
 
@@ -123,8 +125,6 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private rtoNs = INITIAL_RTO_NS;
   private rtoTimer: SimEvent | null = null;
   private smallUnackedEnd = 0; // Minshall: end of the last small segment sent
-  /** Bytes charged by the tcp_fragment defect that are still queued. */
-  fragmentChargedBytes = 0;
 
   // ---- receive side ----
   private rcvNxt = 0;
@@ -139,6 +139,9 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private quickAcksLeft: number;
   private pingpong = false;
   private delackTimer: SimEvent | null = null;
+  /** The receiver's estimate of the peer's segment size (icsk_ack.rcv_mss) and the last small one. */
+  private rcvMss: number;
+  private lastSegSize = 0;
   rcvPruneDrops = 0;
 
   constructor(
@@ -174,6 +177,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     // A frame from the NIC is charged its buffer's truesize; loopback skbs carry their data.
     this.tsoOn = device.tso && this.p.tso === 1;
     this.quickAcksLeft = this.p.quickAcks;
+    this.rcvMss = Math.min(TCP_MIN_RCVMSS, this.mss);
     // The handshake advertised the peer's initial window; set when the pair is joined.
     this.rwnd = 0;
     this.maxWindow = 0;
@@ -256,10 +260,11 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
       this.rcvQueue.splice(0, this.rcvFirst);
       this.rcvFirst = 0;
     }
-    // tcp_cleanup_rbuf: advertise a window that has at least doubled since the last ACK.
-    const now = this.remainingWindow();
+    // tcp_cleanup_rbuf: send a scheduled ACK that the input path held back (more than one
+    // MSS unacked), or advertise a window that has at least doubled since the last ACK.
+    const held = this.delackTimer !== null && this.rcvNxt - this.rcvWup > this.rcvMss;
     const fresh = this.selectWindowRaw();
-    if (fresh >= this.mss && fresh >= 2 * now) this.sendAck(this.ownerUnit);
+    if (held || (fresh >= this.mss && fresh >= 2 * this.remainingWindow())) this.sendAck(this.ownerUnit);
     return n;
   }
 
@@ -287,14 +292,13 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     const skb = this.queue[index]!;
     const restLen = skb.len - len;
     const charge = this.p.tsoFragmentDefect === 1 ? restLen : 0;
-    // The page fragments move to the new skb; the head keeps its linear area.
-    const rest: Skb = { seq: skb.seq + len, len: restLen, truesize: this.p.skbOverheadBytes + restLen + charge, sentNs: skb.sentNs, sends: skb.sends };
-    const before = skb.truesize;
+    // skb_split moves the page fragments to the new skb but leaves the head's truesize as it
+    // was, so the head stays charged for them until it is acked; the new skb is charged its
+    // own allocation: the overhead, plus (2.6.9) a linear area as long as the remainder.
+    const rest: Skb = { seq: skb.seq + len, len: restLen, truesize: this.p.skbOverheadBytes + charge, sentNs: skb.sentNs, sends: skb.sends };
     skb.len = len;
-    skb.truesize = this.sendTruesize(len);
-    this.wmemQueued += skb.truesize + rest.truesize - before;
+    this.wmemQueued += rest.truesize;
     if (charge > 0) {
-      this.fragmentChargedBytes += charge;
       this.host.noteFragmentCharge(charge);
       if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'fragment-charge', this.label, rest.seq, charge, this.wmemQueued);
     }
@@ -321,7 +325,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
         break;
       }
       // Nagle (Minshall's variant): hold a sub-MSS skb while an earlier small one is unacked.
-      if (!this.nodelay && skb.len < mssNow && this.smallUnackedEnd > this.sndUna && this.sendHead === this.queue.length - 1) break;
+      // tcp_minshall_check: the small segment must still be in flight (after a go-back-N it is not).
+      if (!this.nodelay && skb.len < mssNow && this.smallUnackedEnd > this.sndUna && this.smallUnackedEnd <= this.sndNxt && this.sendHead === this.queue.length - 1) break;
       this.transmitSkb(skb, unit);
       this.sendHead++;
       this.sndNxt = skb.seq + skb.len;
@@ -455,8 +460,10 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
         const before = this.segsOf(skb.len);
         skb.seq += trim;
         skb.len -= trim;
-        skb.truesize -= trim;
-        this.wmemQueued -= trim;
+        // tcp_trim_head uncharges the trimmed bytes (never below the skb's own overhead).
+        const uncharge = Math.min(trim, skb.truesize - this.p.skbOverheadBytes);
+        skb.truesize -= uncharge;
+        this.wmemQueued -= uncharge;
         if (counted) this.packetsOut -= before - this.segsOf(skb.len);
         break;
       } else break;
@@ -464,22 +471,12 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (this.packetsOut < 0) this.packetsOut = 0;
     this.sndUna = ack;
     if (this.sndNxt < ack) this.sndNxt = ack;
-    if (this.fragmentChargedBytes > 0) this.recountFragmentCharge();
     if (rttSample >= 0) this.rttSample(rttSample);
     if (this.qFirst > 1024 && this.qFirst * 2 > this.queue.length) {
       this.queue.splice(0, this.qFirst);
       this.sendHead -= this.qFirst;
       this.qFirst = 0;
     }
-  }
-
-  private recountFragmentCharge(): void {
-    let charged = 0;
-    for (let i = this.qFirst; i < this.queue.length; i++) {
-      const s = this.queue[i]!;
-      charged += s.truesize - this.sendTruesize(s.len);
-    }
-    this.fragmentChargedBytes = Math.max(0, charged);
   }
 
   /** Jacobson/Karels as Linux's tcp_rtt_estimator, with the variance term floored at the minimum RTO. */
@@ -536,17 +533,27 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
       this.sendAck(unit, FLAG_SACK);
       return;
     }
-    if (!this.makeRoom(truesize, unit)) {
+    if (!this.makeRoom(unit)) {
       this.rcvPruneDrops++;
       if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'prune-drop', this.label, pkt.seq, pkt.len, this.rmemAlloc);
       return;
     }
     const newBytes = end - this.rcvNxt;
+    this.measureRcvMss(pkt.len);
     this.enqueueInOrder(newBytes, truesize);
     const filledHole = this.ooo.length > 0;
     if (filledHole) this.drainOoo();
     this.ackPolicy(unit, filledHole);
     if (this.waker !== null) this.waker.fire();
+  }
+
+  /** tcp_measure_rcv_mss: a full segment sets the estimate; two equal small ones in a row do too. */
+  private measureRcvMss(len: number): void {
+    if (len >= this.rcvMss) this.rcvMss = Math.min(len, this.mss);
+    else {
+      if (len === this.lastSegSize) this.rcvMss = len;
+      this.lastSegSize = len;
+    }
   }
 
   /** Receive memory a segment of `len` bytes costs: set by the device's RX buffers. */
@@ -563,7 +570,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
 
   private queueOoo(seq: number, len: number, truesize: number, unit: ExecUnit): void {
     for (const s of this.ooo) if (s.seq === seq) return;
-    if (!this.makeRoom(truesize, unit)) {
+    if (!this.makeRoom(unit)) {
       this.rcvPruneDrops++;
       return;
     }
@@ -583,30 +590,38 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   }
 
   /**
-   * tcp_prune_queue: when a segment would exceed the receive buffer, collapse the queued data
-   * into page-sized skbs (a copy, charged to the CPU) and accept it if that made room.
+   * tcp_data_queue's memory check: a segment is taken while the receive memory is not above
+   * the buffer. Otherwise tcp_prune_queue first collapses the queued data into page-sized skbs
+   * (a copy, charged to the CPU), then, if that was not enough, drops the whole out-of-order
+   * queue; if even that does not help, the segment is dropped.
    */
-  private makeRoom(truesize: number, unit: ExecUnit): boolean {
-    if (this.rmemAlloc + truesize <= this.rcvbuf) return true;
-    const queued = this.readable;
-    const collapsed = Math.ceil(queued / 3840) * (4096 + this.p.skbOverheadBytes);
+  private makeRoom(unit: ExecUnit): boolean {
+    if (this.rmemAlloc <= this.rcvbuf) return true;
     let oooTrue = 0;
     for (const s of this.ooo) oooTrue += s.truesize;
+    const queued = this.readable;
+    const collapsed = Math.ceil(queued / 3840) * (4096 + this.p.skbOverheadBytes);
     if (collapsed + oooTrue < this.rmemAlloc) {
       unit.exec(queued * this.p.copyNsPerByte);
       if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'collapse', this.label, this.rcvNxt, queued, this.rmemAlloc);
-      this.rcvQueue.splice(0, this.rcvQueue.length);
+      this.rcvQueue.length = 0;
       this.rcvFirst = 0;
       if (queued > 0) this.rcvQueue.push({ len: queued, truesize: collapsed });
       this.rmemAlloc = collapsed + oooTrue;
+      if (this.rmemAlloc <= this.rcvbuf) return true;
     }
-    return this.rmemAlloc + truesize <= this.rcvbuf;
+    if (this.ooo.length > 0) {
+      if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'prune-ofo', this.label, this.rcvNxt, this.ooo.length, this.rmemAlloc);
+      this.rmemAlloc -= oooTrue;
+      this.ooo.length = 0;
+    }
+    return this.rmemAlloc <= this.rcvbuf;
   }
 
   private ackPolicy(unit: ExecUnit, now: boolean): void {
     const quick = this.quickAcksLeft > 0 && !this.pingpong;
     const unackedBytes = this.rcvNxt - this.rcvWup;
-    if (now || quick || (unackedBytes > this.mss && this.selectWindowRaw() >= this.rcvWnd)) {
+    if (now || quick || (unackedBytes > this.rcvMss && this.selectWindowRaw() >= this.rcvWnd)) {
       if (quick) this.quickAcksLeft--;
       this.sendAck(unit);
     } else if (this.delackTimer === null) {

@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Simulator } from '../../src/engine/simulator.js';
+import { MemoryTraceSink, TraceBus } from '../../src/engine/trace.js';
+import { buildCluster } from '../../src/cluster/cluster.js';
+import { serializationNs } from '../../src/hw/link.js';
+import { IP_HEADER_BYTES, TCP_HEADER_BYTES } from '../../src/hw/packet.js';
+import { runStream } from '../../src/workloads/stream.js';
+import { runPingpong, WARMUP_OPS } from '../../src/workloads/pingpong.js';
+import { spawn } from '../../src/engine/process.js';
+import { ProcCtx, readOnce, waitForEvent, writeAll } from '../../src/os/syscalls.js';
+import { clusterConfig, profile, quietProfile } from '../support/profiles.js';
+
+/** 1448 bytes of payload per 1538 bytes on the wire at 10^9 bit/s, in MB/s (10^6 B/s). */
+const PLATEAU_MBPS = (1448 / 1538) * 125;
+
+test('a 64 MiB transfer over one connection through the switch carries 117.7 MB/s of payload (rhel-2.6.12)', () => {
+  const sim = new Simulator({ seed: 1 });
+  const c = buildCluster(sim, clusterConfig(), profile('rhel-2.6.12'));
+  const r = runStream(c, { type: 'stream', sizeBytes: 64 * 2 ** 20 });
+  assert.ok(Math.abs(r.bandwidthMBps! / PLATEAU_MBPS - 1) < 0.005, `${r.bandwidthMBps} MB/s vs ${PLATEAU_MBPS}`);
+  assert.ok(Math.abs(r.bandwidthMBps! / 117.7 - 1) < 0.005);
+  assert.equal(c.switch.drops, 0);
+});
+
+/** Two senders into one receiver until `stopNs`; bytes each receiver got between `fromNs` and `stopNs`. */
+function twoStreams(portBufferBytes: number, stopNs: number, fromNs: number) {
+  const sim = new Simulator({ seed: 7 });
+  const c = buildCluster(sim, clusterConfig({ switch: { portBufferBytes, fabricLatencyNs: 3000 } }), profile('rhel-2.6.12'));
+  const dst = c.nodes[1]!;
+  const got = [0, 0];
+  const atFrom = [0, 0];
+  const conns = [];
+  for (const k of [0, 1]) {
+    const src = c.nodes[k === 0 ? 0 : 2]!;
+    const [a, b] = src.kernel.connect(dst.kernel);
+    conns.push({ a, b });
+    const sctx = new ProcCtx(sim, src.cpus[1]!, src.kernel.params, `s${k}`);
+    const rctx = new ProcCtx(sim, dst.cpus[1 + k]!, dst.kernel.params, `r${k}`);
+    sctx.own(a);
+    rctx.own(b);
+    spawn(sim, (function* () {
+      for (;;) yield* writeAll(sctx, a, 65536);
+    })());
+    spawn(sim, (function* () {
+      for (;;) {
+        if (b.readableBytes === 0) yield* waitForEvent(rctx);
+        else got[k]! += yield* readOnce(rctx, b, 65536);
+      }
+    })());
+  }
+  sim.run(fromNs);
+  atFrom[0] = got[0]!;
+  atFrom[1] = got[1]!;
+  sim.run(stopNs);
+  return { c, sim, conns, window: [got[0]! - atFrom[0]!, got[1]! - atFrom[1]!] };
+}
+
+test('two streams into one switch port share it within 10 % and together hold the plateau', () => {
+  const { window, c } = twoStreams(262144, 300e6, 50e6);
+  const [x, y] = window as [number, number];
+  assert.ok(Math.abs(x - y) / Math.max(x, y) < 0.1, `shares ${x} and ${y}`);
+  const totalMBps = ((x + y) / 250e6) * 1e3;
+  assert.ok(totalMBps > PLATEAU_MBPS * 0.97 && totalMBps <= PLATEAU_MBPS * 1.001, `total ${totalMBps} MB/s`);
+  assert.ok(c.switch.maxBacklogBytes <= 262144);
+});
+
+test('with a small port buffer frames drop, are retransmitted, and every byte arrives once and in order', () => {
+  const { c, conns } = twoStreams(24000, 200e6, 0);
+  assert.ok(c.switch.drops > 0, 'no drops');
+  assert.ok(c.switch.maxBacklogBytes <= 24000);
+  let retransmits = 0;
+  for (const { a, b } of conns) {
+    retransmits += a.stats.retransmits;
+    // In order and exactly once: what the receiver read plus what waits in its buffer is
+    // exactly the sender's acknowledged prefix or more, never more than was written.
+    const delivered = b.stats.bytesDelivered + b.readableBytes;
+    assert.ok(delivered <= a.stats.bytesSent, 'receiver has more bytes than were sent');
+    assert.ok(delivered > 1e6);
+  }
+  assert.ok(retransmits > 0, 'no retransmissions');
+});
+
+test('the half round trip of a 32-byte ping-pong is the sum of its modelled parts', () => {
+  const prof = quietProfile('rhel-2.6.12');
+  const cfg = clusterConfig();
+  const sim = new Simulator({ seed: 3 });
+  const c = buildCluster(sim, cfg, prof);
+  const r = runPingpong(c, { type: 'pingpong', sizeBytes: 32, ops: 200 });
+  // One way, from the parameters alone: write syscall and copy, TCP/IP output, DMA, the frame
+  // on the sender's link, propagation, switch fabric, the frame on the receiver's link,
+  // propagation, DMA, interrupt, RX processing, wake-up of the reader, read syscall and copy.
+  const h = prof.host;
+  const n = prof.nic;
+  const ipBytes = IP_HEADER_BYTES + TCP_HEADER_BYTES + 32;
+  const wire = serializationNs(ipBytes, cfg.link.rateBps);
+  const sys = Math.round(h.syscallNs + 32 * h.copyNsPerByte);
+  const oneWayNs = sys + h.txSkbNs + n.dmaNs + wire + cfg.link.propagationNs + cfg.switch.fabricLatencyNs + wire + cfg.link.propagationNs + n.dmaNs + n.rxIntDelayNs + h.irqNs + h.rxPacketNs + h.wakeupNs + sys;
+  assert.equal(Math.round(r.latencyUs! * 1000), oneWayNs);
+  assert.ok(WARMUP_OPS > 16, 'warm-up must spend the quick-ACKs');
+});
+
+test('the tcp_fragment defect slows a bulk stream through its send-buffer charge (same seed)', () => {
+  const run = (name: string) => {
+    const sink = new MemoryTraceSink();
+    const sim = new Simulator({ seed: 1, trace: new TraceBus(sink, { layers: ['tcp'] }) });
+    const c = buildCluster(sim, clusterConfig({ switch: { portBufferBytes: 98304, fabricLatencyNs: 3000 } }), profile(name));
+    const r = runStream(c, { type: 'stream', sizeBytes: 8 * 2 ** 20, streams: 2, sockBufBytes: 131071 });
+    const charges = sink.rows.filter((x) => x.event === 'fragment-charge');
+    return { mbps: r.bandwidthMBps!, charges, drops: c.switch.drops };
+  };
+  const fixed = run('rhel-2.6.12');
+  const defect = run('rhel-2.6.9');
+  assert.equal(fixed.charges.length, 0);
+  assert.ok(defect.charges.length > 10, `charges ${defect.charges.length}`);
+  // Each charge is the remainder's length, a multiple of the MSS; the socket's queued memory
+  // recorded with it exceeds what the data alone would need.
+  for (const ch of defect.charges) assert.equal(ch.bytes % 1448, 0);
+  assert.ok(defect.drops > 0 && fixed.drops > 0);
+  assert.ok(defect.mbps < fixed.mbps * 0.9, `defect ${defect.mbps} vs fixed ${fixed.mbps}`);
+});

@@ -1,0 +1,29 @@
+/** Test helpers: load a built-in profile file directly (independent of the scenario loader). */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { ClusterConfig, KernelProfile } from '../../src/scenario/types.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function profile(name: string, hostOverrides: Partial<KernelProfile['host']> = {}, nicOverrides: Partial<KernelProfile['nic']> = {}): KernelProfile {
+  const path = `${root}scenarios/profiles/${name}.yaml`;
+  const p = parse(readFileSync(path, 'utf8')) as KernelProfile;
+  return { ...p, host: { ...p.host, ...hostOverrides }, nic: { ...p.nic, ...nicOverrides }, source: path };
+}
+
+/** The same profile without timer ticks and daemons, for tests that add up costs exactly. */
+export function quietProfile(name: string, hostOverrides: Partial<KernelProfile['host']> = {}): KernelProfile {
+  return profile(name, { tickNs: 0, daemonNs: 0, ...hostOverrides });
+}
+
+export function clusterConfig(over: Partial<ClusterConfig> = {}): ClusterConfig {
+  return {
+    nodes: 4,
+    cpusPerNode: 4,
+    placement: 'block',
+    link: { rateBps: 1e9, propagationNs: 500 },
+    switch: { portBufferBytes: 262144, fabricLatencyNs: 3000 },
+    ...over,
+  };
+}
