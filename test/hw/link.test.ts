@@ -29,8 +29,11 @@ test('frames leave back to back and arrive one propagation delay after their las
   const pkt = () => new Packet(1, 2, flow, 0, 1448, 0, 0, FLAG_ACK, 1448); // IP 1500 bytes
   ch.transmitAt(pkt(), 0);
   ch.transmitAt(pkt(), 0);
+  assert.equal(ch.backlogFrames(0), 2);
+  assert.equal(ch.backlogBytes(0), 2 * 1538);
+  assert.equal(ch.backlogFrames(12304), 1);
   ch.transmitAt(pkt(), 100000);
-  assert.equal(ch.backlogFrames(0), 3);
+  assert.equal(ch.backlogFrames(100000), 1);
   sim.run();
   assert.deepEqual(arrivals, [12304 + 500, 2 * 12304 + 500, 100000 + 12304 + 500]);
   assert.equal(ch.backlogFrames(200000), 0);
