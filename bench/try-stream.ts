@@ -5,7 +5,7 @@ import { runPingpong } from '../src/workloads/pingpong.js';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 const prof = (n: string) => { const y = parse(readFileSync(`scenarios/profiles/${n}.yaml`, 'utf8')); return { ...y, source: n }; };
-const cfg = { nodes: 4, cpusPerNode: 4, placement: 'block' as const, link: { rateBps: 1e9, propagationNs: 500 }, switch: { portBufferBytes: 262144, fabricLatencyNs: 3000 } };
+const cfg = { nodes: 4, cpusPerNode: 4, placement: 'block' as const, link: { rateBps: 1e9, propagationNs: 500 }, switch: { portBufferBytes: 262144, fabricLatencyNs: 3000, portRateBps: 0 } };
 for (const name of ['rhel-2.6.12', 'rhel-2.6.9']) {
   const sim = new Simulator({ seed: 1 });
   const c = buildCluster(sim, cfg, prof(name));

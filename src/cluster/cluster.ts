@@ -25,6 +25,8 @@ export interface ClusterNode {
   /** The physical cores. */
   cores: readonly Core[];
   nic: Nic;
+  /** Drops on the node outside the NIC and TCP (under Xen: at the guest's interface). */
+  extraDrops?: () => number;
 }
 
 export interface Cluster {
@@ -50,11 +52,11 @@ export function buildCluster(sim: Simulator, cfg: ClusterConfig, profile: Kernel
       rxBufferTruesizeBytes: profile.host.rxSkbTruesizeBytes,
     });
     nic.attachLink(new LinkChannel(sim, `${name}->switch`, cfg.link.rateBps, cfg.link.propagationNs, sw, name));
-    sw.addPort(`switch->${name}`, cfg.link.rateBps, cfg.link.propagationNs, nic, [nodeAddress(i)]);
+    sw.addPort(`switch->${name}`, cfg.switch.portRateBps || cfg.link.rateBps, cfg.link.propagationNs, nic, [nodeAddress(i)]);
     let node: ClusterNode;
     if (profile.path === 'xen') {
       const x = buildXenNode(sim, { name, address: nodeAddress(i), cores, nic, host: profile.host, xen: profile.xen ?? {}, profileName: profile.name });
-      node = { index: i, name, kernel: x.kernel, cpus: x.cpus, cores, nic };
+      node = { index: i, name, kernel: x.kernel, cpus: x.cpus, cores, nic, ...(x.drops ? { extraDrops: x.drops } : {}) };
     } else {
       const kernel = new Kernel(sim, name, nodeAddress(i), profile.host, cores, cores[0]);
       nic.attachDriver(new NapiPoller(sim, kernel, cores[0]!, nic, profile.host.rxPacketNs, profile.host.irqNs));

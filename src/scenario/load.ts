@@ -31,10 +31,10 @@ export const LIMITS = {
   maxTraceNs: 1e15,
 } as const;
 
-const TOP_KEYS = ['name', 'description', 'seed', 'replications', 'cluster', 'profiles', 'workload', 'sweep', 'outputs'];
+const TOP_KEYS = ['name', 'description', 'seed', 'replications', 'cluster', 'profiles', 'workload', 'sweep', 'workloads', 'outputs'];
 const CLUSTER_KEYS = ['nodes', 'cpusPerNode', 'placement', 'link', 'switch'];
 const LINK_KEYS = ['rateBps', 'propagationNs'];
-const SWITCH_KEYS = ['portBufferBytes', 'fabricLatencyNs'];
+const SWITCH_KEYS = ['portBufferBytes', 'fabricLatencyNs', 'portRateBps'];
 const PROFILE_ENTRY_KEYS = ['name', 'base', 'description', 'set'];
 const OUTPUT_KEYS = ['dir', 'results', 'summary', 'compare', 'figures', 'trace'];
 const TRACE_KEYS = ['layers', 'nodes', 'fromNs', 'toNs', 'file'];
@@ -84,6 +84,7 @@ export const SETTABLE_PATHS: string[] = [
   'workload',
   'workload.type',
   ...WORKLOAD_FIELDS.map((k) => `workload.${k}`),
+  'workloads',
   'sweep',
   'sweep.combine',
   ...WORKLOAD_FIELDS.map((k) => `sweep.${k}`),
@@ -196,18 +197,18 @@ export function validateScenario(src: Source): Scenario {
   const replications = num(src, ['replications'], v.replications, { min: 1, max: LIMITS.maxReplications, integer: true }, 1);
   const cluster = readCluster(src, v.cluster);
   const profiles = readProfiles(src, v.profiles);
-  const workload = readWorkload(src, v.workload, cluster);
-  const sweep = readSweep(src, v.sweep, workload.type, cluster);
+  const parts = readParts(src, v, cluster);
 
-  const nWorkloads = countWorkloads(sweep);
+  const nWorkloads = parts.reduce((a, p) => a + countWorkloads(p.sweep), 0);
   const runs = nWorkloads * profiles.length * replications;
   if (runs > LIMITS.maxRuns) {
-    throw src.error(v.sweep !== undefined ? ['sweep'] : ['replications'], `expands to ${runs} runs (${nWorkloads} workloads x ${profiles.length} profiles x ${replications} replications)`, `at most ${fmtNum(LIMITS.maxRuns)} runs; use fewer points or replications, or split the sweep into scenarios`);
+    const at: Path = v.workloads !== undefined ? ['workloads'] : v.sweep !== undefined ? ['sweep'] : ['replications'];
+    throw src.error(at, `expands to ${runs} runs (${nWorkloads} workloads x ${profiles.length} profiles x ${replications} replications)`, `at most ${fmtNum(LIMITS.maxRuns)} runs; use fewer points or replications, or split the sweep into scenarios`);
   }
-  checkCombinations(src, workload, sweep);
+  parts.forEach((p, i) => checkCombinations(src, p.workload, p.sweep, v.workloads !== undefined ? ['workloads', i] : []));
 
   const outputs = readOutputs(src, v.outputs, cluster);
-  return { name, description, file: src.file, seed, replications, cluster, profiles, workload, sweep, outputs };
+  return { name, description, file: src.file, seed, replications, cluster, profiles, workload: parts[0]!.workload, sweep: parts[0]!.sweep, parts, outputs };
 }
 
 function readSeed(src: Source, raw: unknown): string {
@@ -233,6 +234,7 @@ function readCluster(src: Source, raw: unknown): ClusterConfig {
     switch: {
       portBufferBytes: num(src, ['cluster', 'switch', 'portBufferBytes'], sw.portBufferBytes, { min: 1514, max: 2 ** 30, integer: true }, 262144),
       fabricLatencyNs: num(src, ['cluster', 'switch', 'fabricLatencyNs'], sw.fabricLatencyNs, { min: 0, max: 1e9, integer: true }, 3000),
+      portRateBps: num(src, ['cluster', 'switch', 'portRateBps'], sw.portRateBps, { min: 1e6, max: 1e12 }, 0),
     },
   };
 }
@@ -329,50 +331,70 @@ function fieldRule(type: WorkloadType, f: Exclude<WorkloadField, 'mode'>, cluste
   }
 }
 
-function readWorkload(src: Source, raw: unknown, cluster: ClusterConfig): WorkloadSpec {
-  if (raw === undefined || raw === null) throw src.error(['workload'], 'missing', `a mapping with type: ${WORKLOAD_TYPES.join(' | ')}`);
-  const w = block(src, ['workload'], raw, ['type', ...WORKLOAD_FIELDS]);
-  const type = oneOf(src, ['workload', 'type'], w.type, WORKLOAD_TYPES);
+/**
+ * The scenario's workloads: either `workload` (+ `sweep`), or `workloads`, a list of workload
+ * blocks each with its own `sweep` (so one scenario can hold, say, Presta com and laten).
+ */
+function readParts(src: Source, v: Record<string, unknown>, cluster: ClusterConfig): Scenario['parts'] {
+  if (v.workloads === undefined) {
+    const workload = readWorkload(src, v.workload, cluster, ['workload']);
+    return [{ workload, sweep: readSweep(src, v.sweep, workload.type, cluster, ['sweep']) }];
+  }
+  if (v.workload !== undefined || v.sweep !== undefined) {
+    throw src.error([v.workload !== undefined ? 'workload' : 'sweep'], 'cannot be used together with workloads', 'either workload (+ sweep) or a workloads list');
+  }
+  if (!Array.isArray(v.workloads) || v.workloads.length === 0) throw src.error(['workloads'], `expected a non-empty list of workload blocks, got ${show(v.workloads)}`, 'a list of {type: ..., sweep: {...}}');
+  return v.workloads.map((raw, i) => {
+    const { sweep: rawSweep, ...rest } = isPlainObject(raw) ? raw : { sweep: undefined };
+    const workload = readWorkload(src, isPlainObject(raw) ? rest : raw, cluster, ['workloads', i]);
+    return { workload, sweep: readSweep(src, rawSweep, workload.type, cluster, ['workloads', i, 'sweep']) };
+  });
+}
+
+function readWorkload(src: Source, raw: unknown, cluster: ClusterConfig, at: Path): WorkloadSpec {
+  if (raw === undefined || raw === null) throw src.error(at, 'missing', `a mapping with type: ${WORKLOAD_TYPES.join(' | ')}`);
+  const w = block(src, at, raw, ['type', ...WORKLOAD_FIELDS]);
+  const type = oneOf(src, [...at, 'type'], w.type, WORKLOAD_TYPES);
   const fields = TYPE_FIELDS[type];
   for (const k of Object.keys(w)) {
-    if (k !== 'type' && !fields.includes(k as WorkloadField)) throw src.error(['workload', k], `not a field of workload type ${type}`, fields.join(', '), true);
+    if (k !== 'type' && !fields.includes(k as WorkloadField)) throw src.error([...at, k], `not a field of workload type ${type}`, fields.join(', '), true);
   }
   const spec: Record<string, unknown> = { type };
   for (const f of fields) {
     const val = w[f] ?? defaultValue(type, f);
-    spec[f] = src.check(['workload', f], () => checkField(type, f, val, cluster));
+    spec[f] = src.check([...at, f], () => checkField(type, f, val, cluster));
   }
   return spec as unknown as WorkloadSpec;
 }
 
-function readSweep(src: Source, raw: unknown, type: WorkloadType, cluster: ClusterConfig): Scenario['sweep'] {
+function readSweep(src: Source, raw: unknown, type: WorkloadType, cluster: ClusterConfig, at: Path): Scenario['sweep'] {
   const fields: Record<string, Array<number | string>> = {};
   if (raw === undefined || raw === null) return { fields, combine: 'cross' };
   const valid = [...TYPE_FIELDS[type], 'combine'];
-  if (!isPlainObject(raw)) throw src.error(['sweep'], `expected a mapping of workload field: range, got ${show(raw)}`, valid.join(', '));
+  if (!isPlainObject(raw)) throw src.error(at, `expected a mapping of workload field: range, got ${show(raw)}`, valid.join(', '));
   for (const k of Object.keys(raw)) {
     if (k === 'combine') continue;
-    if (k === 'type') throw src.error(['sweep', k], 'the workload type cannot be swept; write one scenario per type', valid.join(', '), true);
-    if (WORKLOAD_FIELDS.includes(k as WorkloadField) && !valid.includes(k)) throw src.error(['sweep', k], `not a field of workload type ${type}`, valid.join(', '), true);
-    if (!valid.includes(k)) throw src.error(['sweep', k], `unknown field${didYouMean(k, valid)}`, valid.join(', '), true);
-    const values = src.check(['sweep', k], () => parseRange(raw[k]));
-    fields[k] = values.map((val, i) => src.check(Array.isArray(raw[k]) ? ['sweep', k, i] : ['sweep', k], () => checkField(type, k as WorkloadField, val, cluster)));
+    if (k === 'type') throw src.error([...at, k], 'the workload type cannot be swept; write one scenario per type', valid.join(', '), true);
+    if (WORKLOAD_FIELDS.includes(k as WorkloadField) && !valid.includes(k)) throw src.error([...at, k], `not a field of workload type ${type}`, valid.join(', '), true);
+    if (!valid.includes(k)) throw src.error([...at, k], `unknown field${didYouMean(k, valid)}`, valid.join(', '), true);
+    const values = src.check([...at, k], () => parseRange(raw[k]));
+    fields[k] = values.map((val, i) => src.check(Array.isArray(raw[k]) ? ['sweep', k, i] : [...at, k], () => checkField(type, k as WorkloadField, val, cluster)));
   }
-  const combine = oneOf(src, ['sweep', 'combine'], raw.combine, ['cross', 'zip'] as const, 'cross');
+  const combine = oneOf(src, [...at, 'combine'], raw.combine, ['cross', 'zip'] as const, 'cross');
   if (combine === 'zip') {
     const keys = Object.keys(fields);
     const n0 = keys.length ? fields[keys[0]!]!.length : 0;
     const bad = keys.find((k) => fields[k]!.length !== n0);
     if (bad !== undefined) {
-      throw src.error(['sweep', bad], `zip needs lists of equal length: ${keys[0]} has ${n0} values, ${bad} has ${fields[bad]!.length}`, 'combine: cross, or lists of the same length');
+      throw src.error([...at, bad], `zip needs lists of equal length: ${keys[0]} has ${n0} values, ${bad} has ${fields[bad]!.length}`, 'combine: cross, or lists of the same length');
     }
   }
   return { fields, combine };
 }
 
 /** Rules across fields, checked on every concrete workload of the sweep. */
-function checkCombinations(src: Source, base: WorkloadSpec, sweep: Scenario['sweep']): void {
-  const at = (f: string): Path => (f in sweep.fields ? ['sweep', f] : ['workload', f]);
+function checkCombinations(src: Source, base: WorkloadSpec, sweep: Scenario['sweep'], part: Path): void {
+  const at = (f: string): Path => (part.length ? (f in sweep.fields ? [...part, 'sweep', f] : [...part, f]) : f in sweep.fields ? ['sweep', f] : ['workload', f]);
   for (const w of expandWorkloads(base, sweep)) {
     if (w.fromNode !== undefined && w.fromNode === w.toNode) {
       throw src.error(at('toNode' in sweep.fields ? 'toNode' : 'fromNode' in sweep.fields ? 'fromNode' : 'toNode'), `fromNode and toNode are both ${w.toNode}`, 'two different nodes');

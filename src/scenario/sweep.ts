@@ -119,7 +119,7 @@ export function expandWorkloads(base: WorkloadSpec, sweep: Scenario['sweep']): W
  * differences between kernels are not noise from different draws, and any run can be redone alone.
  */
 export function expandPoints(scenario: Scenario): RunPoint[] {
-  const workloads = expandWorkloads(scenario.workload, scenario.sweep);
+  const workloads = scenario.parts.flatMap((p) => expandWorkloads(p.workload, p.sweep));
   const points: RunPoint[] = [];
   for (const profile of scenario.profiles) {
     for (const workload of workloads) {

@@ -16,6 +16,11 @@ export interface SwitchConfig {
   portBufferBytes: number;
   /** Lookup and fabric latency after a frame is fully received (ns). Default 3000. */
   fabricLatencyNs: number;
+  /**
+   * Rate of the switch's output ports towards the hosts (bit/s); 0 (default) = the link rate.
+   * Lower than the link rate models a bottleneck inside the switch (e.g. a 100 Mb/s fabric).
+   */
+  portRateBps?: number;
 }
 
 export interface ClusterConfig {
@@ -85,6 +90,11 @@ export interface OutputsConfig {
   trace?: TraceOutput;
 }
 
+export interface SweepSpec {
+  fields: Record<string, Array<number | string>>;
+  combine: 'cross' | 'zip';
+}
+
 export interface Scenario {
   name: string;
   description: string;
@@ -96,7 +106,12 @@ export interface Scenario {
   profiles: KernelProfile[];
   workload: WorkloadSpec;
   /** Swept workload fields and their values, in file order. */
-  sweep: { fields: Record<string, Array<number | string>>; combine: 'cross' | 'zip' };
+  sweep: SweepSpec;
+  /**
+   * Every workload block with its sweep, in file order: one from `workload` + `sweep`, or one
+   * per entry of `workloads`. `workload` and `sweep` above are the first part.
+   */
+  parts: Array<{ workload: WorkloadSpec; sweep: SweepSpec }>;
   outputs: OutputsConfig;
 }
 

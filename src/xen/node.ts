@@ -27,6 +27,8 @@ export interface XenNode {
   kernel: Kernel;
   /** The guest's virtual CPUs. */
   cpus: readonly ExecUnit[];
+  /** Packets dropped on the node's Xen path (e.g. at the vif with no posted RX buffer). */
+  drops?: () => number;
 }
 
 export function buildXenNode(_sim: Simulator, spec: XenNodeSpec): XenNode {

@@ -23,7 +23,7 @@ export function clusterConfig(over: Partial<ClusterConfig> = {}): ClusterConfig 
     cpusPerNode: 4,
     placement: 'block',
     link: { rateBps: 1e9, propagationNs: 500 },
-    switch: { portBufferBytes: 262144, fabricLatencyNs: 3000 },
+    switch: { portBufferBytes: 262144, fabricLatencyNs: 3000, portRateBps: 0 },
     ...over,
   };
 }
