@@ -34,7 +34,7 @@ test('defaults are filled for a minimal com scenario', () => {
     cpusPerNode: 4,
     placement: 'block',
     link: { rateBps: 1e9, propagationNs: 500 },
-    switch: { portBufferBytes: 262144, fabricLatencyNs: 3000 },
+    switch: { portBufferBytes: 262144, fabricLatencyNs: 3000, portRateBps: 0 },
   });
   assert.deepEqual(s.workload, { type: 'com', mode: 'uni', sizeBytes: 32, procs: 2, ops: 100 });
   assert.deepEqual(s.sweep, { fields: {}, combine: 'cross' });
@@ -238,4 +238,23 @@ test('YAML alias bombs are refused, not expanded', () => {
   assert.ok(m.startsWith(f), m);
   // Refused by the alias guard, before validation would complain about the keys.
   assert.match(m, /alias/i);
+});
+
+test('a workloads list holds several workload blocks, each with its own sweep, expanded in file order', async () => {
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { expandPoints } = await import('../../src/scenario/sweep.js');
+  const dir = mkdtempSync(join(tmpdir(), 'xenhpc-parts-'));
+  const file = join(dir, 's.yaml');
+  const prof = join(process.cwd(), 'test/fixtures/profiles/test-native.yaml');
+  writeFileSync(file, `profiles: [${JSON.stringify(prof)}]\nworkloads:\n  - type: com\n    sweep: { mode: [uni, bi], sizeBytes: [32, 64] }\n  - type: laten\n    sweep: { procs: [2, 4, 8] }\n`);
+  const s = loadScenario(file);
+  assert.equal(s.parts.length, 2);
+  const pts = expandPoints(s);
+  assert.deepEqual(pts.map((p) => `${p.workload.type}:${p.workload.mode ?? ''}:${p.workload.sizeBytes ?? p.workload.procs}`), ['com:uni:32', 'com:uni:64', 'com:bi:32', 'com:bi:64', 'laten::2', 'laten::4', 'laten::8']);
+  writeFileSync(file, `profiles: [${JSON.stringify(prof)}]\nworkload: { type: laten }\nworkloads:\n  - type: com\n`);
+  assert.throws(() => loadScenario(file), /workload: cannot be used together with workloads/);
+  writeFileSync(file, `profiles: [${JSON.stringify(prof)}]\nworkloads:\n  - type: laten\n    sizeBytes: 4\n`);
+  assert.throws(() => loadScenario(file), /s\.yaml:4:5: workloads\[0\]\.sizeBytes: not a field of workload type laten/);
 });
