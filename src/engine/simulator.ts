@@ -87,13 +87,14 @@ export class Simulator {
     this.stopped = false;
     const q = this.queue;
     while (!this.stopped) {
-      const ev = q.top();
+      // pop then, rarely, push back: one heap operation per event instead of top() + pop().
+      const ev = q.pop();
       if (ev === undefined) break;
       if (ev.timeNs > untilNs) {
+        q.push(ev);
         this.nowNs = untilNs;
         return this.nowNs;
       }
-      q.pop();
       if (!ev.live) continue;
       this.nowNs = ev.timeNs;
       this.eventsRun++;

@@ -1,0 +1,83 @@
+/**
+ * npm run bench: (a) the engine on a hold model (1,000 pending events; each event schedules one
+ * more at a random delay) next to a bare js-sdsl push/pop loop doing the same, so the ratio is
+ * the engine's own overhead; (b) a simulated Gigabit TCP stream: frames simulated per wall
+ * second and simulated seconds per wall second; (c) the quickstart scenario's wall time.
+ */
+import { PriorityQueue } from 'js-sdsl';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { Simulator } from '../src/engine/simulator.js';
+import { buildCluster } from '../src/cluster/cluster.js';
+import { runStream } from '../src/workloads/stream.js';
+import type { KernelProfile } from '../src/scenario/types.js';
+import { loadScenario, expandPoints } from '../src/scenario/index.js';
+import { runPoint } from '../src/runner/run-point.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const PENDING = 1000;
+const EVENTS = 3_000_000;
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 4294967296);
+}
+
+function bareLoop(): number {
+  interface Ev { timeNs: number; seq: number; }
+  const q = new PriorityQueue<Ev>([], (x, y) => x.timeNs - y.timeNs || x.seq - y.seq, false);
+  const rnd = lcg(1);
+  let seq = 0;
+  for (let i = 0; i < PENDING; i++) q.push({ timeNs: Math.round(rnd() * 1000), seq: seq++ });
+  const t0 = performance.now();
+  for (let i = 0; i < EVENTS; i++) {
+    const ev = q.pop()!;
+    q.push({ timeNs: ev.timeNs + Math.round(rnd() * 1000), seq: seq++ });
+  }
+  return EVENTS / ((performance.now() - t0) / 1000);
+}
+
+function engineLoop(): number {
+  const sim = new Simulator();
+  const rnd = lcg(1);
+  let left = EVENTS;
+  const hold = (): void => {
+    if (--left > 0) sim.schedule(Math.round(rnd() * 1000), hold);
+  };
+  for (let i = 0; i < PENDING; i++) sim.schedule(Math.round(rnd() * 1000), hold);
+  const t0 = performance.now();
+  sim.run();
+  return sim.eventsRun / ((performance.now() - t0) / 1000);
+}
+
+function stream(): { framesPerWallS: number; simPerWall: number } {
+  const p = parse(readFileSync(`${root}scenarios/profiles/rhel-2.6.12.yaml`, 'utf8')) as KernelProfile;
+  const sim = new Simulator({ seed: 1 });
+  const c = buildCluster(sim, { nodes: 2, cpusPerNode: 4, placement: 'block', link: { rateBps: 1e9, propagationNs: 500 }, switch: { portBufferBytes: 262144, fabricLatencyNs: 3000, portRateBps: 0 } }, { ...p, source: 'rhel-2.6.12' });
+  const t0 = performance.now();
+  const r = runStream(c, { type: 'stream', sizeBytes: 256 * 2 ** 20 });
+  const wallS = (performance.now() - t0) / 1000;
+  const dataFrames = c.switch.ports[1]!.framesSent;
+  return { framesPerWallS: dataFrames / wallS, simPerWall: r.elapsedNs / 1e9 / wallS };
+}
+
+function quickstart(): number {
+  const s = loadScenario(`${root}scenarios/quickstart.yaml`);
+  const t0 = performance.now();
+  for (const p of expandPoints(s)) runPoint(s, p);
+  return (performance.now() - t0) / 1000;
+}
+
+const best = (f: () => number, n = 3): number => Math.max(...Array.from({ length: n }, f));
+const bare = best(bareLoop);
+const eng = best(engineLoop);
+console.log(`engine hold model (${PENDING} pending): ${(eng / 1e6).toFixed(2)} M events/s; bare js-sdsl loop ${(bare / 1e6).toFixed(2)} M/s; overhead ${(bare / eng).toFixed(2)}x (target <= 1.5x)`);
+const s = stream();
+console.log(`Gigabit TCP stream (256 MiB, rhel-2.6.12): ${Math.round(s.framesPerWallS).toLocaleString('en-US')} data frames per wall second; ${s.simPerWall.toFixed(2)} simulated s per wall s (target >= 162,000 frames/s, 2x real time)`);
+try {
+  console.log(`quickstart scenario (single thread): ${quickstart().toFixed(1)} s wall`);
+} catch (e) {
+  console.log(`quickstart scenario: not run (${(e as Error).message})`);
+}

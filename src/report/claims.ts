@@ -1,0 +1,254 @@
+/**
+ * The 2006 paper's claims (DESIGN.md section 4), checked against a run's summary and compare
+ * tables. Each check says what it measured, with means and t-tests, so a FAIL shows how far off
+ * the model is. Thresholds are stated in the check titles and in docs/validation.md; they are
+ * about the shape of the result (lower, higher, converges, within 5 %), never about a kernel.
+ */
+
+/** The summary and compare rows the checks read (numbers as summaryRows()/compareRows() give them). */
+export interface SummaryLike {
+  profile: string;
+  workload: string;
+  mode: string;
+  size_bytes: number | string;
+  procs: number | string;
+  metric: string;
+  n: number;
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+}
+
+export interface CompareLike {
+  workload: string;
+  mode: string;
+  size_bytes: number | string;
+  procs: number | string;
+  metric: string;
+  profile_a: string;
+  profile_b: string;
+  mean_a: number;
+  mean_b: number;
+  t: number;
+  p: number;
+  significant: boolean | string;
+}
+
+export interface ClaimResult {
+  id: number;
+  title: string;
+  pass: boolean;
+  detail: string;
+}
+
+export interface ClaimOptions {
+  /** Profile names standing for the paper's four kernels. */
+  rhel269?: string;
+  rhel2612?: string;
+  chaos?: string;
+  xen?: string;
+  /** Relative tolerance for "the same plateau" (default 0.05). */
+  tolerance?: number;
+}
+
+const fmt = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+const isSig = (c: CompareLike): boolean => c.significant === true || c.significant === 'true';
+
+class Tables {
+  constructor(
+    readonly summary: readonly SummaryLike[],
+    readonly compare: readonly CompareLike[],
+  ) {}
+
+  row(profile: string, workload: string, mode: string, key: 'size_bytes' | 'procs', value: number, metric: string): SummaryLike | undefined {
+    return this.summary.find((r) => r.profile === profile && r.workload === workload && (r.mode ?? '') === mode && Number(r[key]) === value && r.metric === metric);
+  }
+
+  /** Values of `key` present for a workload/mode/metric, ascending. */
+  points(workload: string, mode: string, key: 'size_bytes' | 'procs', metric: string): number[] {
+    const s = new Set<number>();
+    for (const r of this.summary) if (r.workload === workload && (r.mode ?? '') === mode && r.metric === metric) s.add(Number(r[key]));
+    return [...s].sort((a, b) => a - b);
+  }
+
+  /** The t-test between a and b at a point (either order), oriented so mean_a belongs to a. */
+  test(a: string, b: string, workload: string, mode: string, key: 'size_bytes' | 'procs', value: number, metric: string): { meanA: number; meanB: number; t: number; p: number; sig: boolean } | undefined {
+    for (const c of this.compare) {
+      if (c.workload !== workload || (c.mode ?? '') !== mode || Number(c[key]) !== value || c.metric !== metric) continue;
+      if (c.profile_a === a && c.profile_b === b) return { meanA: c.mean_a, meanB: c.mean_b, t: c.t, p: c.p, sig: isSig(c) };
+      if (c.profile_a === b && c.profile_b === a) return { meanA: c.mean_b, meanB: c.mean_a, t: -c.t, p: c.p, sig: isSig(c) };
+    }
+    return undefined;
+  }
+}
+
+const log2 = (x: number): string => `2^${Math.round(Math.log2(x))}`;
+
+/** Check the seven claims; profiles missing from the run make the claims that need them fail with a note. */
+export function checkClaims(summary: readonly SummaryLike[], compare: readonly CompareLike[], opts: ClaimOptions = {}): ClaimResult[] {
+  const T = new Tables(summary, compare);
+  const k269 = opts.rhel269 ?? 'rhel-2.6.9';
+  const k2612 = opts.rhel2612 ?? 'rhel-2.6.12';
+  const kChaos = opts.chaos ?? 'chaos-2.6.9';
+  const kXen = opts.xen ?? 'xen-3.0.1';
+  const tol = opts.tolerance ?? 0.05;
+  const BW = 'bandwidth_MBps';
+  const OP = 'optime_us';
+  const LAT = 'latency_us';
+  const results: ClaimResult[] = [];
+  const claim = (id: number, title: string, f: () => { pass: boolean; detail: string }): void => {
+    try {
+      const r = f();
+      results.push({ id, title, ...r });
+    } catch (e) {
+      results.push({ id, title, pass: false, detail: `not checkable: ${(e as Error).message}` });
+    }
+  };
+  const need = (row: SummaryLike | undefined, what: string): SummaryLike => {
+    if (!row) throw new Error(`no data for ${what}`);
+    return row;
+  };
+  const sizes = (mode: string) => {
+    const s = T.points('com', mode, 'size_bytes', BW);
+    if (s.length === 0) throw new Error(`no com ${mode} results`);
+    return s;
+  };
+  const largest = (mode: string) => sizes(mode)[sizes(mode).length - 1]!;
+
+  claim(1, `Large messages: every kernel reaches the same plateau (within ${tol * 100} %), uni and bi, except RHEL 2.6.9 uni`, () => {
+    const parts: string[] = [];
+    const means: number[] = [];
+    for (const mode of ['uni', 'bi']) {
+      const size = largest(mode);
+      for (const k of [k269, k2612, kChaos, kXen]) {
+        if (mode === 'uni' && k === k269) continue;
+        const m = need(T.row(k, 'com', mode, 'size_bytes', size, BW), `${k} ${mode} ${size}`).mean;
+        means.push(m);
+        parts.push(`${k} ${mode} ${fmt(m)}`);
+      }
+    }
+    const hi = Math.max(...means);
+    const lo = Math.min(...means);
+    return { pass: lo >= hi * (1 - tol), detail: `at ${log2(largest('uni'))} B, MB/s: ${parts.join('; ')}; spread ${fmt((1 - lo / hi) * 100, 1)} %` };
+  });
+
+  claim(2, 'RHEL 2.6.9 uni bandwidth significantly lower than RHEL 2.6.12 and CHAOS for large messages (>= 2^16), and its OpTime higher', () => {
+    const big = sizes('uni').filter((s) => s >= 65536);
+    let lowerBw = 0;
+    let higherOp = 0;
+    const parts: string[] = [];
+    for (const s of big) {
+      const bwOk = [k2612, kChaos].every((o) => {
+        const t = T.test(k269, o, 'com', 'uni', 'size_bytes', s, BW);
+        return t !== undefined && t.meanA < t.meanB && t.sig;
+      });
+      const opOk = [k2612, kChaos].every((o) => {
+        const t = T.test(k269, o, 'com', 'uni', 'size_bytes', s, OP);
+        return t !== undefined && t.meanA > t.meanB && t.sig;
+      });
+      if (bwOk) lowerBw++;
+      if (opOk) higherOp++;
+      const t = T.test(k269, k2612, 'com', 'uni', 'size_bytes', s, BW);
+      if (t) parts.push(`${log2(s)}: ${fmt(t.meanA)} vs ${fmt(t.meanB)} (t=${fmt(t.t)}, p=${fmt(t.p, 3)})`);
+    }
+    const half = Math.ceil(big.length / 2);
+    return { pass: big.length > 0 && lowerBw >= half && higherOp >= half, detail: `lower bandwidth at ${lowerBw}/${big.length} sizes, higher OpTime at ${higherOp}/${big.length}; 2.6.9 vs 2.6.12 MB/s ${parts.join('; ')}` };
+  });
+
+  claim(3, `Xen uni bandwidth lower for small messages (<= 2^10, significant) and converging for large ones (within ${tol * 100} % at the largest size)`, () => {
+    const small = sizes('uni').filter((s) => s <= 1024);
+    let lower = 0;
+    const parts: string[] = [];
+    for (const s of small) {
+      const ok = [k2612, kChaos].every((o) => {
+        const t = T.test(kXen, o, 'com', 'uni', 'size_bytes', s, BW);
+        return t !== undefined && t.meanA < t.meanB && t.sig;
+      });
+      if (ok) lower++;
+      const t = T.test(kXen, kChaos, 'com', 'uni', 'size_bytes', s, BW);
+      if (t) parts.push(`${log2(s)}: ${fmt(t.meanA)} vs ${fmt(t.meanB)}`);
+    }
+    const size = largest('uni');
+    const x = need(T.row(kXen, 'com', 'uni', 'size_bytes', size, BW), 'xen uni largest').mean;
+    const c = need(T.row(kChaos, 'com', 'uni', 'size_bytes', size, BW), 'chaos uni largest').mean;
+    const converged = Math.abs(x / c - 1) <= tol;
+    return { pass: small.length > 0 && lower === small.length && converged, detail: `Xen below both at ${lower}/${small.length} small sizes (Xen vs CHAOS MB/s ${parts.join('; ')}); at ${log2(size)}: Xen ${fmt(x)} vs CHAOS ${fmt(c)}` };
+  });
+
+  claim(4, 'Bi: CHAOS and RHEL 2.6.12 hypersaturate between 2^12 and 2^16 (mean above the large-message plateau); Xen does not reach them, and even its best run is lower at 2^14 and 2^15', () => {
+    const size = largest('bi');
+    const parts: string[] = [];
+    let pass = true;
+    for (const k of [kChaos, k2612]) {
+      const plateau = need(T.row(k, 'com', 'bi', 'size_bytes', size, BW), `${k} bi plateau`).mean;
+      const mid = sizes('bi').filter((s) => s >= 4096 && s <= 65536);
+      const peak = Math.max(...mid.map((s) => need(T.row(k, 'com', 'bi', 'size_bytes', s, BW), `${k} bi ${s}`).mean));
+      parts.push(`${k} peak ${fmt(peak)} vs plateau ${fmt(plateau)}`);
+      if (!(peak > plateau * (1 + tol))) pass = false;
+    }
+    for (const s of [16384, 32768]) {
+      const xMax = need(T.row(kXen, 'com', 'bi', 'size_bytes', s, BW), `xen bi ${s}`).max;
+      const others = Math.min(...[kChaos, k2612].map((k) => need(T.row(k, 'com', 'bi', 'size_bytes', s, BW), `${k} bi ${s}`).max));
+      parts.push(`${log2(s)} best run: Xen ${fmt(xMax)} vs ${fmt(others)}`);
+      if (!(xMax < others)) pass = false;
+    }
+    return { pass, detail: parts.join('; ') };
+  });
+
+  claim(5, `Bi: RHEL 2.6.9's best runs match CHAOS and RHEL 2.6.12 (within ${tol * 100} % at every size); a lower mean comes from variance`, () => {
+    let worst = 0;
+    let worstAt = 0;
+    for (const s of sizes('bi')) {
+      const m = need(T.row(k269, 'com', 'bi', 'size_bytes', s, BW), `2.6.9 bi ${s}`).max;
+      const o = Math.max(...[kChaos, k2612].map((k) => need(T.row(k, 'com', 'bi', 'size_bytes', s, BW), `${k} bi ${s}`).max));
+      const d = Math.abs(m / o - 1);
+      if (d > worst) {
+        worst = d;
+        worstAt = s;
+      }
+    }
+    return { pass: worst <= tol, detail: `largest gap between 2.6.9's best run and the others' best: ${fmt(worst * 100, 1)} % at ${log2(worstAt || 1)}` };
+  });
+
+  claim(6, 'OpTime: no significant difference between Xen, CHAOS and RHEL 2.6.12 for messages >= 2^16 (uni and bi), at 80 % of the sizes or more', () => {
+    let tests = 0;
+    let sig = 0;
+    const sigAt: string[] = [];
+    for (const mode of ['uni', 'bi']) {
+      for (const s of sizes(mode).filter((x) => x >= 65536)) {
+        for (const [a, b] of [[kXen, kChaos], [kXen, k2612], [kChaos, k2612]] as const) {
+          const t = T.test(a, b, 'com', mode, 'size_bytes', s, OP);
+          if (!t) continue;
+          tests++;
+          if (t.sig) {
+            sig++;
+            sigAt.push(`${mode} ${log2(s)} ${a}/${b} (${fmt(t.meanA, 0)} vs ${fmt(t.meanB, 0)} us)`);
+          }
+        }
+      }
+    }
+    return { pass: tests > 0 && sig <= 0.2 * tests, detail: `${sig} of ${tests} t-tests significant${sigAt.length ? ': ' + sigAt.slice(0, 6).join('; ') + (sigAt.length > 6 ? '; ...' : '') : ''}` };
+  });
+
+  claim(7, 'Latency (laten): Xen below CHAOS and RHEL 2.6.12 up to 32 processes and above them beyond; RHEL 2.6.9 lowest of all', () => {
+    const procs = T.points('laten', '', 'procs', LAT);
+    if (procs.length === 0) throw new Error('no laten results');
+    const parts: string[] = [];
+    let pass = true;
+    for (const p of procs) {
+      const v = (k: string) => need(T.row(k, 'laten', '', 'procs', p, LAT), `${k} laten ${p}`).mean;
+      const x = v(kXen);
+      const c = v(kChaos);
+      const r = v(k2612);
+      const o = v(k269);
+      const xenOk = p <= 32 ? x < c && x < r : x > c && x > r;
+      const lowest = o <= Math.min(x, c, r);
+      if (!xenOk || !lowest) pass = false;
+      parts.push(`${p}: xen ${fmt(x, 1)}, chaos ${fmt(c, 1)}, 2.6.12 ${fmt(r, 1)}, 2.6.9 ${fmt(o, 1)}${xenOk && lowest ? '' : ' (x)'}`);
+    }
+    return { pass, detail: `us by processes: ${parts.join('; ')}` };
+  });
+
+  return results;
+}
