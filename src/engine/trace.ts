@@ -2,7 +2,7 @@
  * The trace bus. A simulation has one only when a trace was asked for; components ask it once,
  * at construction, for a `TraceLayer` (null when their layer is not selected) and then emit
  * with primitives only, so an untraced run pays one null check per call site and allocates
- * nothing. Columns: time_ns,node,layer,event,flow,seq,bytes,queue (see docs/trace.md).
+ * nothing. Columns: time_ns,node,layer,event,flow,seq,bytes,queue (see docs/outputs.md).
  */
 export interface TraceSink {
   record(timeNs: number, node: string, layer: string, event: string, flow: string, seq: number, bytes: number, queue: number): void;

@@ -1,0 +1,133 @@
+import { parseNumber } from './csv.js';
+import { summarize } from './stats.js';
+import { welch } from './ttest.js';
+
+/** results.csv columns, in file order (docs/outputs.md explains each). */
+export const RESULT_COLUMNS = [
+  'scenario',
+  'profile',
+  'workload',
+  'mode',
+  'size_bytes',
+  'procs',
+  'replication',
+  'seed',
+  'bandwidth_MBps',
+  'optime_us',
+  'latency_us',
+  'elapsed_ns',
+  'retransmits',
+  'drops',
+  'events',
+] as const;
+export type ResultColumn = (typeof RESULT_COLUMNS)[number];
+/** One simulation run; '' marks a value the run does not have (mode of a latency run, latency of a bandwidth run). */
+export type ResultRow = Record<ResultColumn, number | string>;
+
+/** Columns aggregated over replications, in output order. */
+export const METRICS = ['bandwidth_MBps', 'optime_us', 'latency_us', 'retransmits', 'drops'] as const;
+export type Metric = (typeof METRICS)[number];
+
+export const SUMMARY_COLUMNS = [
+  'scenario', 'profile', 'workload', 'mode', 'size_bytes', 'procs', 'metric',
+  'n', 'mean', 'sd', 'min', 'max', 'ci95_low', 'ci95_high',
+] as const;
+export type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], number | string>;
+
+export const COMPARE_COLUMNS = [
+  'scenario', 'workload', 'mode', 'size_bytes', 'procs', 'metric', 'profile_a', 'profile_b',
+  'mean_a', 'mean_b', 'diff', 't', 'df', 'p', 'significant',
+] as const;
+export type CompareRow = Record<Exclude<(typeof COMPARE_COLUMNS)[number], 'significant'>, number | string> & { significant: boolean };
+
+/** A row as produced by the runner or read back from results.csv (all strings). */
+export type LooseRow = Readonly<Record<string, number | string | undefined>>;
+
+const POINT_COLUMNS = ['scenario', 'workload', 'mode', 'size_bytes', 'procs'] as const;
+type Point = Record<(typeof POINT_COLUMNS)[number], number | string>;
+
+/** A measurement point (everything but the profile) and, per profile in first-appearance order, its rows. */
+interface PointGroup {
+  point: Point;
+  byProfile: Map<string, LooseRow[]>;
+}
+
+/**
+ * Groups rows by point, in first-appearance order; profiles within a point follow their first
+ * appearance anywhere in the results, so every point lists kernels in the same order. Keys use
+ * String(value) so 1024 and '1024' (read back from CSV) are the same point.
+ */
+function groupByPoint(results: readonly LooseRow[]): PointGroup[] {
+  const profileOrder = new Map<string, number>();
+  const groups = new Map<string, PointGroup>();
+  for (const row of results) {
+    const profile = String(row.profile ?? '');
+    if (!profileOrder.has(profile)) profileOrder.set(profile, profileOrder.size);
+    const point = Object.fromEntries(POINT_COLUMNS.map((c) => [c, row[c] ?? ''])) as Point;
+    const key = JSON.stringify(POINT_COLUMNS.map((c) => String(point[c])));
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { point, byProfile: new Map() }));
+    let list = g.byProfile.get(profile);
+    if (!list) g.byProfile.set(profile, (list = []));
+    list.push(row);
+  }
+  const rank = (p: string) => profileOrder.get(p)!;
+  for (const g of groups.values()) g.byProfile = new Map([...g.byProfile].sort((x, y) => rank(x[0]) - rank(y[0])));
+  return [...groups.values()];
+}
+
+/** The numeric values of one metric; empty cells and NaN are absent, not zero. */
+function metricValues(rows: readonly LooseRow[], metric: Metric): number[] {
+  const out: number[] = [];
+  for (const r of rows) {
+    const x = parseNumber(r[metric]);
+    if (x !== null && !Number.isNaN(x)) out.push(x);
+  }
+  return out;
+}
+
+/** summary.csv: per point, profile and metric with at least one value, the replication statistics. */
+export function summaryRows(results: readonly LooseRow[]): SummaryRow[] {
+  const out: SummaryRow[] = [];
+  for (const { point, byProfile } of groupByPoint(results)) {
+    for (const [profile, rows] of byProfile) {
+      for (const metric of METRICS) {
+        const values = metricValues(rows, metric);
+        if (values.length === 0) continue;
+        const s = summarize(values);
+        out.push({
+          scenario: point.scenario, profile, workload: point.workload, mode: point.mode,
+          size_bytes: point.size_bytes, procs: point.procs, metric,
+          n: s.n, mean: s.mean, sd: s.sd, min: s.min, max: s.max, ci95_low: s.ci95Low, ci95_high: s.ci95High,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** compare.csv: per point and metric, a Welch t-test for every unordered pair of profiles that have that metric. */
+export function compareRows(results: readonly LooseRow[]): CompareRow[] {
+  const out: CompareRow[] = [];
+  for (const { point, byProfile } of groupByPoint(results)) {
+    for (const metric of METRICS) {
+      const withData = [...byProfile]
+        .map(([profile, rows]) => ({ profile, values: metricValues(rows, metric) }))
+        .filter((x) => x.values.length > 0);
+      for (let i = 0; i < withData.length; i++) {
+        for (let j = i + 1; j < withData.length; j++) {
+          const a = withData[i]!;
+          const b = withData[j]!;
+          const meanA = summarize(a.values).mean;
+          const meanB = summarize(b.values).mean;
+          const w = welch(a.values, b.values);
+          out.push({
+            ...point, metric, profile_a: a.profile, profile_b: b.profile,
+            mean_a: meanA, mean_b: meanB, diff: meanA - meanB, t: w.t, df: w.df, p: w.p, significant: w.significant,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
