@@ -5,34 +5,16 @@
  * about the shape of the result (lower, higher, converges, within 5 %), never about a kernel.
  */
 
-/** The summary and compare rows the checks read (numbers as summaryRows()/compareRows() give them). */
-export interface SummaryLike {
-  profile: string;
-  workload: string;
-  mode: string;
-  size_bytes: number | string;
-  procs: number | string;
-  metric: string;
+/** Rows as summaryRows()/compareRows() give them, or as read back from CSV (strings). */
+export type SummaryLike = Readonly<Record<string, number | string | boolean>>;
+export type CompareLike = Readonly<Record<string, number | string | boolean>>;
+
+/** The figures of one summary point, as numbers. */
+interface Stat {
   n: number;
   mean: number;
   sd: number;
-  min: number;
   max: number;
-}
-
-export interface CompareLike {
-  workload: string;
-  mode: string;
-  size_bytes: number | string;
-  procs: number | string;
-  metric: string;
-  profile_a: string;
-  profile_b: string;
-  mean_a: number;
-  mean_b: number;
-  t: number;
-  p: number;
-  significant: boolean | string;
 }
 
 export interface ClaimResult {
@@ -54,6 +36,7 @@ export interface ClaimOptions {
 
 const fmt = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 const isSig = (c: CompareLike): boolean => c.significant === true || c.significant === 'true';
+const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
 class Tables {
   constructor(
@@ -61,23 +44,27 @@ class Tables {
     readonly compare: readonly CompareLike[],
   ) {}
 
-  row(profile: string, workload: string, mode: string, key: 'size_bytes' | 'procs', value: number, metric: string): SummaryLike | undefined {
-    return this.summary.find((r) => r.profile === profile && r.workload === workload && (r.mode ?? '') === mode && Number(r[key]) === value && r.metric === metric);
+  row(profile: string, workload: string, mode: string, key: 'size_bytes' | 'procs', value: number, metric: string): Stat | undefined {
+    const r = this.summary.find((x) => x.profile === profile && x.workload === workload && str(x.mode) === mode && Number(x[key]) === value && x.metric === metric);
+    return r && { n: Number(r.n), mean: Number(r.mean), sd: Number(r.sd), max: Number(r.max) };
   }
 
   /** Values of `key` present for a workload/mode/metric, ascending. */
   points(workload: string, mode: string, key: 'size_bytes' | 'procs', metric: string): number[] {
     const s = new Set<number>();
-    for (const r of this.summary) if (r.workload === workload && (r.mode ?? '') === mode && r.metric === metric) s.add(Number(r[key]));
+    for (const r of this.summary) if (r.workload === workload && str(r.mode) === mode && r.metric === metric) s.add(Number(r[key]));
     return [...s].sort((a, b) => a - b);
   }
 
   /** The t-test between a and b at a point (either order), oriented so mean_a belongs to a. */
   test(a: string, b: string, workload: string, mode: string, key: 'size_bytes' | 'procs', value: number, metric: string): { meanA: number; meanB: number; t: number; p: number; sig: boolean } | undefined {
     for (const c of this.compare) {
-      if (c.workload !== workload || (c.mode ?? '') !== mode || Number(c[key]) !== value || c.metric !== metric) continue;
-      if (c.profile_a === a && c.profile_b === b) return { meanA: c.mean_a, meanB: c.mean_b, t: c.t, p: c.p, sig: isSig(c) };
-      if (c.profile_a === b && c.profile_b === a) return { meanA: c.mean_b, meanB: c.mean_a, t: -c.t, p: c.p, sig: isSig(c) };
+      if (c.workload !== workload || str(c.mode) !== mode || Number(c[key]) !== value || c.metric !== metric) continue;
+      const meanA = Number(c.mean_a);
+      const meanB = Number(c.mean_b);
+      const t = Number(c.t);
+      if (c.profile_a === a && c.profile_b === b) return { meanA, meanB, t, p: Number(c.p), sig: isSig(c) };
+      if (c.profile_a === b && c.profile_b === a) return { meanA: meanB, meanB: meanA, t: -t, p: Number(c.p), sig: isSig(c) };
     }
     return undefined;
   }
@@ -105,7 +92,7 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
       results.push({ id, title, pass: false, detail: `not checkable: ${(e as Error).message}` });
     }
   };
-  const need = (row: SummaryLike | undefined, what: string): SummaryLike => {
+  const need = (row: Stat | undefined, what: string): Stat => {
     if (!row) throw new Error(`no data for ${what}`);
     return row;
   };
