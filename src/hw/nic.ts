@@ -27,6 +27,14 @@ function fireIrq(nic: Nic): void {
 function reclaimTx(nic: Nic): void {
   nic.reclaimTx();
 }
+function txDone(l: TxCompletionListener, pkt: Packet): void {
+  l.onTxDone(pkt);
+}
+
+/** Told when a posted packet's last frame has left (a driver that frees buffers then: Xen's netback). */
+export interface TxCompletionListener {
+  onTxDone(pkt: Packet): void;
+}
 
 export class Nic implements NetDevice, FrameSink {
   readonly mtuBytes: number;
@@ -44,6 +52,7 @@ export class Nic implements NetDevice, FrameSink {
   private irqPending = false;
   private lastIrqNs = -Infinity;
   private handler: RxInterruptHandler | null = null;
+  private txListener: TxCompletionListener | null = null;
   private readonly rxTruesize: number;
   txDrops = 0;
   rxDrops = 0;
@@ -69,6 +78,11 @@ export class Nic implements NetDevice, FrameSink {
 
   attachDriver(handler: RxInterruptHandler): void {
     this.handler = handler;
+  }
+
+  /** Report each posted packet when its last frame has left the wire (optional). */
+  attachTxCompletion(listener: TxCompletionListener): void {
+    this.txListener = listener;
   }
 
   // ---- transmit ----
@@ -129,6 +143,7 @@ export class Nic implements NetDevice, FrameSink {
       end = this.tx.transmitAt(pkt, ready);
     }
     this.txDoneNs.push(end);
+    if (this.txListener !== null) this.sim.at(end, txDone, this.txListener, pkt);
     if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'tx-post', pkt.to.flowLabel, pkt.seq, pkt.len, this.txDoneNs.length - this.txDoneHead);
   }
 

@@ -1,13 +1,24 @@
 /**
- * A Xen node: dom0 (netback, bridge, the physical NIC's driver) and one guest whose kernel runs
- * the ranks over netfront. Placeholder until the Xen path lands: it refuses clearly.
+ * A Xen node: dom0 (netback, bridge, the physical NIC's driver) on its own VCPU, and one guest
+ * whose kernel runs the ranks over netfront on its VCPUs, all VCPUs sharing the node's cores
+ * (vcpu.ts). Placement follows Xen 3.0's defaults as far as known: dom0's VCPU 0 on core
+ * `dom0Pcpu`, the guest's VCPU i on core `guestFirstPcpu + i` (modulo), so with 4 cores and a
+ * 4-VCPU guest one guest VCPU shares dom0's core.
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { Core } from '../hw/cpu.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import type { Nic } from '../hw/nic.js';
-import type { Kernel } from '../os/kernel.js';
+import type { Packet } from '../hw/packet.js';
+import { Kernel } from '../os/kernel.js';
+import { NapiPoller, type RxSource } from '../os/napi.js';
+import { startNoise } from '../os/noise.js';
 import type { HostParams } from '../os/profile.js';
+import { EventChannel } from './evtchn.js';
+import { Netback, type Vif } from './netback.js';
+import { Netfront } from './netfront.js';
+import { type XenParams, xenParams } from './profile.js';
+import { Pcpu, Vcpu } from './vcpu.js';
 
 export interface XenNodeSpec {
   name: string;
@@ -31,6 +42,74 @@ export interface XenNode {
   drops?: () => number;
 }
 
-export function buildXenNode(_sim: Simulator, spec: XenNodeSpec): XenNode {
-  throw new Error(`profile ${spec.profileName}: the Xen network path is not built yet`);
+/** The parts of a built Xen node, for tests and reports. */
+export interface XenNodeParts {
+  dom0: Vcpu;
+  guestVcpus: Vcpu[];
+  pcpus: Pcpu[];
+  netback: Netback;
+  netfront: Netfront;
+  vif: Vif;
+  kernel: Kernel;
+}
+
+const registry = new WeakMap<Kernel, XenNodeParts>();
+
+/** The Xen parts behind a guest kernel built by buildXenNode, or undefined for a native kernel. */
+export function xenPartsOf(kernel: Kernel): XenNodeParts | undefined {
+  return registry.get(kernel);
+}
+
+/** dom0's view of the physical NIC's RX ring: when it is empty, the RX tasklet may run. */
+class Dom0NicRx implements RxSource {
+  constructor(
+    private readonly nic: Nic,
+    private readonly netback: Netback,
+  ) {}
+  pollRx(): Packet | undefined {
+    return this.nic.pollRx();
+  }
+  enableIrq(): void {
+    this.nic.enableIrq();
+    this.netback.rxSoftirqDone();
+  }
+}
+
+/** Create a guest with its netfront on an existing dom0 (netback): used by buildXenNode and tests. */
+export function attachGuest(
+  sim: Simulator,
+  node: string,
+  netback: Netback,
+  vifName: string,
+  address: number,
+  guestVcpus: Vcpu[],
+  host: HostParams,
+  p: XenParams,
+): { kernel: Kernel; netfront: Netfront; vif: Vif } {
+  const kernel = new Kernel(sim, node, address, host, guestVcpus, guestVcpus[0]);
+  const vif = netback.createVif(vifName, address);
+  const netfront = new Netfront(sim, node, vif, guestVcpus, kernel, host, p);
+  // One event channel per vif; netfront's irq is bound to the guest's VCPU 0.
+  vif.evtchn = new EventChannel(sim, vifName, node, p, guestVcpus[0]!, netfront, netback.dom0, vif);
+  kernel.attachDevice(netfront);
+  netfront.open();
+  return { kernel, netfront, vif };
+}
+
+export function buildXenNode(sim: Simulator, spec: XenNodeSpec): XenNode {
+  const p = xenParams(spec.xen);
+  const n = spec.cores.length;
+  const pcpus = spec.cores.map((c) => new Pcpu(c));
+  const dom0 = new Vcpu(sim, `${spec.name}/dom0.v0`, pcpus[p.dom0Pcpu % n]!, p.vcpuWakeNs, p.domainSwitchNs);
+  const guestVcpus: Vcpu[] = [];
+  for (let i = 0; i < n; i++) guestVcpus.push(new Vcpu(sim, `${spec.name}/domU.v${i}`, pcpus[(p.guestFirstPcpu + i) % n]!, p.vcpuWakeNs, p.domainSwitchNs));
+  const netback = new Netback(sim, spec.name, dom0, p, spec.nic);
+  // dom0's e1000 has no NAPI: per frame from the interrupt, the driver then netif_rx and the
+  // bridge; the interrupt entry is the event upcall of the physical irq.
+  spec.nic.attachDriver(new NapiPoller(sim, netback, dom0, new Dom0NicRx(spec.nic, netback), p.nicDriverPacketNs + p.bridgeNs, p.evtchnUpcallNs));
+  const { kernel, netfront, vif } = attachGuest(sim, spec.name, netback, 'vif1.0', spec.address, guestVcpus, spec.host, p);
+  // dom0 runs the same XenLinux 2.6.12 kernel: its timer ticks and daemons take its VCPU too.
+  startNoise(sim, [dom0], spec.host, sim.rng.stream(`noise/${spec.name}/dom0`));
+  registry.set(kernel, { dom0, guestVcpus, pcpus, netback, netfront, vif, kernel });
+  return { kernel, cpus: guestVcpus, drops: () => vif.rxDrops + netfront.txDrops + netback.unknownDrops };
 }

@@ -1,7 +1,85 @@
 /**
- * Schema of the Xen section of a kernel profile (path: xen). Filled in by the Xen path; each
- * entry has a unit, a range and a meaning; docs/model.md gives the source of each value.
+ * Schema of the Xen section of a kernel profile (path: xen). Every entry is a physical cost
+ * (ns per hypercall, per grant operation, per page flip, per event) or a count of slots or
+ * pages, with a unit, a range and a meaning; docs/model-xen.md gives the source of each value.
+ * Nothing here is keyed to a workload or a message size.
  */
 import type { ParamSpec } from '../os/profile.js';
 
-export const XEN_PARAMS: Record<string, ParamSpec> = {};
+/** The Xen parameters, as read from a validated profile's `xen` section. */
+export interface XenParams {
+  // ---- structure (slots, pages, placement) ----
+  txRingSlots: number;
+  rxRingSlots: number;
+  maxPendingTx: number;
+  headerCopyBytes: number;
+  maxFrameBytes: number;
+  mtuBytes: number;
+  pageBytes: number;
+  rxTargetMin: number;
+  rxTargetMax: number;
+  rxPollBudget: number;
+  mfnAllocBatchPages: number;
+  txQueueLen: number;
+  dom0Pcpu: number;
+  guestFirstPcpu: number;
+  // ---- hypervisor costs ----
+  hypercallNs: number;
+  evtchnLatencyNs: number;
+  evtchnUpcallNs: number;
+  vcpuWakeNs: number;
+  domainSwitchNs: number;
+  grantMapNs: number;
+  grantUnmapNs: number;
+  tlbFlushNs: number;
+  pageFlipDom0Ns: number;
+  pageFlipGuestNs: number;
+  // ---- dom0 and driver costs ----
+  bridgeNs: number;
+  nicDriverPacketNs: number;
+  netbackPacketNs: number;
+  netfrontPacketNs: number;
+  copyNsPerByte: number;
+  dom0TxCleanDelayNs: number;
+}
+
+export const XEN_PARAMS: Record<keyof XenParams, ParamSpec> = {
+  txRingSlots: { unit: 'slots', min: 1, max: 4096, integer: true, doc: 'NET_TX_RING_SIZE: request slots of a vif TX ring (one page: 256)' },
+  rxRingSlots: { unit: 'slots', min: 1, max: 4096, integer: true, doc: 'NET_RX_RING_SIZE: request slots of a vif RX ring (one page: 256)' },
+  maxPendingTx: { unit: 'packets', min: 1, max: 65536, integer: true, doc: 'MAX_PENDING_REQS: guest TX packets held in dom0, across all vifs' },
+  headerCopyBytes: { unit: 'B', min: 0, max: 1514, integer: true, doc: 'PKT_PROT_LEN: bytes netback copies out of a mapped TX page into the skb head' },
+  maxFrameBytes: { unit: 'B', min: 64, max: 65536, integer: true, doc: 'largest Ethernet frame netback accepts on TX (ETH_FRAME_LEN)' },
+  mtuBytes: { unit: 'B', min: 576, max: 65536, integer: true, doc: 'MTU of netfront and the vif' },
+  pageBytes: { unit: 'B', min: 1024, max: 65536, integer: true, doc: 'page size: each received packet occupies a whole page in the guest' },
+  rxTargetMin: { unit: 'buffers', min: 1, max: 4096, integer: true, doc: 'netfront rx_min_target: initial and smallest RX fill target' },
+  rxTargetMax: { unit: 'buffers', min: 1, max: 4096, integer: true, doc: 'netfront rx_max_target: largest RX fill target' },
+  rxPollBudget: { unit: 'packets', min: 1, max: 4096, integer: true, doc: 'netfront NAPI quota per poll (dev->weight)' },
+  mfnAllocBatchPages: { unit: 'pages', min: 1, max: 4096, integer: true, doc: 'MAX_MFN_ALLOC: fresh machine pages netback gets per increase_reservation hypercall' },
+  txQueueLen: { unit: 'packets', min: 0, max: 100000, integer: true, doc: 'guest qdisc length in front of netfront while its TX ring is full' },
+  dom0Pcpu: { unit: 'index', min: 0, max: 1023, integer: true, doc: 'physical core of dom0 VCPU 0 (modulo the node cores)' },
+  guestFirstPcpu: { unit: 'index', min: 0, max: 1023, integer: true, doc: 'physical core of guest VCPU 0; VCPU i on the next i-th core (modulo)' },
+  hypercallNs: { unit: 'ns', min: 0, max: 1e6, doc: 'entry and exit of one hypercall or multicall' },
+  evtchnLatencyNs: { unit: 'ns', min: 0, max: 1e6, doc: 'time from EVTCHNOP_send to the target VCPU taking the upcall (IPI)' },
+  evtchnUpcallNs: { unit: 'ns', min: 0, max: 1e6, doc: 'CPU time of an event upcall and irq entry on the target VCPU' },
+  vcpuWakeNs: { unit: 'ns', min: 0, max: 1e7, doc: 'waking a blocked VCPU: scheduler wake, decision and switch in' },
+  domainSwitchNs: { unit: 'ns', min: 0, max: 1e7, doc: 'switching a physical core from one VCPU to another (state, CR3, TLB)' },
+  grantMapNs: { unit: 'ns', min: 0, max: 1e6, doc: 'one grant map operation inside a batched hypercall' },
+  grantUnmapNs: { unit: 'ns', min: 0, max: 1e6, doc: 'one grant unmap operation inside a batched hypercall' },
+  tlbFlushNs: { unit: 'ns', min: 0, max: 1e6, doc: 'a TLB flush (and refill penalty) after a batch of unmaps or remaps' },
+  pageFlipDom0Ns: { unit: 'ns', min: 0, max: 1e6, doc: 'dom0 side of one RX page flip: fresh page, va remap, M2P update, grant transfer' },
+  pageFlipGuestNs: { unit: 'ns', min: 0, max: 1e6, doc: 'guest side of one RX page flip: remap on receive, zap and release on refill' },
+  bridgeNs: { unit: 'ns', min: 0, max: 1e6, doc: 'dom0 netif_rx, bridge FDB lookup and netfilter hooks, per packet' },
+  nicDriverPacketNs: { unit: 'ns', min: 0, max: 1e6, doc: 'dom0 e1000 driver work per frame (RX clean or TX post)' },
+  netbackPacketNs: { unit: 'ns', min: 0, max: 1e6, doc: 'netback bookkeeping per packet (request, skb, response)' },
+  netfrontPacketNs: { unit: 'ns', min: 0, max: 1e6, doc: 'netfront bookkeeping per packet (grant entry, request, skb)' },
+  copyNsPerByte: { unit: 'ns/B', min: 0, max: 100, doc: 'dom0 memcpy cost per byte (TX header copy, local delivery)' },
+  dom0TxCleanDelayNs: { unit: 'ns', min: 0, max: 1e8, doc: 'e1000 TX-clean delay in dom0 (TxIntDelay) before a sent frame releases its guest slot' },
+};
+
+/** The record of a profile's xen section as typed parameters (the loader validated it). */
+export function xenParams(rec: Record<string, number>): XenParams {
+  for (const k of Object.keys(XEN_PARAMS)) {
+    if (typeof rec[k] !== 'number') throw new Error(`xen profile: missing parameter ${k} (${XEN_PARAMS[k as keyof XenParams].doc})`);
+  }
+  return rec as unknown as XenParams;
+}

@@ -1,0 +1,367 @@
+/**
+ * dom0's side of the paravirtual network (Xen 3.0.1 netback, the bridge, the e1000 driver).
+ *
+ * TX from guests (net_tx_action): one tasklet, i.e. a single server on dom0's VCPU. A vif whose
+ * event arrives joins the tail of the schedule list; a run first releases the packets the NIC
+ * has finished (one batched unmap hypercall, a TLB flush, a response each, a notification per
+ * vif if its front end asked), then takes ONE request from the vif at the head of the list and
+ * re-appends the vif at the tail if it has more (round robin, one packet per vif per pass),
+ * while fewer than MAX_PENDING_REQS packets are held in dom0 across all vifs. The batch is
+ * mapped with one hypercall, 64 header bytes are copied, and each packet crosses the bridge
+ * to the physical NIC. Its slot is released only once the NIC has sent the frame (and the TX
+ * clean delay has passed). New requests start a run only while fewer than half of the pending
+ * slots are used (maybe_schedule_tx_action); releases always do.
+ *
+ * RX to guests: the e1000 interrupt (a physical irq delivered as an event) runs the driver and
+ * the bridge per frame; the vif's hard_start_xmit drops the packet if the guest has no posted
+ * buffer left (no queue: tx_queue_len 0), else queues it for net_rx_action, which flips a page
+ * per packet (fresh machine pages fetched 64 per hypercall, one remap multicall with a TLB
+ * flush and one transfer hypercall per batch), writes the responses and notifies each guest
+ * once per batch if it asked.
+ */
+import type { Simulator } from '../engine/simulator.js';
+import type { TraceLayer } from '../engine/trace.js';
+import type { ExecUnit } from '../hw/exec-unit.js';
+import type { Nic, TxCompletionListener } from '../hw/nic.js';
+import { ETH_HEADER_BYTES, type Packet } from '../hw/packet.js';
+import type { ProtocolInput } from '../os/napi.js';
+import type { EventChannel, EventHandler } from './evtchn.js';
+import type { XenParams } from './profile.js';
+import { Ring } from './ring.js';
+import type { Vcpu } from './vcpu.js';
+
+/** A guest's virtual interface as dom0 holds it: the two rings and the event channel. */
+export class Vif implements EventHandler {
+  readonly tx: Ring<Packet, Packet>;
+  readonly rx: Ring<number, Packet>;
+  evtchn!: EventChannel;
+  onList = false;
+  /** rx_req_cons_peek: posted RX buffers already promised to queued packets. */
+  rxPeek = 0;
+  /** Packets dropped here: no posted RX buffer. */
+  rxDrops = 0;
+  /** TX requests netback took from this vif (service order counter). */
+  txServed = 0;
+  rxDelivered = 0;
+  /** Notifications netback sent this guest for RX responses and for TX responses. */
+  rxNotifies = 0;
+  txRspNotifies = 0;
+
+  constructor(
+    readonly backend: Netback,
+    readonly name: string,
+    readonly address: number,
+    txSlots: number,
+    rxSlots: number,
+    trace: TraceLayer | null,
+    traceNode: string,
+    sim: Simulator,
+  ) {
+    this.tx = new Ring<Packet, Packet>(`${name}/tx`, txSlots, trace, traceNode, sim);
+    this.rx = new Ring<number, Packet>(`${name}/rx`, rxSlots, trace, traceNode, sim);
+  }
+
+  /** netif_be_int: the front end published TX requests. */
+  onEvent(): void {
+    this.backend.scheduleVif(this);
+  }
+}
+
+interface TxWork {
+  released: Packet[];
+  releasedVifs: Vif[];
+  batch: Packet[];
+}
+
+interface RxWork {
+  pkts: Packet[];
+  vifs: Vif[];
+}
+
+const NONE_PKTS: Packet[] = [];
+const NONE_VIFS: Vif[] = [];
+
+function runTx(nb: Netback): void {
+  nb.runTx();
+}
+function txWorkDone(nb: Netback, w: TxWork): void {
+  nb.txWorkDone(w);
+}
+function bridgeOut(nb: Netback, pkt: Packet): void {
+  nb.bridgeOut(pkt);
+}
+function releaseTx(nb: Netback, pkt: Packet): void {
+  nb.releaseTx(pkt);
+}
+function runRx(nb: Netback): void {
+  nb.runRx();
+}
+function rxWorkDone(nb: Netback, w: RxWork): void {
+  nb.rxWorkDone(w);
+}
+
+export class Netback implements ProtocolInput, TxCompletionListener {
+  readonly vifs: Vif[] = [];
+  private readonly byAddress = new Map<number, Vif>();
+  private readonly schedule: Vif[] = [];
+  private schedHead = 0;
+  /** Guest TX packets held in dom0 (mapped, not yet answered), all vifs together. */
+  pending = 0;
+  maxPending = 0;
+  private readonly pendingVif = new Map<Packet, Vif>();
+  private deallocPkts: Packet[] = [];
+  private deallocVifs: Vif[] = [];
+  private txBusy = false;
+  private readonly rxQueue: Packet[] = [];
+  private readonly rxQueueVif: Vif[] = [];
+  private rxBusy = false;
+  /** Fresh machine pages left from the last increase_reservation. */
+  private mfnPool = 0;
+  /** Frames from the wire for an address with no vif here. */
+  unknownDrops = 0;
+  txPackets = 0;
+  txBatches = 0;
+  rxBatches = 0;
+  private readonly traceNb: TraceLayer | null;
+  private readonly traceVif: TraceLayer | null;
+  private readonly traceRing: TraceLayer | null;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly node: string,
+    readonly dom0: Vcpu,
+    private readonly p: XenParams,
+    private readonly nic: Nic,
+  ) {
+    this.traceNb = sim.trace ? sim.trace.layer('netback') : null;
+    this.traceVif = sim.trace ? sim.trace.layer('vif') : null;
+    this.traceRing = sim.trace ? sim.trace.layer('ring') : null;
+    nic.attachTxCompletion(this);
+  }
+
+  /** Create a vif for a guest with address `address` (the bridge forwards that address to it). */
+  createVif(name: string, address: number): Vif {
+    const v = new Vif(this, name, address, this.p.txRingSlots, this.p.rxRingSlots, this.traceRing, this.node, this.sim);
+    this.vifs.push(v);
+    this.byAddress.set(address, v);
+    return v;
+  }
+
+  // ------------------------------------------------------------------ TX (guest -> wire)
+
+  /** A vif has TX work: append it to the schedule list, start the tasklet if pending allows. */
+  scheduleVif(v: Vif): void {
+    if (!v.onList) {
+      v.onList = true;
+      this.schedule.push(v);
+    }
+    // maybe_schedule_tx_action: only while fewer than half the pending slots are in use.
+    if (this.pending < this.p.maxPendingTx / 2) this.kickTx();
+  }
+
+  private kickTx(): void {
+    if (this.txBusy) return;
+    this.txBusy = true;
+    this.sim.at(this.sim.now, runTx, this);
+  }
+
+  private listEmpty(): boolean {
+    return this.schedHead >= this.schedule.length;
+  }
+
+  /** One run of net_tx_action: release finished packets, then gather a round-robin batch. */
+  runTx(): void {
+    const p = this.p;
+    let cost = 0;
+    let released = NONE_PKTS;
+    let releasedVifs = NONE_VIFS;
+    if (this.deallocPkts.length > 0) {
+      released = this.deallocPkts;
+      releasedVifs = this.deallocVifs;
+      this.deallocPkts = [];
+      this.deallocVifs = [];
+      // One GNTTABOP_unmap_grant_ref for the batch; Xen flushes dom0's TLB once.
+      cost += p.hypercallNs + released.length * p.grantUnmapNs + p.tlbFlushNs;
+      this.pending -= released.length;
+    }
+    const batch: Packet[] = [];
+    while (this.pending < p.maxPendingTx && !this.listEmpty()) {
+      const v = this.schedule[this.schedHead++]!;
+      v.onList = false;
+      if (!v.tx.finalCheckForRequests()) continue;
+      const pkt = v.tx.takeRequest();
+      v.txServed++;
+      this.pending++;
+      if (this.pending > this.maxPending) this.maxPending = this.pending;
+      this.pendingVif.set(pkt, v);
+      batch.push(pkt);
+      if (this.traceNb !== null) this.traceNb.emit(this.sim.now, this.node, 'serve', v.name, v.txServed, pkt.ipBytes + ETH_HEADER_BYTES, this.pending);
+      // netif_schedule_work: back to the tail if it has more (re-arms req_event if not).
+      if (v.tx.finalCheckForRequests()) {
+        v.onList = true;
+        this.schedule.push(v);
+      }
+    }
+    if (this.schedHead > 1024 && this.schedHead * 2 > this.schedule.length) {
+      this.schedule.splice(0, this.schedHead);
+      this.schedHead = 0;
+    }
+    if (batch.length > 0) {
+      this.txBatches++;
+      // One GNTTABOP_map_grant_ref for the batch; per packet the map, the header copy and
+      // netback's skb and request bookkeeping.
+      cost += p.hypercallNs + batch.length * (p.grantMapNs + p.headerCopyBytes * p.copyNsPerByte + p.netbackPacketNs);
+    }
+    if (cost === 0) {
+      this.txBusy = false;
+      return;
+    }
+    this.sim.at(this.dom0.exec(cost), txWorkDone, this, { released, releasedVifs, batch });
+  }
+
+  txWorkDone(w: TxWork): void {
+    // Responses for the released packets, then one notification check per vif.
+    if (w.released.length > 0) {
+      const touched: Vif[] = [];
+      for (let i = 0; i < w.released.length; i++) {
+        const v = w.releasedVifs[i]!;
+        v.tx.putResponse(w.released[i]!);
+        if (!touched.includes(v)) touched.push(v);
+      }
+      for (const v of touched) {
+        if (v.tx.pushResponses()) {
+          v.txRspNotifies++;
+          v.evtchn.notifyFrontend(this.dom0);
+        } else v.evtchn.suppressedToFrontend();
+      }
+    }
+    for (const pkt of w.batch) {
+      this.txPackets++;
+      if (pkt.ipBytes + ETH_HEADER_BYTES <= this.p.headerCopyBytes) {
+        // The whole frame was copied into the skb head: the guest page is released at once.
+        this.sim.at(this.sim.now, releaseTx, this, pkt);
+      }
+      // netif_rx into dom0's stack, bridge, dev_queue_xmit to the e1000.
+      this.sim.at(this.dom0.exec(this.p.bridgeNs + this.p.nicDriverPacketNs), bridgeOut, this, pkt);
+    }
+    if (this.deallocPkts.length > 0 || (this.pending < this.p.maxPendingTx && !this.listEmpty())) this.sim.at(this.sim.now, runTx, this);
+    else this.txBusy = false;
+  }
+
+  bridgeOut(pkt: Packet): void {
+    const local = this.byAddress.get(pkt.dst);
+    const copied = pkt.ipBytes + ETH_HEADER_BYTES <= this.p.headerCopyBytes;
+    if (local !== undefined) {
+      // Guest to guest on this host: netback copies the mapped frame into a fresh dom0 page
+      // (it is not from the page cache), so the guest's TX page is released at once.
+      this.dom0.exec((pkt.ipBytes + ETH_HEADER_BYTES) * this.p.copyNsPerByte);
+      this.vifStartXmit(local, pkt, true);
+      if (!copied) this.releaseTx(pkt);
+      return;
+    }
+    if (!this.nic.send(pkt) && !copied) this.releaseTx(pkt);
+  }
+
+  /** The NIC has sent a frame: after the TX clean delay its guest slot is released. */
+  onTxDone(pkt: Packet): void {
+    if (!this.pendingVif.has(pkt)) return;
+    if (pkt.ipBytes + ETH_HEADER_BYTES <= this.p.headerCopyBytes) return;
+    this.sim.at(this.sim.now + this.p.dom0TxCleanDelayNs, releaseTx, this, pkt);
+  }
+
+  releaseTx(pkt: Packet): void {
+    const v = this.pendingVif.get(pkt);
+    if (v === undefined) return;
+    this.pendingVif.delete(pkt);
+    this.deallocPkts.push(pkt);
+    this.deallocVifs.push(v);
+    this.kickTx();
+  }
+
+  // ------------------------------------------------------------------ RX (wire -> guest)
+
+  /**
+   * The bridge's output to a vif, from the e1000 RX path (dom0's driver has no NAPI: the frames
+   * go through netif_rx and the bridge in the NET_RX softirq). net_rx_action is a tasklet, a
+   * lower softirq than NET_RX, so it runs once the softirq has passed all received frames on
+   * (see rxSoftirqDone): that is what batches page flips under load.
+   */
+  netifReceive(pkt: Packet, _unit: ExecUnit): void {
+    const v = this.byAddress.get(pkt.dst);
+    if (v === undefined) {
+      this.unknownDrops++;
+      return;
+    }
+    this.vifStartXmit(v, pkt, false);
+  }
+
+  /** dom0's receive softirq has emptied the NIC: the RX tasklet may run. */
+  rxSoftirqDone(): void {
+    this.kickRx();
+  }
+
+  private kickRx(): void {
+    if (!this.rxBusy && this.rxQueue.length > 0) {
+      this.rxBusy = true;
+      this.sim.at(this.sim.now, runRx, this);
+    }
+  }
+
+  /** netif_be_start_xmit: take a posted buffer or drop (the vif has no queue). */
+  private vifStartXmit(v: Vif, pkt: Packet, kick: boolean): void {
+    if (v.rxPeek === v.rx.reqProd || v.rxPeek - v.rx.rspProdPvt >= v.rx.size) {
+      v.rxDrops++;
+      if (this.traceVif !== null) this.traceVif.emit(this.sim.now, this.node, 'rx-drop', pkt.to.flowLabel, pkt.seq, pkt.len, v.rx.reqProd - v.rxPeek);
+      return;
+    }
+    v.rxPeek++;
+    this.rxQueue.push(pkt);
+    this.rxQueueVif.push(v);
+    if (kick) this.kickRx();
+  }
+
+  /** One run of net_rx_action: flip a page per queued packet, in one batch. */
+  runRx(): void {
+    const p = this.p;
+    const n = Math.min(this.rxQueue.length, p.rxRingSlots);
+    if (n === 0) {
+      this.rxBusy = false;
+      return;
+    }
+    const pkts = this.rxQueue.splice(0, n);
+    const vifs = this.rxQueueVif.splice(0, n);
+    let cost = n * (p.pageFlipDom0Ns + p.netbackPacketNs);
+    // alloc_mfn: fresh pages come from XENMEM_increase_reservation, mfnAllocBatchPages at a time.
+    for (let i = 0; i < n; i++) {
+      if (this.mfnPool === 0) {
+        cost += p.hypercallNs;
+        this.mfnPool = p.mfnAllocBatchPages;
+      }
+      this.mfnPool--;
+    }
+    // One remap multicall with a TLB flush of dom0, one GNTTABOP_transfer for the batch.
+    cost += 2 * p.hypercallNs + p.tlbFlushNs;
+    this.rxBatches++;
+    this.sim.at(this.dom0.exec(cost), rxWorkDone, this, { pkts, vifs });
+  }
+
+  rxWorkDone(w: RxWork): void {
+    const touched: Vif[] = [];
+    for (let i = 0; i < w.pkts.length; i++) {
+      const v = w.vifs[i]!;
+      v.rx.takeRequest();
+      v.rx.putResponse(w.pkts[i]!);
+      v.rxDelivered++;
+      if (!touched.includes(v)) touched.push(v);
+    }
+    // One notification per guest per batch, if it asked.
+    for (const v of touched) {
+      if (v.rx.pushResponses()) {
+        v.rxNotifies++;
+        v.evtchn.notifyFrontend(this.dom0);
+      } else v.evtchn.suppressedToFrontend();
+    }
+    if (this.rxQueue.length > 0) this.sim.at(this.sim.now, runRx, this);
+    else this.rxBusy = false;
+  }
+}
