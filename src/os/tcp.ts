@@ -31,6 +31,10 @@ const MAX_RTO_NS = 120e9;
 const INITIAL_RTO_NS = 3e9;
 /** Linux caps the RTT-variance term below by the minimum RTO (tcp_rtt_estimator, mdev_max). */
 const CWND_CLAMP = 65535;
+/** tcp_win_from_space with tcp_adv_win_scale = 2: a quarter of receive memory is overhead. */
+function winFromSpace(space: number): number {
+  return space > 0 ? space - (space >> 2) : 0;
+}
 /** TCP_MIN_RCVMSS: the receiver's first guess of the sender's segment size. */
 const TCP_MIN_RCVMSS = 536;
 /** SKB_MAX_HEAD(MAX_TCP_HEADER) on 4 KiB pages: select_size's page break on an SG device. */
@@ -109,6 +113,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private sndNxt = 0;
   private packetsOut = 0;
   wmemQueued = 0;
+  /** Highest send-buffer charge seen (bytes), for the tcp_fragment defect's trace and tests. */
+  maxWmemQueued = 0;
   sndbuf: number;
   private readonly sndbufLocked: boolean;
   cwnd: number;
@@ -136,6 +142,9 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private readonly ooo: OooSeg[] = [];
   private rcvWup = 0; // rcv_nxt when the window was last advertised
   private rcvWnd = 0; // window last advertised
+  /** Linux's rcv_ssthresh: the window may open only as far as truesize says data will fit. */
+  private rcvSsthresh: number;
+  private readonly windowClamp: number;
   private quickAcksLeft: number;
   private pingpong = false;
   private delackTimer: SimEvent | null = null;
@@ -174,6 +183,10 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
       this.sndbufLocked = false;
     }
     this.cwnd = this.p.initialCwndSegments;
+    // tcp_select_initial_window: start at the space for 4 (3, 2 for large MSS) segments.
+    this.windowClamp = winFromSpace(this.rcvbuf);
+    const initSegs = this.mss > 1460 * 3 ? 2 : this.mss > 1460 ? 3 : 4;
+    this.rcvSsthresh = Math.min(Math.floor(this.windowClamp / this.mss) * this.mss, initSegs * this.mss);
     // A frame from the NIC is charged its buffer's truesize; loopback skbs carry their data.
     this.tsoOn = device.tso && this.p.tso === 1;
     this.quickAcksLeft = this.p.quickAcks;
@@ -187,8 +200,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   static pair(a: TcpConn, b: TcpConn): void {
     a.peer = b;
     b.peer = a;
-    a.rwnd = a.maxWindow = b.rcvWnd = b.selectWindowRaw();
-    b.rwnd = b.maxWindow = a.rcvWnd = a.selectWindowRaw();
+    a.rwnd = a.maxWindow = b.rcvWnd = b.rcvSsthresh;
+    b.rwnd = b.maxWindow = a.rcvWnd = a.rcvSsthresh;
   }
 
   // ------------------------------------------------------------------ socket API
@@ -235,6 +248,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     }
     const accepted = bytes - left;
     this.writeSeq += accepted;
+    if (this.wmemQueued > this.maxWmemQueued) this.maxWmemQueued = this.wmemQueued;
     if (accepted > 0) this.writeXmit(this.ownerUnit);
     return accepted;
   }
@@ -298,6 +312,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     const rest: Skb = { seq: skb.seq + len, len: restLen, truesize: this.p.skbOverheadBytes + charge, sentNs: skb.sentNs, sends: skb.sends };
     skb.len = len;
     this.wmemQueued += rest.truesize;
+    if (this.wmemQueued > this.maxWmemQueued) this.maxWmemQueued = this.wmemQueued;
     if (charge > 0) {
       this.host.noteFragmentCharge(charge);
       if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'fragment-charge', this.label, rest.seq, charge, this.wmemQueued);
@@ -401,7 +416,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     const ack = pkt.ack;
     if ((pkt.flags & FLAG_SACK) !== 0) this.tsoOn = false;
     const priorInFlight = this.packetsOut;
-    const windowChanged = pkt.wnd !== this.rwnd;
+    // tcp_may_update_window: an ACK that grows the window is a window update, not a duplicate.
+    const windowGrew = pkt.wnd > this.rwnd;
     this.rwnd = pkt.wnd;
     if (pkt.wnd > this.maxWindow) this.maxWindow = pkt.wnd;
     if (ack > this.sndUna) {
@@ -425,7 +441,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
         this.rtoTimer = null;
       }
       this.wakeWriter();
-    } else if (ack === this.sndUna && pkt.len === 0 && this.packetsOut > 0 && !windowChanged) {
+    } else if (ack === this.sndUna && pkt.len === 0 && this.packetsOut > 0 && !windowGrew) {
       this.dupacks++;
       if (this.dupacks === 3 && !this.inRecovery) {
         this.stats.fastRetransmits++;
@@ -540,6 +556,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     }
     const newBytes = end - this.rcvNxt;
     this.measureRcvMss(pkt.len);
+    if (pkt.len >= 128) this.growWindow(pkt.len, truesize);
     this.enqueueInOrder(newBytes, truesize);
     const filledHole = this.ooo.length > 0;
     if (filledHole) this.drainOoo();
@@ -650,12 +667,45 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.sim.at(unit.exec(this.p.txSkbNs), onXmit, this, pkt);
   }
 
-  /** Window from free receive memory: 3/4 of it (tcp_adv_win_scale = 2), in whole MSS. */
+  /**
+   * tcp_grow_window: open rcv_ssthresh by two segments when a segment with this truesize would
+   * fit: directly if 3/4 of its truesize is no more than its length (e1000's 2 KiB buffers are
+   * not), else only while rcv_ssthresh is below a fraction of the buffer that halves as the
+   * truesize/length ratio doubles (__tcp_grow_window). Page-sized buffers (Xen netfront) thus
+   * hold the window far lower than the buffer alone would.
+   */
+  private growWindow(len: number, truesize: number): void {
+    if (this.rcvSsthresh >= this.windowClamp || this.rcvSsthresh >= winFromSpace(this.rcvbuf - this.rmemAlloc)) return;
+    let incr = 0;
+    if (winFromSpace(truesize) <= len) incr = 2 * this.rcvMss;
+    else {
+      let t = winFromSpace(truesize) >> 1;
+      let window = this.windowClamp >> 1;
+      while (this.rcvSsthresh <= window) {
+        if (t <= len) {
+          incr = 2 * this.rcvMss;
+          break;
+        }
+        t >>= 1;
+        window >>= 1;
+      }
+    }
+    if (incr > 0) this.rcvSsthresh = Math.min(this.rcvSsthresh + incr, this.windowClamp);
+  }
+
+  /**
+   * __tcp_select_window: 3/4 of the free receive memory (tcp_adv_win_scale = 2), no more than
+   * rcv_ssthresh, in whole receive-MSS; the last window is kept while it is close; zero when
+   * less than one segment fits in a buffer more than half full.
+   */
   private selectWindowRaw(): number {
-    const free = this.rcvbuf - this.rmemAlloc;
-    if (free <= 0) return 0;
-    const w = free - (free >> 2);
-    return Math.floor(w / this.mss) * this.mss;
+    const mss = Math.min(this.rcvMss, this.windowClamp);
+    let free = winFromSpace(this.rcvbuf - this.rmemAlloc);
+    if (free < this.windowClamp / 2 && free < mss) return 0;
+    if (free > this.rcvSsthresh) free = this.rcvSsthresh;
+    let window = this.rcvWnd;
+    if (window <= free - mss || window > free) window = Math.floor(free / mss) * mss;
+    return window;
   }
 
   /** What is left of the last advertised window. */
