@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { HOST_PARAMS, NIC_PARAMS } from '../../src/os/profile.js';
+import { XEN_PARAMS } from '../../src/xen/profile.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const docs = readFileSync(`${root}docs/model.md`, 'utf8') + readFileSync(`${root}docs/model-xen.md`, 'utf8');
+
+/** The table row of the model docs whose first cell names a parameter (`a` or `a / b`). */
+function documentedRow(name: string): string | undefined {
+  return docs.split('\n').find((l) => {
+    if (!l.startsWith('|')) return false;
+    const first = l.split('|')[1]!.replace(/`/g, '');
+    return first.split('/').some((n) => n.trim() === name);
+  });
+}
+
+test('every profile parameter has a table row with its unit and a source in the model docs', () => {
+  const all = { ...HOST_PARAMS, ...NIC_PARAMS, ...XEN_PARAMS };
+  assert.ok(Object.keys(XEN_PARAMS).length > 10, 'the Xen schema is filled');
+  for (const [name, spec] of Object.entries(all)) {
+    const row = documentedRow(name);
+    assert.ok(row, `${name} has no row in docs/model.md or docs/model-xen.md`);
+    const cells = row.split('|').map((c) => c.trim());
+    assert.ok(cells.some((c) => c.replace(/`/g, '') === spec.unit), `${name}: unit ${spec.unit} not in its row: ${row}`);
+    assert.ok(cells[cells.length - 2]!.length > 10, `${name}: no source or reasoning in its row`);
+  }
+});
+
+test('profiles hold physical parameters only: no key outside the schema, no workload or kernel names as keys', () => {
+  const dir = `${root}scenarios/profiles/`;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
+    const p = parse(readFileSync(dir + f, 'utf8')) as Record<string, Record<string, unknown>>;
+    for (const key of Object.keys(p.host ?? {})) assert.ok(key in HOST_PARAMS, `${f}: host.${key} is not in the schema`);
+    for (const key of Object.keys(p.nic ?? {})) assert.ok(key in NIC_PARAMS, `${f}: nic.${key} is not in the schema`);
+    for (const key of Object.keys(p.xen ?? {})) assert.ok(key in XEN_PARAMS, `${f}: xen.${key} is not in the schema`);
+    for (const section of ['host', 'nic', 'xen']) for (const v of Object.values(p[section] ?? {})) assert.equal(typeof v, 'number', `${f}: ${section} values are numbers`);
+  }
+});
