@@ -1,0 +1,96 @@
+/** `xenhpc run` and `xenhpc validate`. */
+import { relative } from 'node:path';
+import { checkClaims, type CompareLike, type SummaryLike } from '../report/claims.js';
+import { parseShard } from '../scenario/sweep.js';
+import type { Scenario } from '../scenario/types.js';
+import { InputError } from '../runner/errors.js';
+import type { WrittenFile } from '../runner/outputs.js';
+import { defaultJobs, simulate, type SimulateResult } from '../runner/simulate.js';
+import { EXIT, loadWithFlags, positiveInt, type ScenarioFlags } from './common.js';
+import { ProgressReporter } from './progress.js';
+
+export interface RunFlags extends ScenarioFlags {
+  scenario: string;
+  out?: string;
+  jobs?: number | string;
+  shard?: string;
+  resume?: boolean;
+  quiet?: boolean;
+}
+
+export interface Io {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): boolean; isTTY?: boolean };
+}
+
+export function describeFile(f: WrittenFile): string {
+  const p = relative(process.cwd(), f.path) || f.path;
+  const unit = f.kind === 'figure' ? 'points' : 'rows';
+  const what: Record<WrittenFile['kind'], string> = {
+    results: 'results', summary: 'summary', compare: 'compare', figure: 'figure', trace: 'trace of point #0', shard: 'shard results', partial: 'partial results',
+  };
+  return `wrote ${p} (${what[f.kind]}, ${f.rows} ${unit})`;
+}
+
+/**
+ * Runs the scenario with progress and Ctrl-C handling; returns the result, or an exit code when
+ * interrupted (130 for SIGINT, 143 for SIGTERM, which is what Slurm sends at a time limit).
+ */
+export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Promise<{ scenario: Scenario; result: SimulateResult } | number> {
+  // Everything that can be refused is checked before anything runs or is written.
+  const shard = flags.shard !== undefined ? parseShard(String(flags.shard)) : undefined;
+  if (shard && !allowShard) throw new InputError(`--shard ${flags.shard}`, 'shard', 'validate needs every point; run shards with `run` and merge them', 'no --shard');
+  const jobs = flags.jobs === undefined ? defaultJobs() : positiveInt('jobs', flags.jobs);
+  const { scenario } = loadWithFlags(flags.scenario, flags);
+  const controller = new AbortController();
+  let signalCode: number = EXIT.interrupted;
+  const onSignal = (code: number, name: string) => (): void => {
+    signalCode = code;
+    io.stderr.write(`\n${name}: stopping; running points are abandoned, finished ones are kept\n`);
+    controller.abort();
+  };
+  const onInt = onSignal(EXIT.interrupted, 'interrupted');
+  const onTerm = onSignal(EXIT.terminated, 'terminated');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  const progress = ProgressReporter.for(io.stderr, !!flags.quiet);
+  let result: SimulateResult;
+  try {
+    const opts: Parameters<typeof simulate>[1] = { jobs, resume: !!flags.resume, signal: controller.signal, onProgress: (p) => progress.update(p) };
+    if (shard) opts.shard = shard;
+    if (flags.out !== undefined) opts.outDir = flags.out;
+    result = await simulate(scenario, opts);
+  } finally {
+    progress.end();
+    process.removeListener('SIGINT', onInt);
+    process.removeListener('SIGTERM', onTerm);
+  }
+  for (const f of result.files) io.stdout.write(`${describeFile(f)}\n`);
+  if (result.aborted) {
+    const partial = result.files.find((f) => f.kind === 'partial');
+    io.stderr.write(`stopped after ${result.rows.length}/${result.total} points${partial ? `; rerun with --resume to continue from ${relative(process.cwd(), partial.path)}` : ''}\n`);
+    return signalCode;
+  }
+  if (!flags.quiet && result.skipped) io.stderr.write(`resumed: ${result.skipped} points taken from the earlier run, ${result.ran} run now\n`);
+  if (result.skippedFigures.length) io.stderr.write(`note: no data for figure${result.skippedFigures.length > 1 ? 's' : ''} ${result.skippedFigures.join(', ')}; not drawn\n`);
+  return { scenario, result };
+}
+
+export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
+  const r = await runWithUi(flags, io);
+  return typeof r === 'number' ? r : EXIT.ok;
+}
+
+/** Runs the scenario, then checks the paper's claims on its summary and compare tables. */
+export async function validateCommand(flags: RunFlags, io: Io): Promise<number> {
+  const r = await runWithUi(flags, io, false);
+  if (typeof r === 'number') return r;
+  const claims = checkClaims(r.result.summary as unknown as SummaryLike[], r.result.compare as unknown as CompareLike[]);
+  let failed = 0;
+  for (const c of claims) {
+    if (!c.pass) failed++;
+    io.stdout.write(`${c.pass ? 'PASS' : 'FAIL'} ${c.id}. ${c.title}: ${c.detail}\n`);
+  }
+  io.stdout.write(`${claims.length - failed}/${claims.length} claims pass\n`);
+  return failed === 0 ? EXIT.ok : EXIT.checkFailed;
+}

@@ -1,0 +1,166 @@
+/** `xenhpc trace`, `plot`, `merge` and `profiles`. */
+import { rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { FIGURE_KINDS, RESULT_COLUMNS, summaryRows, writeCsvAtomic, type FigureKind } from '../runner/report-lite.js';
+import { HOST_PARAMS, NIC_PARAMS, type ParamSpec } from '../os/profile.js';
+import { XEN_PARAMS } from '../xen/profile.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { listProfiles, loadProfile } from '../scenario/profiles.js';
+import { expandPoints } from '../scenario/sweep.js';
+import { InputError } from '../runner/errors.js';
+import { mergeShardFiles } from '../runner/merge.js';
+import { isFigureKind, writeFigures, writeReports } from '../runner/outputs.js';
+import { describePoint } from '../runner/points.js';
+import { runTasks, type TaskResult } from '../runner/pool.js';
+import { readResultsFile, tempPathFor } from '../runner/results-io.js';
+import { checkTraceRequest, TRACE_LAYERS, type TraceRequest } from '../runner/trace-run.js';
+import { EXIT, csvList, loadWithFlags, nonNegInt, UsageError, type ScenarioFlags } from './common.js';
+import { describeFile, type Io } from './run.js';
+
+const rel = (p: string): string => relative(process.cwd(), p) || p;
+
+export interface TraceFlags extends ScenarioFlags {
+  scenario: string;
+  point?: string | number;
+  layers?: string | string[];
+  nodes?: string | string[];
+  from?: string | number;
+  to?: string | number;
+  out: string;
+}
+
+function humanBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let x = n;
+  while (x >= 1000 && i < units.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return `${i ? x.toFixed(1) : x} ${units[i]}`;
+}
+
+/** Runs one point with a streamed trace, on a worker thread so Ctrl-C can stop it cleanly. */
+export async function traceCommand(flags: TraceFlags, io: Io): Promise<number> {
+  const { scenario } = loadWithFlags(flags.scenario, flags);
+  const points = expandPoints(scenario);
+  const index = flags.point === undefined ? 0 : nonNegInt('point', flags.point);
+  const point = points[index];
+  if (!point) throw new UsageError(`--point ${flags.point}: the scenario has points 0..${points.length - 1}`);
+  const req: TraceRequest = { layers: csvList(flags.layers), nodes: csvList(flags.nodes).map((n) => (/^\d+$/.test(n) ? `n${n}` : n)) };
+  if (flags.from !== undefined) req.fromNs = nonNegInt('from', flags.from);
+  if (flags.to !== undefined) req.toNs = nonNegInt('to', flags.to);
+  checkTraceRequest(req, scenario.cluster.nodes, { layers: '--layers', nodes: '--nodes' });
+  const path = resolve(flags.out);
+  const controller = new AbortController();
+  const onInt = (): void => controller.abort();
+  process.once('SIGINT', onInt);
+  let got: TaskResult | undefined;
+  let aborted: boolean;
+  try {
+    ({ aborted } = await runTasks(scenario, [{ type: 'trace', index, req, path }], 2, (r) => (got = r), controller.signal));
+  } finally {
+    process.removeListener('SIGINT', onInt);
+    rmSync(tempPathFor(path), { force: true }); // left by an abandoned trace (TraceCsvWriter's <path>.<pid>.tmp)
+  }
+  if (aborted || !got?.trace) {
+    io.stderr.write('interrupted: no trace written\n');
+    return EXIT.interrupted;
+  }
+  const size = statSync(path).size;
+  io.stdout.write(`wrote ${rel(path)} (${got.trace.rows} rows, ${humanBytes(size)}) for point ${describePoint(point)}; layers ${req.layers?.length ? req.layers.join(',') : 'all'}\n`);
+  return EXIT.ok;
+}
+
+export interface PlotFlags {
+  results: string;
+  figures?: string | string[];
+  out?: string;
+}
+
+export async function plotCommand(flags: PlotFlags, io: Io): Promise<number> {
+  const asked = csvList(flags.figures);
+  for (const f of asked) if (!isFigureKind(f)) throw new UsageError(`--figures: unknown figure ${JSON.stringify(f)}; allowed: ${FIGURE_KINDS.join(', ')}`);
+  const { rows } = readResultsFile(flags.results);
+  if (rows.length === 0) throw new InputError(flags.results, '', 'no result rows to plot');
+  const summary = summaryRows(rows);
+  const kinds = (asked.length ? asked : FIGURE_KINDS) as FigureKind[];
+  const dir = flags.out ?? dirname(flags.results);
+  const { files, skipped } = await writeFigures(dir, kinds, summary);
+  for (const f of files) io.stdout.write(`${describeFile(f)}\n`);
+  if (skipped.length) io.stderr.write(`note: no data for ${skipped.join(', ')} in ${flags.results}; not drawn\n`);
+  if (files.length === 0) throw new InputError(flags.results, 'metric', `no data for figure${kinds.length > 1 ? 's' : ''} ${kinds.join(', ')}`);
+  return EXIT.ok;
+}
+
+export interface MergeFlags extends ScenarioFlags {
+  files: string[];
+  out?: string;
+  scenario?: string;
+}
+
+/**
+ * Joins shard files. `--out` is a directory (results.csv inside) or a file name ending in .csv.
+ * With --scenario: rows are checked against the scenario's points, and summary, compare and
+ * figures are written as its `outputs` asks, exactly as an unsharded run writes them.
+ */
+export async function mergeCommand(flags: MergeFlags, io: Io): Promise<number> {
+  const scenario = flags.scenario !== undefined ? loadWithFlags(flags.scenario, flags).scenario : undefined;
+  if (scenario === undefined && (flags.set !== undefined || flags.reps !== undefined || flags.ops !== undefined)) {
+    throw new UsageError('--set, --reps and --ops need --scenario');
+  }
+  const merged = mergeShardFiles(flags.files, scenario);
+  const out = flags.out ?? dirname(flags.files[0]!);
+  const dir = /\.csv$/i.test(out) ? dirname(out) : out;
+  const resultsName = /\.csv$/i.test(out) ? out : join(out, 'results.csv');
+  const outputs = scenario ? { ...scenario.outputs, results: false } : { results: false, summary: false, compare: false, figures: [] };
+  // results first (always: it is what merge is for), then the reports the scenario asks for.
+  writeCsvAtomic(resultsName, RESULT_COLUMNS, merged.rows);
+  io.stdout.write(`${describeFile({ kind: 'results', path: resultsName, rows: merged.rows.length })}\n`);
+  const rep = await writeReports(dir, outputs, merged.rows);
+  for (const f of rep.files) io.stdout.write(`${describeFile(f)}\n`);
+  return EXIT.ok;
+}
+
+function fmtValue(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(10)));
+}
+
+export function profilesListCommand(io: Io): number {
+  const list = listProfiles();
+  const w = Math.max(4, ...list.map((p) => p.name.length));
+  for (const p of list) io.stdout.write(`${p.name.padEnd(w)}  ${p.description}\n`);
+  return EXIT.ok;
+}
+
+export function profilesShowCommand(ref: string, io: Io): number {
+  const anchor = join(process.cwd(), 'command-line');
+  let p: ReturnType<typeof loadProfile>;
+  try {
+    p = loadProfile(ref, anchor);
+  } catch (e) {
+    // The loader names the (here imaginary) scenario file; name the command instead.
+    if (e instanceof ScenarioError && e.where === anchor) throw new InputError(`profiles show ${ref}`, 'name', e.problem, e.allowed);
+    throw e;
+  }
+  const source = relative(process.cwd(), p.source);
+  io.stdout.write(`${p.name}: ${p.description}\npath: ${p.path}\nsource: ${source.startsWith('..') ? p.source : source}\n`);
+  const sections: [string, Record<string, number> | undefined, Record<string, ParamSpec>][] = [
+    ['host', p.host as unknown as Record<string, number>, HOST_PARAMS],
+    ['nic', p.nic as unknown as Record<string, number>, NIC_PARAMS],
+    ['xen', p.xen, XEN_PARAMS as Record<string, ParamSpec>],
+  ];
+  for (const [name, values, schema] of sections) {
+    if (!values) continue;
+    io.stdout.write(`\n${name}:\n`);
+    const keys = Object.keys(schema);
+    const kw = Math.max(...keys.map((k) => k.length));
+    const vals = keys.map((k) => fmtValue(values[k]!));
+    const vw = Math.max(...vals.map((v) => v.length));
+    const uw = Math.max(...keys.map((k) => schema[k]!.unit.length));
+    keys.forEach((k, i) => io.stdout.write(`  ${k.padEnd(kw)}  ${vals[i]!.padStart(vw)} ${schema[k]!.unit.padEnd(uw)}  ${schema[k]!.doc}\n`));
+  }
+  return EXIT.ok;
+}
+
+export { TRACE_LAYERS };

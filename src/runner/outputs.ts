@@ -1,0 +1,92 @@
+/**
+ * The report files of a complete run: results.csv, summary.csv, compare.csv and SVG figures,
+ * each written to a temporary name and renamed.
+ */
+import { join } from 'node:path';
+import {
+  COMPARE_COLUMNS, FIGURE_KINDS, RESULT_COLUMNS, SUMMARY_COLUMNS, compareRows, figureSvg, summaryRows, writeCsvAtomic,
+  type CompareRow, type FigureKind, type SummaryRow,
+} from './report-lite.js';
+import type { OutputsConfig } from '../scenario/types.js';
+import type { TextRow } from './points.js';
+import { writeTextAtomic } from './results-io.js';
+
+export interface WrittenFile {
+  kind: 'results' | 'summary' | 'compare' | 'figure' | 'trace' | 'shard' | 'partial';
+  path: string;
+  /** Data rows (CSV) or data points (figures). */
+  rows: number;
+}
+
+/** Which metric and modes a figure kind draws (mirrors src/report/figures.ts), to skip empty figures. */
+const FIGURE_DATA: Record<FigureKind, { metric: string; modes: string[] | null }> = {
+  bandwidth: { metric: 'bandwidth_MBps', modes: ['uni', 'bi'] },
+  'max-bandwidth': { metric: 'bandwidth_MBps', modes: ['bi'] },
+  optime: { metric: 'optime_us', modes: ['uni', 'bi'] },
+  latency: { metric: 'latency_us', modes: null },
+};
+
+/** Summary rows a figure of this kind would draw. */
+export function figurePoints(kind: FigureKind, summary: readonly SummaryRow[]): number {
+  const d = FIGURE_DATA[kind];
+  return summary.filter((r) => r.metric === d.metric && (d.modes === null || d.modes.includes(String(r.mode)))).length;
+}
+
+export function isFigureKind(s: string): s is FigureKind {
+  return (FIGURE_KINDS as readonly string[]).includes(s);
+}
+
+/** Writes each figure with data as `<dir>/<kind>.svg`; figures without data are skipped (reported in `skipped`). */
+export async function writeFigures(dir: string, kinds: readonly FigureKind[], summary: readonly SummaryRow[]): Promise<{ files: WrittenFile[]; skipped: FigureKind[] }> {
+  const files: WrittenFile[] = [];
+  const skipped: FigureKind[] = [];
+  for (const kind of kinds) {
+    const n = figurePoints(kind, summary);
+    if (n === 0) {
+      skipped.push(kind);
+      continue;
+    }
+    const svg = await figureSvg(kind, summary);
+    const path = join(dir, `${kind}.svg`);
+    writeTextAtomic(path, svg);
+    files.push({ kind: 'figure', path, rows: n });
+  }
+  return { files, skipped };
+}
+
+export interface Reports {
+  summary: SummaryRow[];
+  compare: CompareRow[];
+  files: WrittenFile[];
+  skippedFigures: FigureKind[];
+}
+
+/** Computes summary and compare from the rows (text form) and writes what `outputs` asks for. */
+export async function writeReports(dir: string, outputs: Pick<OutputsConfig, 'results' | 'summary' | 'compare' | 'figures'>, rows: readonly TextRow[], write = true): Promise<Reports> {
+  const summary = summaryRows(rows);
+  const compare = compareRows(rows);
+  const files: WrittenFile[] = [];
+  let skippedFigures: FigureKind[] = [];
+  if (!write) return { summary, compare, files, skippedFigures };
+  if (outputs.results) {
+    const path = join(dir, 'results.csv');
+    writeCsvAtomic(path, RESULT_COLUMNS, rows);
+    files.push({ kind: 'results', path, rows: rows.length });
+  }
+  if (outputs.summary) {
+    const path = join(dir, 'summary.csv');
+    writeCsvAtomic(path, SUMMARY_COLUMNS, summary);
+    files.push({ kind: 'summary', path, rows: summary.length });
+  }
+  if (outputs.compare) {
+    const path = join(dir, 'compare.csv');
+    writeCsvAtomic(path, COMPARE_COLUMNS, compare);
+    files.push({ kind: 'compare', path, rows: compare.length });
+  }
+  if (outputs.figures.length) {
+    const f = await writeFigures(dir, outputs.figures, summary);
+    files.push(...f.files);
+    skippedFigures = f.skipped;
+  }
+  return { summary, compare, files, skippedFigures };
+}

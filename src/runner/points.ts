@@ -1,0 +1,77 @@
+/**
+ * What identifies a run point in a results row, result file names, and the text form of rows.
+ *
+ * Rows are kept as the exact text results.csv holds (formatCell of each value), both for rows just
+ * computed and rows read back from a file, and summaries are computed from that text. So a resumed
+ * or merged run, whose old rows come from a CSV, gives the same bytes as an uninterrupted one.
+ */
+import { RESULT_COLUMNS, formatCell, type ResultColumn } from './report-lite.js';
+import type { RunPoint, Scenario } from '../scenario/types.js';
+import type { ResultRow } from './run-point.js';
+
+/** A results row as text, exactly as results.csv holds it. */
+export type TextRow = Record<ResultColumn, string>;
+
+/** Leading column of partial and shard files: the point's index in expandPoints order (0-based). */
+export const POINT_COLUMN = 'point';
+export const INDEXED_COLUMNS: readonly string[] = [POINT_COLUMN, ...RESULT_COLUMNS];
+
+/** The columns that identify a point in a row (everything but the measurements). */
+export const KEY_COLUMNS = ['scenario', 'profile', 'workload', 'mode', 'size_bytes', 'procs', 'replication', 'seed'] as const satisfies readonly ResultColumn[];
+
+export function textRow(row: ResultRow | Readonly<Record<string, unknown>>): TextRow {
+  const out = {} as TextRow;
+  const r = row as Record<string, unknown>;
+  for (const c of RESULT_COLUMNS) out[c] = formatCell(r[c] as string | number | undefined);
+  return out;
+}
+
+/** The identifying part of a row, as one string. */
+export function rowKey(row: Readonly<Record<string, string | number | undefined>>): string {
+  return KEY_COLUMNS.map((c) => String(row[c] ?? '')).join('\u001f');
+}
+
+/**
+ * The identifying columns runPoint writes for a point, derived the same way (a test pins the two
+ * together). Used to check that rows read back belong to the scenario being run.
+ */
+export function pointKey(scenario: Scenario, point: RunPoint): string {
+  const w = point.workload;
+  return rowKey({
+    scenario: scenario.name,
+    profile: point.profile.name,
+    workload: w.type,
+    mode: w.type === 'com' ? (w.mode ?? 'uni') : '',
+    size_bytes: formatCell(w.type === 'laten' ? 0 : (w.sizeBytes ?? '')),
+    procs: formatCell(w.procs ?? (w.type === 'stream' ? (w.streams ?? 1) + 1 : 2)),
+    replication: formatCell(point.replication),
+    seed: point.seed,
+  });
+}
+
+/** A one-line description of a point for messages: `#12 rhel-2.6.9 com bi 1024 B rep 3`. */
+export function describePoint(point: RunPoint): string {
+  const w = point.workload;
+  const parts = [`#${point.index}`, point.profile.name, w.type];
+  if (w.mode) parts.push(w.mode);
+  if (w.sizeBytes !== undefined) parts.push(`${w.sizeBytes} B`);
+  if (w.procs !== undefined) parts.push(`${w.procs} procs`);
+  parts.push(`rep ${point.replication}`);
+  return parts.join(' ');
+}
+
+export interface ShardSpec {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+/** results.csv, or results.shard-3-of-16.csv for a shard. */
+export function resultsFileName(shard?: ShardSpec): string {
+  return shard ? `results.shard-${shard.index}-of-${shard.count}.csv` : 'results.csv';
+}
+
+/** results.partial.csv, or results.shard-3-of-16.partial.csv. */
+export function partialFileName(shard?: ShardSpec): string {
+  return resultsFileName(shard).replace(/\.csv$/, '.partial.csv');
+}

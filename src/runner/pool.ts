@@ -1,0 +1,135 @@
+/**
+ * Runs point tasks in this thread (jobs = 1) or on worker threads (jobs > 1), handing out one
+ * point at a time to whichever worker is idle. Results come back through `onResult` in
+ * completion order; callers order them by point index. Aborting stops handing out points and
+ * terminates the workers, abandoning the points they were running.
+ */
+import { Worker } from 'node:worker_threads';
+import { expandPoints } from '../scenario/sweep.js';
+import type { RunPoint, Scenario } from '../scenario/types.js';
+import { describePoint } from './points.js';
+import { runPoint, type ResultRow } from './run-point.js';
+import { runTracedPoint } from './trace-run.js';
+import type { FromWorker, ToWorker } from './worker.js';
+
+export type Task = ToWorker;
+
+export interface TaskResult {
+  index: number;
+  row: ResultRow;
+  /** For trace tasks: trace rows written and the file. */
+  trace?: { rows: number; path: string };
+}
+
+/** An error thrown while running a point, with the point named in the message. */
+export class PointError extends Error {
+  override readonly name = 'PointError';
+  constructor(
+    readonly index: number,
+    message: string,
+    readonly causeName: string,
+    readonly causeStack: string,
+  ) {
+    super(message);
+    this.stack = causeStack || this.stack;
+  }
+}
+
+/**
+ * Throws unless `v` is plain data (objects, arrays, strings, numbers, booleans, null), which is
+ * what crosses to a worker unchanged. A class instance or function in a Scenario would arrive
+ * stripped of its prototype, and the worker would compute something else; refuse it loudly.
+ */
+export function assertPlainData(v: unknown, path = 'scenario'): void {
+  if (v === null || v === undefined) return;
+  const t = typeof v;
+  if (t === 'string' || t === 'number' || t === 'boolean') return;
+  if (t !== 'object') throw new Error(`${path} is a ${t}; a scenario sent to worker threads must be plain data`);
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) {
+    throw new Error(`${path} is a ${(proto as { constructor?: { name?: string } }).constructor?.name ?? 'class'} instance; a scenario sent to worker threads must be plain data`);
+  }
+  for (const [k, x] of Object.entries(v as object)) assertPlainData(x, `${path}.${k}`);
+}
+
+function pointError(points: readonly RunPoint[], index: number, name: string, message: string, stack: string): PointError {
+  const p = points[index];
+  return new PointError(index, `point ${p ? describePoint(p) : `#${index}`} failed: ${name === 'Error' ? '' : `${name}: `}${message}`, name, stack);
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** Runs the tasks; resolves with aborted = true if the signal stopped it, rejects on a point error. */
+export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: number, onResult: (r: TaskResult) => void, signal?: AbortSignal): Promise<{ aborted: boolean }> {
+  const points = expandPoints(scenario);
+  if (tasks.length === 0) return Promise.resolve({ aborted: signal?.aborted ?? false });
+  if (jobs <= 1) return runInProcess(scenario, points, tasks, onResult, signal);
+  assertPlainData(scenario);
+  const n = Math.min(jobs, tasks.length);
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = [];
+    let next = 0;
+    let running = 0;
+    let finished = false;
+    const finish = (err?: unknown, aborted = false): void => {
+      if (finished) return;
+      finished = true;
+      signal?.removeEventListener('abort', onAbort);
+      void Promise.allSettled(workers.map((w) => w.terminate())).then(() => (err !== undefined ? reject(err) : resolve({ aborted })));
+    };
+    const onAbort = (): void => finish(undefined, true);
+    const feed = (w: Worker): void => {
+      if (finished) return;
+      if (signal?.aborted) return finish(undefined, true);
+      if (next >= tasks.length) {
+        if (running === 0) finish();
+        return;
+      }
+      running++;
+      w.postMessage(tasks[next++]!);
+    };
+    signal?.addEventListener('abort', onAbort);
+    for (let i = 0; i < n; i++) {
+      const w = new Worker(WORKER_URL, { workerData: { scenario } });
+      workers.push(w);
+      w.on('message', (m: FromWorker) => {
+        if (finished) return;
+        running--;
+        if (m.type === 'error') return finish(pointError(points, m.index, m.name, m.message, m.stack));
+        try {
+          onResult(m.type === 'row' ? { index: m.index, row: m.row as unknown as ResultRow } : { index: m.index, row: m.row as unknown as ResultRow, trace: { rows: m.rows, path: m.path } });
+        } catch (e) {
+          return finish(e);
+        }
+        feed(w);
+      });
+      w.on('error', (e) => finish(e));
+      w.on('exit', (code) => finish(new Error(`worker thread exited unexpectedly (code ${code})`)));
+      feed(w);
+    }
+    if (signal?.aborted) finish(undefined, true);
+  });
+}
+
+async function runInProcess(scenario: Scenario, points: readonly RunPoint[], tasks: readonly Task[], onResult: (r: TaskResult) => void, signal?: AbortSignal): Promise<{ aborted: boolean }> {
+  for (const t of tasks) {
+    // Let signal handlers and timers run between points (a point itself is synchronous).
+    await new Promise<void>((r) => setImmediate(r));
+    if (signal?.aborted) return { aborted: true };
+    const point = points[t.index];
+    if (!point) throw new Error(`no point ${t.index} (scenario has ${points.length})`);
+    let result: TaskResult;
+    try {
+      if (t.type === 'run') result = { index: t.index, row: runPoint(scenario, point) };
+      else {
+        const tr = runTracedPoint(scenario, point, t.req, t.path);
+        result = { index: t.index, row: tr.row, trace: { rows: tr.rows, path: tr.path } };
+      }
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      throw pointError(points, t.index, err.name, err.message, err.stack ?? '');
+    }
+    onResult(result);
+  }
+  return { aborted: false };
+}

@@ -1,0 +1,107 @@
+/**
+ * Reading results back: results.csv, shard files and partial files, checked column by column so a
+ * wrong or damaged file is refused with one line naming it, not half-used.
+ */
+import { existsSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { RESULT_COLUMNS, readCsv } from './report-lite.js';
+import type { RunPoint, Scenario } from '../scenario/types.js';
+import { InputError } from './errors.js';
+import { POINT_COLUMN, pointKey, rowKey, type TextRow } from './points.js';
+
+export interface CsvFile {
+  path: string;
+  columns: string[];
+  rows: Record<string, string>[];
+}
+
+/** A CSV file with a header; unreadable or unparsable files are an InputError naming the file. */
+export function readCsvFile(path: string): CsvFile {
+  if (!existsSync(path)) throw new InputError(path, '', 'no such file');
+  let parsed: Record<string, string>[] & { columns: string[] };
+  try {
+    parsed = readCsv(path);
+  } catch (e) {
+    throw new InputError(path, '', `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!parsed.columns || parsed.columns.length === 0) throw new InputError(path, '', 'empty file: no CSV header');
+  return { path, columns: parsed.columns, rows: [...parsed] };
+}
+
+/** Results rows of a results, shard or partial file, with their point index when the file has one. */
+export function readResultsFile(path: string): { rows: TextRow[]; points: (number | undefined)[]; indexed: boolean } {
+  const f = readCsvFile(path);
+  const missing = RESULT_COLUMNS.find((c) => !f.columns.includes(c));
+  if (missing !== undefined) throw new InputError(path, missing, 'missing column; not a xenhpc results file', RESULT_COLUMNS.join(','));
+  const indexed = f.columns.includes(POINT_COLUMN);
+  const rows: TextRow[] = [];
+  const points: (number | undefined)[] = [];
+  f.rows.forEach((r, i) => {
+    const row = {} as TextRow;
+    for (const c of RESULT_COLUMNS) row[c] = r[c] ?? '';
+    rows.push(row);
+    if (indexed) {
+      const text = r[POINT_COLUMN] ?? '';
+      const p = Number(text);
+      if (text === '' || !Number.isInteger(p) || p < 0) throw new InputError(`${path}:${i + 2}`, POINT_COLUMN, `not a point index: ${JSON.stringify(text)}`, 'integer >= 0');
+      points.push(p);
+    } else points.push(undefined);
+  });
+  return { rows, points, indexed };
+}
+
+/**
+ * Assigns the rows of a results file to the scenario's points. With a `point` column the index is
+ * taken and the row's identifying columns are checked against it; without one (a final
+ * results.csv) rows are matched on those columns, the n-th row with a key taking the n-th point
+ * with that key (points that only differ in a field results.csv does not show, such as
+ * sockBufBytes, are written in point order, so order tells them apart). A row that matches no
+ * point means the file belongs to another scenario (or another --set): an InputError.
+ */
+export function matchRows(path: string, file: { rows: TextRow[]; points: (number | undefined)[] }, scenario: Scenario, points: readonly RunPoint[]): Map<number, TextRow> {
+  const byIndex = new Map<number, RunPoint>();
+  for (const p of points) byIndex.set(p.index, p);
+  const queues = new Map<string, number[]>();
+  for (const p of points) {
+    const k = pointKey(scenario, p);
+    let q = queues.get(k);
+    if (!q) queues.set(k, (q = []));
+    q.push(p.index);
+  }
+  const out = new Map<number, TextRow>();
+  file.rows.forEach((row, i) => {
+    const where = `${path}:${i + 2}`;
+    const key = rowKey(row);
+    let idx = file.points[i];
+    if (idx !== undefined) {
+      const p = byIndex.get(idx);
+      if (!p) throw new InputError(where, POINT_COLUMN, `point ${idx} is not a point of this run of ${scenario.file} (scenario, --set or --shard changed?)`, `0..${points.length ? points[points.length - 1]!.index : 0}`);
+      if (pointKey(scenario, p) !== key) throw new InputError(where, 'profile', `row does not match point ${idx} of ${scenario.file} (scenario or --set changed since it was written?)`);
+    } else {
+      const q = queues.get(key);
+      idx = q?.shift();
+      if (idx === undefined) throw new InputError(where, 'profile', `row (${row.profile} ${row.workload} ${row.mode} size ${row.size_bytes} procs ${row.procs} rep ${row.replication}) matches no point of ${scenario.file} (scenario or --set changed?)`);
+    }
+    if (out.has(idx)) throw new InputError(where, POINT_COLUMN, `point ${idx} appears twice`);
+    out.set(idx, row);
+  });
+  return out;
+}
+
+/** Temporary name beside `path`, so the final rename stays on one file system. */
+export function tempPathFor(path: string): string {
+  return `${path}.${process.pid}.tmp`;
+}
+
+/** Writes text to a temporary file and renames it; removes the temporary file on failure. */
+export function writeTextAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}

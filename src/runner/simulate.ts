@@ -1,0 +1,171 @@
+/**
+ * Running a scenario: its points (or one shard of them), on worker threads, with partial results
+ * flushed as it goes so an interrupted run can be resumed, and the report files at the end.
+ *
+ * Determinism: a point's row depends only on the scenario and the point, rows are ordered by
+ * point index before anything is written, and summaries are computed from the rows' CSV text. So
+ * any --jobs, any interruption followed by --resume, and any set of shards merged give the same
+ * bytes as one uninterrupted run.
+ */
+import { availableParallelism } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { writeCsvAtomic, type CompareRow, type SummaryRow } from './report-lite.js';
+import { expandPoints, shardPoints } from '../scenario/sweep.js';
+import type { RunPoint, Scenario } from '../scenario/types.js';
+import { InputError } from './errors.js';
+import { writeReports, type WrittenFile } from './outputs.js';
+import { INDEXED_COLUMNS, POINT_COLUMN, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
+import { runTasks, type Task, type TaskResult } from './pool.js';
+import { matchRows, readResultsFile, tempPathFor } from './results-io.js';
+import { checkTraceRequest, type TraceRequest } from './trace-run.js';
+
+export interface Progress {
+  /** Points finished, including those taken from an earlier run (--resume). */
+  done: number;
+  /** Points this run (or shard) has in all. */
+  total: number;
+  /** Points taken from an earlier run. */
+  skipped: number;
+  /** Wall time since simulate() started (ms). */
+  elapsedMs: number;
+}
+
+export interface SimulateOptions {
+  /** Worker threads; 1 runs in this thread. Default: os.availableParallelism(). */
+  jobs?: number;
+  /** Run only shard index/count (1-based) of the points; writes results.shard-i-of-n.csv only. */
+  shard?: ShardSpec;
+  /** Take rows from an earlier run's results or partial file in the output directory and run only the rest. */
+  resume?: boolean;
+  onProgress?: (p: Progress) => void;
+  /** Aborting stops starting points, abandons running ones and writes the partial file. */
+  signal?: AbortSignal;
+  /** Output directory. Default: the scenario's outputs.dir. */
+  outDir?: string;
+  /** Write files (default true). false: only return the rows and tables. */
+  write?: boolean;
+  /** Least time between two partial-file flushes (ms). Default 5000. */
+  flushEveryMs?: number;
+}
+
+export interface SimulateResult {
+  /** Finished rows in point order, as results.csv holds them (text). */
+  rows: TextRow[];
+  /** Point index of each row. */
+  points: number[];
+  /** Replication statistics and t-tests (unsharded, complete runs; otherwise empty). */
+  summary: SummaryRow[];
+  compare: CompareRow[];
+  files: WrittenFile[];
+  total: number;
+  ran: number;
+  skipped: number;
+  /** True when the signal stopped the run; `files` then holds the partial file. */
+  aborted: boolean;
+  /** Figures asked for that had no data. */
+  skippedFigures: string[];
+}
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+/** The trace an `outputs.trace` block asks for, checked (layer and node names) before anything runs. */
+function scenarioTrace(scenario: Scenario): TraceRequest | undefined {
+  const t = scenario.outputs.trace;
+  if (!t) return undefined;
+  const req: TraceRequest = { layers: t.layers, nodes: t.nodes };
+  if (t.fromNs !== undefined) req.fromNs = t.fromNs;
+  if (t.toNs !== undefined) req.toNs = t.toNs;
+  checkTraceRequest(req, scenario.cluster.nodes, { layers: `${scenario.file}: outputs.trace`, nodes: `${scenario.file}: outputs.trace` });
+  return req;
+}
+
+export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): Promise<SimulateResult> {
+  const t0 = performance.now();
+  const write = opts.write ?? true;
+  const jobs = opts.jobs ?? defaultJobs();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new InputError('--jobs', 'jobs', `${jobs} is not a positive integer`, 'integer >= 1');
+  const shard = opts.shard;
+  const all = expandPoints(scenario);
+  const selected: RunPoint[] = shard ? shardPoints(all, shard.index, shard.count) : all;
+  const outDir = opts.outDir ?? scenario.outputs.dir;
+  const resultsPath = join(outDir, resultsFileName(shard));
+  const partialPath = join(outDir, partialFileName(shard));
+  const traceReq = write ? scenarioTrace(scenario) : undefined;
+
+  // Rows of an earlier run: all reading and checking happens before anything is written.
+  const done = new Map<number, TextRow>();
+  if (opts.resume) {
+    for (const path of [resultsPath, partialPath]) {
+      if (!existsSync(path)) continue;
+      for (const [i, row] of matchRows(path, readResultsFile(path), scenario, selected)) done.set(i, row);
+    }
+  }
+  const skipped = done.size;
+  const todo = selected.filter((p) => !done.has(p.index));
+  const tasks: Task[] = todo.map((p) => ({ type: 'run', index: p.index }));
+  // A scenario trace covers the first point, run with the trace on instead of plainly.
+  const tracePath = traceReq && scenario.outputs.trace ? join(outDir, scenario.outputs.trace.file) : undefined;
+  if (traceReq && tracePath && tasks[0]?.index === 0) tasks[0] = { type: 'trace', index: 0, req: traceReq, path: tracePath };
+
+  const files: WrittenFile[] = [];
+  let lastFlush = performance.now();
+  const flushEvery = opts.flushEveryMs ?? 5000;
+  const sortedDone = (): [number, TextRow][] => [...done].sort((a, b) => a[0] - b[0]);
+  const flushPartial = (): WrittenFile => {
+    const rows = sortedDone().map(([i, r]) => ({ [POINT_COLUMN]: i, ...r }));
+    writeCsvAtomic(partialPath, INDEXED_COLUMNS, rows);
+    lastFlush = performance.now();
+    return { kind: 'partial', path: partialPath, rows: rows.length };
+  };
+  const progress = (): void => opts.onProgress?.({ done: done.size, total: selected.length, skipped, elapsedMs: performance.now() - t0 });
+
+  let ran = 0;
+  let traceFile: WrittenFile | undefined;
+  const onResult = (r: TaskResult): void => {
+    done.set(r.index, textRow(r.row));
+    ran++;
+    if (r.trace) traceFile = { kind: 'trace', path: r.trace.path, rows: r.trace.rows };
+    if (write && performance.now() - lastFlush >= flushEvery && done.size < selected.length) flushPartial();
+    progress();
+  };
+
+  progress();
+  let aborted = false;
+  try {
+    ({ aborted } = await runTasks(scenario, tasks, jobs, onResult, opts.signal));
+  } catch (e) {
+    // Keep what finished: a failed point should not cost the others.
+    if (write && done.size > skipped) flushPartial();
+    throw e;
+  } finally {
+    // An abandoned traced point leaves its temporary file (TraceCsvWriter names it <path>.<pid>.tmp).
+    if (tracePath) rmSync(tempPathFor(tracePath), { force: true });
+  }
+  if (traceFile) files.push(traceFile);
+
+  const ordered = sortedDone();
+  const rows = ordered.map(([, r]) => r);
+  const points = ordered.map(([i]) => i);
+  const base = { rows, points, total: selected.length, ran, skipped, files, skippedFigures: [] as string[] };
+
+  if (aborted) {
+    if (write && done.size > 0) files.push(flushPartial());
+    return { ...base, summary: [], compare: [], aborted: true };
+  }
+  if (shard) {
+    if (write) {
+      writeCsvAtomic(resultsPath, INDEXED_COLUMNS, ordered.map(([i, r]) => ({ [POINT_COLUMN]: i, ...r })));
+      files.push({ kind: 'shard', path: resultsPath, rows: rows.length });
+      rmSync(partialPath, { force: true });
+    }
+    return { ...base, summary: [], compare: [], aborted: false };
+  }
+  const rep = await writeReports(outDir, scenario.outputs, rows, write);
+  files.push(...rep.files);
+  if (write) rmSync(partialPath, { force: true });
+  return { ...base, summary: rep.summary, compare: rep.compare, skippedFigures: rep.skippedFigures, aborted: false };
+}

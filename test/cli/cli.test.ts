@@ -1,0 +1,152 @@
+/**
+ * The built CLI as a user runs it: exit codes, one-line errors with nothing written, determinism
+ * across --jobs, shards + merge, Ctrl-C + --resume, validate, trace, plot, profiles.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { CLI, TINY, cli, cliAsync, listFiles, tempDir, writeScenario } from './helpers.js';
+
+const read = (p: string): string => readFileSync(p, 'utf8');
+
+describe('determinism', () => {
+  test('--jobs 2 and --jobs 1 write byte-identical results, summary and compare', () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    assert.equal(cli(['run', s, '--jobs', '1', '--out', 'a', '-q'], cwd).code, 0);
+    const r = cli(['run', s, '--jobs', '2', '--out', 'b', '-q'], cwd);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /wrote b\/results\.csv \(results, 12 rows\)/);
+    for (const f of ['results.csv', 'summary.csv', 'compare.csv']) assert.equal(read(join(cwd, 'b', f)), read(join(cwd, 'a', f)), f);
+    assert.equal(read(join(cwd, 'a', 'results.csv')).trim().split('\n').length, 13);
+    assert.ok(!existsSync(join(cwd, 'a', 'results.partial.csv')), 'partial removed after a complete run');
+  });
+
+  test('4 shards merged equal the unsharded run byte for byte', () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    assert.equal(cli(['run', s, '--out', 'full', '-q'], cwd).code, 0);
+    for (let i = 1; i <= 4; i++) {
+      const r = cli(['run', s, '--shard', `${i}/4`, '--out', 'sh', '-q'], cwd);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.stdout.trim().split('\n'), [`wrote sh/results.shard-${i}-of-4.csv (shard results, 3 rows)`]);
+    }
+    const shards = [4, 2, 3, 1].map((i) => join('sh', `results.shard-${i}-of-4.csv`));
+    const m = cli(['merge', ...shards, '--scenario', s, '--out', 'merged'], cwd);
+    assert.equal(m.code, 0, m.stderr);
+    for (const f of ['results.csv', 'summary.csv', 'compare.csv']) assert.equal(read(join(cwd, 'merged', f)), read(join(cwd, 'full', f)), f);
+    // Without --scenario the point column orders the rows.
+    assert.equal(cli(['merge', ...shards, '--out', 'plain/all.csv'], cwd).code, 0);
+    assert.equal(read(join(cwd, 'plain', 'all.csv')), read(join(cwd, 'full', 'results.csv')));
+    // A missing shard is refused, and nothing is written.
+    const miss = cli(['merge', ...shards.slice(0, 3), '--scenario', s, '--out', 'bad'], cwd);
+    assert.equal(miss.code, 2);
+    assert.match(miss.stderr, /3 of 12 points .* missing/);
+    const dup = cli(['merge', shards[0]!, shards[0]!, '--out', 'bad'], cwd);
+    assert.equal(dup.code, 2);
+    assert.match(dup.stderr, /also in/);
+    assert.ok(!existsSync(join(cwd, 'bad')));
+  });
+
+  test('SIGINT stops with exit 130 and a partial file; --resume then equals an uninterrupted run', async () => {
+    const cwd = tempDir();
+    // 8 stream points of 2^26-2^27 bytes: a few seconds in all, long enough to interrupt.
+    const s = writeScenario(cwd, 's.yaml', TINY.replace('workload: { type: pingpong, ops: 3 }', 'workload: { type: stream }').replace('sweep: { sizeBytes: [32, 1024, 65536] }', 'sweep: { sizeBytes: [67108864, 134217728] }'));
+    let sent = false;
+    const r = await cliAsync(['run', s, '--jobs', '2', '--out', 'part'], cwd, (text, child) => {
+      // Non-TTY progress prints a line per 10 %; the first one means a point has finished.
+      if (!sent && /\[\d+\/8\]/.test(text)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    assert.ok(sent, `no progress line: ${r.stderr}`);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /--resume/);
+    const files = listFiles(join(cwd, 'part'));
+    assert.deepEqual(files, ['results.partial.csv'], 'only the partial file, no temp files, no final files');
+    const partialRows = read(join(cwd, 'part', 'results.partial.csv')).trim().split('\n').length - 1;
+    assert.ok(partialRows >= 1 && partialRows < 8, `${partialRows} rows`);
+    const resumed = cli(['run', s, '--jobs', '2', '--out', 'part', '--resume'], cwd);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`resumed: ${partialRows} points taken from the earlier run, ${8 - partialRows} run now`));
+    assert.equal(cli(['run', s, '--out', 'full', '-q'], cwd).code, 0);
+    for (const f of ['results.csv', 'summary.csv', 'compare.csv']) assert.equal(read(join(cwd, 'part', f)), read(join(cwd, 'full', f)), f);
+    assert.deepEqual(listFiles(join(cwd, 'part')), ['compare.csv', 'results.csv', 'summary.csv']);
+  });
+});
+
+describe('commands', () => {
+  test('validate exits 1 and prints FAIL when claims cannot hold', () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    const r = cli(['validate', s, '-q'], cwd);
+    assert.equal(r.code, 1, r.stderr);
+    const claims = r.stdout.split('\n').filter((l) => /^(PASS|FAIL) \d\./.test(l));
+    assert.equal(claims.length, 7);
+    assert.ok(claims.every((l) => l.startsWith('FAIL')), 'a pingpong-only run supports no claim');
+    assert.match(r.stdout, /0\/7 claims pass/);
+  });
+
+  test('trace writes only the asked layers and reports the row count', () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    const r = cli(['trace', s, '--layers', 'wire,tcp', '--nodes', 'n0', '--out', 't/trace.csv'], cwd);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = read(join(cwd, 't', 'trace.csv')).trim().split('\n');
+    assert.equal(lines[0], 'time_ns,node,layer,event,flow,seq,bytes,queue');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    assert.ok(rows.length > 10);
+    assert.match(r.stdout, new RegExp(`\\(${rows.length} rows,`));
+    assert.ok(rows.every((c) => (c[2] === 'wire' || c[2] === 'tcp') && c[1] === 'n0'));
+    const nic = cli(['trace', s, '--layers', 'nic', '--nodes', 'n1', '--out', 'nic.csv'], cwd);
+    assert.equal(nic.code, 0, nic.stderr);
+    const nicRows = read(join(cwd, 'nic.csv')).trim().split('\n').slice(1);
+    assert.ok(nicRows.length > 0 && nicRows.every((l) => l.split(',')[1] === 'n1/eth0'), '--nodes n1 includes its NIC');
+    assert.ok(new Set(rows.map((c) => c[2])).size === 2, 'both layers present');
+    const times = rows.map((c) => Number(c[0]));
+    const win = cli(['trace', s, '--from', String(times[3]), '--to', String(times[8]), '--out', 'w.csv'], cwd);
+    assert.equal(win.code, 0, win.stderr);
+    const wt = read(join(cwd, 'w.csv')).trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    assert.ok(wt.length > 0 && wt.every((t) => t >= times[3]! && t <= times[8]!));
+    assert.deepEqual(listFiles(cwd), ['nic.csv', 's.yaml', 't/trace.csv', 'w.csv']);
+  });
+
+  test('plot draws the figures that have data', () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    assert.equal(cli(['run', s, '-q'], cwd).code, 0);
+    const r = cli(['plot', 'out/results.csv', '--out', 'figs'], cwd);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(listFiles(join(cwd, 'figs')), ['latency.svg']);
+    assert.match(read(join(cwd, 'figs', 'latency.svg')), /^<svg/);
+    assert.match(r.stderr, /no data for bandwidth/);
+    assert.equal(cli(['plot', 'out/results.csv', '--figures', 'bandwith'], cwd).code, 2);
+  });
+
+  test('profiles list and show', () => {
+    const cwd = tempDir();
+    const l = cli(['profiles', 'list'], cwd);
+    assert.equal(l.code, 0);
+    assert.match(l.stdout, /^rhel-2\.6\.12\s+RHEL4/m);
+    assert.match(l.stdout, /^rhel-2\.6\.9\s/m);
+    const s = cli(['profiles', 'show', 'rhel-2.6.12'], cwd);
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stdout, /^\s+syscallNs\s+\d+ ns\s+entry and exit of a socket system call$/m);
+    assert.match(s.stdout, /^nic:$/m);
+    assert.doesNotMatch(s.stdout, /^xen:$/m);
+  });
+
+  test('--help of each command has examples; no command is exit 2', () => {
+    const cwd = tempDir();
+    for (const c of ['run', 'validate', 'trace', 'plot', 'merge']) {
+      const r = cli([c, '--help'], cwd);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /Examples:/, c);
+    }
+    assert.equal(cli([], cwd).code, 2);
+    assert.ok(read(CLI).startsWith('#!/usr/bin/env node\n'));
+  });
+});
+
