@@ -225,7 +225,7 @@ function readCluster(src: Source, raw: unknown): ClusterConfig {
   return {
     nodes: num(src, ['cluster', 'nodes'], c.nodes, { min: 2, max: 1024, integer: true }, 4),
     cpusPerNode: num(src, ['cluster', 'cpusPerNode'], c.cpusPerNode, { min: 1, max: 256, integer: true }, 4),
-    placement: oneOf(src, ['cluster', 'placement'], c.placement, ['block', 'cyclic'] as const, 'block'),
+    placement: oneOf(src, ['cluster', 'placement'], c.placement, ['block', 'cyclic'] as const, 'cyclic'),
     link: {
       rateBps: num(src, ['cluster', 'link', 'rateBps'], link.rateBps, { min: 1e6, max: 1e12 }, 1e9),
       // The engine clock is integer ns.

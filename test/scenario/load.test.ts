@@ -32,7 +32,7 @@ test('defaults are filled for a minimal com scenario', () => {
   assert.deepEqual(s.cluster, {
     nodes: 4,
     cpusPerNode: 4,
-    placement: 'block',
+    placement: 'cyclic',
     link: { rateBps: 1e9, propagationNs: 500 },
     switch: { portBufferBytes: 262144, fabricLatencyNs: 3000, portRateBps: 0 },
   });
