@@ -7,7 +7,8 @@
  *   const r = await simulate(s, { jobs: 4, write: false });
  */
 export * from './scenario/index.js';
-export { runPoint, RESULT_COLUMNS, type ResultRow } from './runner/run-point.js';
+export { runPoint, pointColumns, type ResultRow } from './runner/run-point.js';
+export { RESULT_COLUMNS } from './report/tables.js';
 export { simulate, defaultJobs, type SimulateOptions, type SimulateResult, type Progress } from './runner/simulate.js';
 export { mergeShardFiles, type MergeResult } from './runner/merge.js';
 export { runTracedPoint, TRACE_LAYERS, type TraceRequest, type TracedRun } from './runner/trace-run.js';

@@ -10,6 +10,8 @@ export const RESULT_COLUMNS = [
   'mode',
   'size_bytes',
   'procs',
+  'ops',
+  'sock_buf_bytes',
   'replication',
   'seed',
   'bandwidth_MBps',
@@ -29,13 +31,13 @@ export const METRICS = ['bandwidth_MBps', 'optime_us', 'latency_us', 'retransmit
 export type Metric = (typeof METRICS)[number];
 
 export const SUMMARY_COLUMNS = [
-  'scenario', 'profile', 'workload', 'mode', 'size_bytes', 'procs', 'metric',
+  'scenario', 'profile', 'workload', 'mode', 'size_bytes', 'procs', 'ops', 'sock_buf_bytes', 'metric',
   'n', 'mean', 'sd', 'min', 'max', 'ci95_low', 'ci95_high',
 ] as const;
 export type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], number | string>;
 
 export const COMPARE_COLUMNS = [
-  'scenario', 'workload', 'mode', 'size_bytes', 'procs', 'metric', 'profile_a', 'profile_b',
+  'scenario', 'workload', 'mode', 'size_bytes', 'procs', 'ops', 'sock_buf_bytes', 'metric', 'profile_a', 'profile_b',
   'mean_a', 'mean_b', 'diff', 't', 'df', 'p', 'significant',
 ] as const;
 export type CompareRow = Record<Exclude<(typeof COMPARE_COLUMNS)[number], 'significant'>, number | string> & { significant: boolean };
@@ -43,7 +45,7 @@ export type CompareRow = Record<Exclude<(typeof COMPARE_COLUMNS)[number], 'signi
 /** A row as produced by the runner or read back from results.csv (all strings). */
 export type LooseRow = Readonly<Record<string, number | string | undefined>>;
 
-const POINT_COLUMNS = ['scenario', 'workload', 'mode', 'size_bytes', 'procs'] as const;
+const POINT_COLUMNS = ['scenario', 'workload', 'mode', 'size_bytes', 'procs', 'ops', 'sock_buf_bytes'] as const;
 type Point = Record<(typeof POINT_COLUMNS)[number], number | string>;
 
 /** A measurement point (everything but the profile) and, per profile in first-appearance order, its rows. */
@@ -97,7 +99,7 @@ export function summaryRows(results: readonly LooseRow[]): SummaryRow[] {
         const s = summarize(values);
         out.push({
           scenario: point.scenario, profile, workload: point.workload, mode: point.mode,
-          size_bytes: point.size_bytes, procs: point.procs, metric,
+          size_bytes: point.size_bytes, procs: point.procs, ops: point.ops, sock_buf_bytes: point.sock_buf_bytes, metric,
           n: s.n, mean: s.mean, sd: s.sd, min: s.min, max: s.max, ci95_low: s.ci95Low, ci95_high: s.ci95High,
         });
       }

@@ -7,7 +7,7 @@
  */
 import { RESULT_COLUMNS, formatCell, type ResultColumn } from './report-lite.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
-import type { ResultRow } from './run-point.js';
+import { pointColumns, type ResultRow } from './run-point.js';
 
 /** A results row as text, exactly as results.csv holds it. */
 export type TextRow = Record<ResultColumn, string>;
@@ -17,7 +17,7 @@ export const POINT_COLUMN = 'point';
 export const INDEXED_COLUMNS: readonly string[] = [POINT_COLUMN, ...RESULT_COLUMNS];
 
 /** The columns that identify a point in a row (everything but the measurements). */
-export const KEY_COLUMNS = ['scenario', 'profile', 'workload', 'mode', 'size_bytes', 'procs', 'replication', 'seed'] as const satisfies readonly ResultColumn[];
+export const KEY_COLUMNS = ['scenario', 'profile', 'workload', 'mode', 'size_bytes', 'procs', 'ops', 'sock_buf_bytes', 'replication', 'seed'] as const satisfies readonly ResultColumn[];
 
 export function textRow(row: ResultRow | Readonly<Record<string, unknown>>): TextRow {
   const out = {} as TextRow;
@@ -36,17 +36,8 @@ export function rowKey(row: Readonly<Record<string, string | number | undefined>
  * together). Used to check that rows read back belong to the scenario being run.
  */
 export function pointKey(scenario: Scenario, point: RunPoint): string {
-  const w = point.workload;
-  return rowKey({
-    scenario: scenario.name,
-    profile: point.profile.name,
-    workload: w.type,
-    mode: w.type === 'com' ? (w.mode ?? 'uni') : '',
-    size_bytes: formatCell(w.type === 'laten' ? 0 : (w.sizeBytes ?? '')),
-    procs: formatCell(w.procs ?? (w.type === 'stream' ? (w.streams ?? 1) + 1 : 2)),
-    replication: formatCell(point.replication),
-    seed: point.seed,
-  });
+  const c = pointColumns(scenario, point);
+  return rowKey(Object.fromEntries(KEY_COLUMNS.map((k) => [k, formatCell(c[k])])) as Record<(typeof KEY_COLUMNS)[number], string>);
 }
 
 /** A one-line description of a point for messages: `#12 rhel-2.6.9 com bi 1024 B rep 3`. */

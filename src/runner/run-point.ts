@@ -14,7 +14,7 @@ import { runMpiPingpong } from '../workloads/mpi-pingpong.js';
 import { runPingpong } from '../workloads/pingpong.js';
 import { runStream } from '../workloads/stream.js';
 
-/** One row of results.csv; '' where a figure does not apply. Column order: RESULT_COLUMNS. */
+/** One row of results.csv; '' where a figure does not apply. Column order: RESULT_COLUMNS (src/report). */
 export interface ResultRow {
   scenario: string;
   profile: string;
@@ -22,6 +22,8 @@ export interface ResultRow {
   mode: string;
   size_bytes: number | '';
   procs: number | '';
+  ops: number | '';
+  sock_buf_bytes: number | '';
   replication: number;
   seed: string;
   bandwidth_MBps: number | '';
@@ -33,10 +35,22 @@ export interface ResultRow {
   events: number;
 }
 
-export const RESULT_COLUMNS: readonly (keyof ResultRow)[] = [
-  'scenario', 'profile', 'workload', 'mode', 'size_bytes', 'procs', 'replication', 'seed',
-  'bandwidth_MBps', 'optime_us', 'latency_us', 'elapsed_ns', 'retransmits', 'drops', 'events',
-];
+/** The columns that identify a run: what the point is, before anything is measured. */
+export function pointColumns(scenario: Scenario, point: RunPoint): Pick<ResultRow, 'scenario' | 'profile' | 'workload' | 'mode' | 'size_bytes' | 'procs' | 'ops' | 'sock_buf_bytes' | 'replication' | 'seed'> {
+  const w = point.workload;
+  return {
+    scenario: scenario.name,
+    profile: point.profile.name,
+    workload: w.type,
+    mode: w.type === 'com' ? (w.mode ?? 'uni') : '',
+    size_bytes: w.type === 'laten' ? 0 : (w.sizeBytes ?? ''),
+    procs: w.procs ?? (w.type === 'stream' ? (w.streams ?? 1) + 1 : 2),
+    ops: w.ops ?? '',
+    sock_buf_bytes: w.sockBufBytes ?? '',
+    replication: point.replication,
+    seed: point.seed,
+  };
+}
 
 function runWorkload(cluster: Cluster, w: WorkloadSpec, scenario: Scenario): WorkloadMetrics {
   const mpi = { placement: scenario.cluster.placement };
@@ -74,14 +88,7 @@ export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | 
   let retransmits = 0;
   for (const n of cluster.nodes) for (const c of n.kernel.connections) retransmits += c.stats.retransmits;
   return {
-    scenario: scenario.name,
-    profile: point.profile.name,
-    workload: w.type,
-    mode: w.type === 'com' ? (w.mode ?? 'uni') : '',
-    size_bytes: w.type === 'laten' ? 0 : (w.sizeBytes ?? ''),
-    procs: w.procs ?? (w.type === 'stream' ? (w.streams ?? 1) + 1 : 2),
-    replication: point.replication,
-    seed: point.seed,
+    ...pointColumns(scenario, point),
     bandwidth_MBps: round(m.bandwidthMBps),
     optime_us: round(m.optimeUs),
     latency_us: round(m.latencyUs),
