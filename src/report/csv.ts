@@ -38,7 +38,7 @@ export function parseNumber(v: unknown): number | null {
 }
 
 /** `<path>.<pid>.tmp`: same directory, so the final rename is atomic on one file system. */
-function tempPath(path: string): string {
+export function tempPath(path: string): string {
   return `${path}.${process.pid}.tmp`;
 }
 
@@ -55,7 +55,11 @@ export function writeCsvAtomic(path: string, columns: readonly string[], rows: I
     for (const c of cols) out[c] = formatCell(row[c]);
     body.push(out);
   }
-  const text = csvFormatRows([cols]) + '\n' + (body.length ? csvFormatBody(body, cols) + '\n' : '');
+  writeTextAtomic(path, csvFormatRows([cols]) + '\n' + (body.length ? csvFormatBody(body, cols) + '\n' : ''));
+}
+
+/** Writes text to a temporary name beside `path` and renames it; removes the temporary file on failure. */
+export function writeTextAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPath(path);
   try {

@@ -2,8 +2,7 @@
  * Reading results back: results.csv, shard files and partial files, checked column by column so a
  * wrong or damaged file is refused with one line naming it, not half-used.
  */
-import { existsSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { RESULT_COLUMNS, readCsv } from './report-lite.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
@@ -88,20 +87,4 @@ export function matchRows(path: string, file: { rows: TextRow[]; points: (number
   return out;
 }
 
-/** Temporary name beside `path`, so the final rename stays on one file system. */
-export function tempPathFor(path: string): string {
-  return `${path}.${process.pid}.tmp`;
-}
-
-/** Writes text to a temporary file and renames it; removes the temporary file on failure. */
-export function writeTextAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = tempPathFor(path);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
+export { tempPath as tempPathFor, writeTextAtomic } from '../report/csv.js';
