@@ -573,9 +573,9 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     }
   }
 
-  /** Receive memory a segment of `len` bytes costs: set by the device's RX buffers. */
-  private truesizeOf(len: number): number {
-    return this.device.rxTruesizeBytes(len);
+  /** Receive memory an IP packet of `ipBytes` costs: set by the device's RX buffers. */
+  private truesizeOf(ipBytes: number): number {
+    return this.device.rxTruesizeBytes(ipBytes);
   }
 
   private enqueueInOrder(len: number, truesize: number): void {

@@ -2,8 +2,8 @@ import { parse as vegaParse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { parseNumber } from './csv.js';
 
-export type FigureKind = 'bandwidth' | 'max-bandwidth' | 'optime' | 'latency';
-export const FIGURE_KINDS: readonly FigureKind[] = ['bandwidth', 'max-bandwidth', 'optime', 'latency'];
+import type { FigureKind } from './figure-kinds.js';
+export { FIGURE_KINDS, type FigureKind } from './figure-kinds.js';
 
 export interface FigureOptions {
   /** Overrides the default title of the kind. */

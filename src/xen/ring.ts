@@ -89,8 +89,9 @@ export class Ring<Req, Rsp> {
   /** RING_FINAL_CHECK_FOR_RESPONSES: re-arm rsp_event when drained; true if work remains. */
   finalCheckForResponses(): boolean {
     if (this.rspProd > this.rspCons) return true;
+    // Xen re-checks after a barrier for the other CPU's racing publish; events here are sequential.
     this.rspEvent = this.rspCons + 1;
-    return this.rspProd > this.rspCons;
+    return false;
   }
 
   // ---- back end ----
@@ -112,8 +113,9 @@ export class Ring<Req, Rsp> {
   /** RING_FINAL_CHECK_FOR_REQUESTS: re-arm req_event when drained; true if work remains. */
   finalCheckForRequests(): boolean {
     if (this.reqProd > this.reqCons) return true;
+    // Xen re-checks after a barrier for the other CPU's racing publish; events here are sequential.
     this.reqEvent = this.reqCons + 1;
-    return this.reqProd > this.reqCons;
+    return false;
   }
 
   putResponse(r: Rsp): void {
