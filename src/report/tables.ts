@@ -2,18 +2,16 @@ import { parseNumber } from './csv.js';
 import { summarize } from './stats.js';
 import { welch } from './ttest.js';
 
+/** What identifies a measurement point besides its scenario (and the profile it runs on). */
+const POINT_FIELDS = ['workload', 'mode', 'size_bytes', 'procs', 'ops', 'sock_buf_bytes', 'from_node', 'to_node'] as const;
+
+/** The columns that identify a run: what it is, before anything is measured. */
+export const RUN_KEY_COLUMNS = ['scenario', 'profile', ...POINT_FIELDS, 'replication', 'seed'] as const;
+export type RunKeyColumn = (typeof RUN_KEY_COLUMNS)[number];
+
 /** results.csv columns, in file order (docs/outputs.md explains each). */
 export const RESULT_COLUMNS = [
-  'scenario',
-  'profile',
-  'workload',
-  'mode',
-  'size_bytes',
-  'procs',
-  'ops',
-  'sock_buf_bytes',
-  'replication',
-  'seed',
+  ...RUN_KEY_COLUMNS,
   'bandwidth_MBps',
   'optime_us',
   'latency_us',
@@ -31,13 +29,13 @@ export const METRICS = ['bandwidth_MBps', 'optime_us', 'latency_us', 'retransmit
 export type Metric = (typeof METRICS)[number];
 
 export const SUMMARY_COLUMNS = [
-  'scenario', 'profile', 'workload', 'mode', 'size_bytes', 'procs', 'ops', 'sock_buf_bytes', 'metric',
+  'scenario', 'profile', ...POINT_FIELDS, 'metric',
   'n', 'mean', 'sd', 'min', 'max', 'ci95_low', 'ci95_high',
 ] as const;
 export type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], number | string>;
 
 export const COMPARE_COLUMNS = [
-  'scenario', 'workload', 'mode', 'size_bytes', 'procs', 'ops', 'sock_buf_bytes', 'metric', 'profile_a', 'profile_b',
+  'scenario', ...POINT_FIELDS, 'metric', 'profile_a', 'profile_b',
   'mean_a', 'mean_b', 'diff', 't', 'df', 'p', 'significant',
 ] as const;
 export type CompareRow = Record<Exclude<(typeof COMPARE_COLUMNS)[number], 'significant'>, number | string> & { significant: boolean };
@@ -45,7 +43,7 @@ export type CompareRow = Record<Exclude<(typeof COMPARE_COLUMNS)[number], 'signi
 /** A row as produced by the runner or read back from results.csv (all strings). */
 export type LooseRow = Readonly<Record<string, number | string | undefined>>;
 
-const POINT_COLUMNS = ['scenario', 'workload', 'mode', 'size_bytes', 'procs', 'ops', 'sock_buf_bytes'] as const;
+const POINT_COLUMNS = ['scenario', ...POINT_FIELDS] as const;
 type Point = Record<(typeof POINT_COLUMNS)[number], number | string>;
 
 /** A measurement point (everything but the profile) and, per profile in first-appearance order, its rows. */
@@ -92,14 +90,14 @@ function metricValues(rows: readonly LooseRow[], metric: Metric): number[] {
 export function summaryRows(results: readonly LooseRow[]): SummaryRow[] {
   const out: SummaryRow[] = [];
   for (const { point, byProfile } of groupByPoint(results)) {
+    const { scenario, ...fields } = point;
     for (const [profile, rows] of byProfile) {
       for (const metric of METRICS) {
         const values = metricValues(rows, metric);
         if (values.length === 0) continue;
         const s = summarize(values);
         out.push({
-          scenario: point.scenario, profile, workload: point.workload, mode: point.mode,
-          size_bytes: point.size_bytes, procs: point.procs, ops: point.ops, sock_buf_bytes: point.sock_buf_bytes, metric,
+          scenario, profile, ...fields, metric, // profile second, as in results.csv
           n: s.n, mean: s.mean, sd: s.sd, min: s.min, max: s.max, ci95_low: s.ci95Low, ci95_high: s.ci95High,
         });
       }

@@ -5,7 +5,7 @@
  * computed and rows read back from a file, and summaries are computed from that text. So a resumed
  * or merged run, whose old rows come from a CSV, gives the same bytes as an uninterrupted one.
  */
-import { RESULT_COLUMNS, formatCell, type ResultColumn } from './report-lite.js';
+import { RESULT_COLUMNS, RUN_KEY_COLUMNS, formatCell, type ResultColumn } from './report-lite.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { pointColumns, type ResultRow } from './run-point.js';
 
@@ -16,8 +16,6 @@ export type TextRow = Record<ResultColumn, string>;
 export const POINT_COLUMN = 'point';
 export const INDEXED_COLUMNS: readonly string[] = [POINT_COLUMN, ...RESULT_COLUMNS];
 
-/** The columns that identify a point in a row (everything but the measurements). */
-export const KEY_COLUMNS = ['scenario', 'profile', 'workload', 'mode', 'size_bytes', 'procs', 'ops', 'sock_buf_bytes', 'replication', 'seed'] as const satisfies readonly ResultColumn[];
 
 export function textRow(row: ResultRow | Readonly<Record<string, unknown>>): TextRow {
   const out = {} as TextRow;
@@ -28,7 +26,7 @@ export function textRow(row: ResultRow | Readonly<Record<string, unknown>>): Tex
 
 /** The identifying part of a row, as one string. */
 export function rowKey(row: Readonly<Record<string, string | number | undefined>>): string {
-  return KEY_COLUMNS.map((c) => String(row[c] ?? '')).join('\u001f');
+  return RUN_KEY_COLUMNS.map((c) => String(row[c] ?? '')).join('\u001f');
 }
 
 /**
@@ -37,7 +35,7 @@ export function rowKey(row: Readonly<Record<string, string | number | undefined>
  */
 export function pointKey(scenario: Scenario, point: RunPoint): string {
   const c = pointColumns(scenario, point);
-  return rowKey(Object.fromEntries(KEY_COLUMNS.map((k) => [k, formatCell(c[k])])) as Record<(typeof KEY_COLUMNS)[number], string>);
+  return rowKey(Object.fromEntries(RUN_KEY_COLUMNS.map((k) => [k, formatCell(c[k])])) as Record<(typeof RUN_KEY_COLUMNS)[number], string>);
 }
 
 /** A one-line description of a point for messages: `#12 rhel-2.6.9 com bi 1024 B rep 3`. */

@@ -7,6 +7,7 @@ import { Simulator } from '../engine/simulator.js';
 import type { TraceBus } from '../engine/trace.js';
 import { buildCluster, type Cluster } from '../cluster/cluster.js';
 import type { RunPoint, Scenario, WorkloadSpec } from '../scenario/types.js';
+import type { RunKeyColumn } from '../report/tables.js';
 import { runCom } from '../workloads/com.js';
 import { runLaten } from '../workloads/laten.js';
 import type { WorkloadMetrics } from '../workloads/metrics.js';
@@ -24,6 +25,8 @@ export interface ResultRow {
   procs: number | '';
   ops: number | '';
   sock_buf_bytes: number | '';
+  from_node: number | '';
+  to_node: number | '';
   replication: number;
   seed: string;
   bandwidth_MBps: number | '';
@@ -36,7 +39,7 @@ export interface ResultRow {
 }
 
 /** The columns that identify a run: what the point is, before anything is measured. */
-export function pointColumns(scenario: Scenario, point: RunPoint): Pick<ResultRow, 'scenario' | 'profile' | 'workload' | 'mode' | 'size_bytes' | 'procs' | 'ops' | 'sock_buf_bytes' | 'replication' | 'seed'> {
+export function pointColumns(scenario: Scenario, point: RunPoint): Pick<ResultRow, RunKeyColumn> {
   const w = point.workload;
   return {
     scenario: scenario.name,
@@ -47,6 +50,8 @@ export function pointColumns(scenario: Scenario, point: RunPoint): Pick<ResultRo
     procs: w.procs ?? (w.type === 'stream' ? (w.streams ?? 1) + 1 : 2),
     ops: w.ops ?? '',
     sock_buf_bytes: w.sockBufBytes ?? '',
+    from_node: w.fromNode ?? '',
+    to_node: w.toNode ?? '',
     replication: point.replication,
     seed: point.seed,
   };

@@ -12,7 +12,7 @@ function summary(metric: string, x: 'size_bytes' | 'procs', modes: string[]): Su
       for (let e = 5; e <= 10; e++) {
         const mean = (e + i) * 10;
         rows.push({
-          scenario: 's', profile, workload: 'w', mode, size_bytes: x === 'size_bytes' ? 2 ** e : '', procs: x === 'procs' ? 2 ** (e - 4) : 2, ops: 10, sock_buf_bytes: '',
+          scenario: 's', profile, workload: 'w', mode, size_bytes: x === 'size_bytes' ? 2 ** e : '', procs: x === 'procs' ? 2 ** (e - 4) : 2, ops: 10, sock_buf_bytes: '', from_node: '', to_node: '',
           metric, n: 5, mean, sd: 1, min: mean - 2, max: mean + 3, ci95_low: mean - 1, ci95_high: mean + 1,
         });
       }

@@ -13,14 +13,14 @@ function close(actual: unknown, expected: number, tol = 1e-12): void {
 
 function row(profile: string, sizeBytes: number, replication: number, bandwidthMBps: number): ResultRow {
   return {
-    scenario: 's', profile, workload: 'com', mode: 'uni', size_bytes: sizeBytes, procs: 2, ops: 100, sock_buf_bytes: '', replication, seed: 100 + replication,
+    scenario: 's', profile, workload: 'com', mode: 'uni', size_bytes: sizeBytes, procs: 2, ops: 100, sock_buf_bytes: '', from_node: '', to_node: '', replication, seed: 100 + replication,
     bandwidth_MBps: bandwidthMBps, optime_us: '', latency_us: '', elapsed_ns: 1_000_000, retransmits: 0, drops: '', events: 500,
   };
 }
 
 function laten(profile: string, replication: number, latencyUs: number): ResultRow {
   return {
-    scenario: 's', profile, workload: 'laten', mode: '', size_bytes: '', procs: 4, ops: 100, sock_buf_bytes: '', replication, seed: 7,
+    scenario: 's', profile, workload: 'laten', mode: '', size_bytes: '', procs: 4, ops: 100, sock_buf_bytes: '', from_node: '', to_node: '', replication, seed: 7,
     bandwidth_MBps: '', optime_us: '', latency_us: latencyUs, elapsed_ns: 5000, retransmits: '', drops: '', events: 9,
   };
 }
@@ -56,7 +56,7 @@ test('summary: one row per point, profile and metric that has numbers, in first-
   assert.deepEqual(Object.keys(x), [...SUMMARY_COLUMNS]);
   // laten has n = 1: sd 0 and a point interval; its mode is absent.
   assert.deepEqual(s[8], {
-    scenario: 's', profile: 'xen', workload: 'laten', mode: '', size_bytes: '', procs: 4, ops: 100, sock_buf_bytes: '', metric: 'latency_us',
+    scenario: 's', profile: 'xen', workload: 'laten', mode: '', size_bytes: '', procs: 4, ops: 100, sock_buf_bytes: '', from_node: '', to_node: '', metric: 'latency_us',
     n: 1, mean: 50, sd: 0, min: 50, max: 50, ci95_low: 50, ci95_high: 50,
   });
 });
@@ -106,8 +106,8 @@ test('results read back from CSV (all strings) give byte-identical summary and c
     const text = readFileSync(join(dir, 'c.csv'), 'utf8');
     assert.equal(readFileSync(join(dir, 'd.csv'), 'utf8'), text);
     // The degenerate rows as pandas reads them: t 0, p 1; NaN for the single-run pair.
-    assert.match(text, /\ns,com,uni,1024,2,100,,retransmits,xen,rhel,0,0,0,0,4,1,false\n/);
-    assert.match(text, /\ns,laten,,,4,100,,latency_us,xen,rhel,50,60,-10,NaN,NaN,NaN,false\n$/);
+    assert.match(text, /\ns,com,uni,1024,2,100,,,,retransmits,xen,rhel,0,0,0,0,4,1,false\n/);
+    assert.match(text, /\ns,laten,,,4,100,,,,latency_us,xen,rhel,50,60,-10,NaN,NaN,NaN,false\n$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

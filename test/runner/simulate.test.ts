@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { InputError, expandPoints, loadScenario, mergeShardFiles, pointKey, rowKey, runPoint, simulate } from '../../src/index.js';
 import { ProgressReporter, progressLine } from '../../src/cli/progress.js';
 import { assertPlainData } from '../../src/runner/pool.js';
+import { TYPE_FIELDS } from '../../src/scenario/load.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'xenhpc-run-'));
 const read = (p: string): string => readFileSync(p, 'utf8');
@@ -36,6 +37,22 @@ describe('simulate', () => {
     const points = expandPoints(s);
     assert.equal(points.length, 2 * 7 * 2);
     for (const p of points) assert.equal(pointKey(s, p), rowKey(runPoint(s, p) as unknown as Record<string, string | number>), `point ${p.index}`);
+  });
+
+  test('every field a workload can sweep is in the run key, so summaries never pool two values', () => {
+    const values: Record<string, string> = {
+      mode: '[uni, bi]', sizeBytes: '[32, 64]', procs: '[2, 4]', ops: '[2, 3]', fromNode: '[0, 2]',
+      toNode: '[2, 3]', streams: '[1, 2]', sockBufBytes: '[8192, 16384]',
+    };
+    const dir = tmp();
+    for (const [type, fields] of Object.entries(TYPE_FIELDS)) {
+      for (const field of fields) {
+        const text = `name: k\nreplications: 1\ncluster: { nodes: 4, cpusPerNode: 2 }\nprofiles: [rhel-2.6.12]\nworkloads:\n  - { type: ${type}, sweep: { ${field}: ${values[field]} } }\n`;
+        const s = loadScenario(scenarioFile(dir, text));
+        const keys = expandPoints(s).map((p) => pointKey(s, p));
+        assert.equal(new Set(keys).size, 2, `${type}.${field}: both values must give distinct run keys`);
+      }
+    }
   });
 
   test('jobs 1 and jobs 2 write identical files; figures only with data', async () => {
