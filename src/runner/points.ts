@@ -16,7 +16,6 @@ export type TextRow = Record<ResultColumn, string>;
 export const POINT_COLUMN = 'point';
 export const INDEXED_COLUMNS: readonly string[] = [POINT_COLUMN, ...RESULT_COLUMNS];
 
-
 export function textRow(row: ResultRow | Readonly<Record<string, unknown>>): TextRow {
   const out = {} as TextRow;
   const r = row as Record<string, unknown>;
@@ -24,9 +23,11 @@ export function textRow(row: ResultRow | Readonly<Record<string, unknown>>): Tex
   return out;
 }
 
+const KEY_SEPARATOR = '\u001f';
+
 /** The identifying part of a row, as one string. */
 export function rowKey(row: Readonly<Record<string, string | number | undefined>>): string {
-  return RUN_KEY_COLUMNS.map((c) => String(row[c] ?? '')).join('\u001f');
+  return RUN_KEY_COLUMNS.map((c) => String(row[c] ?? '')).join(KEY_SEPARATOR);
 }
 
 /**
@@ -35,7 +36,7 @@ export function rowKey(row: Readonly<Record<string, string | number | undefined>
  */
 export function pointKey(scenario: Scenario, point: RunPoint): string {
   const c = pointColumns(scenario, point);
-  return rowKey(Object.fromEntries(RUN_KEY_COLUMNS.map((k) => [k, formatCell(c[k])])) as Record<(typeof RUN_KEY_COLUMNS)[number], string>);
+  return RUN_KEY_COLUMNS.map((k) => formatCell(c[k])).join(KEY_SEPARATOR);
 }
 
 /** A one-line description of a point for messages: `#12 rhel-2.6.9 com bi 1024 B rep 3`. */

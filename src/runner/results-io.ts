@@ -31,7 +31,7 @@ export function readCsvFile(path: string): CsvFile {
 export function readResultsFile(path: string): { rows: TextRow[]; points: (number | undefined)[]; indexed: boolean } {
   const f = readCsvFile(path);
   const missing = RESULT_COLUMNS.find((c) => !f.columns.includes(c));
-  if (missing !== undefined) throw new InputError(path, missing, 'missing column; not a xenhpc results file', RESULT_COLUMNS.join(','));
+  if (missing !== undefined) throw new InputError(path, missing, 'missing column; not a xenhpc results file, or one from an older xenhpc (rerun it)', RESULT_COLUMNS.join(','));
   const indexed = f.columns.includes(POINT_COLUMN);
   const rows: TextRow[] = [];
   const points: (number | undefined)[] = [];

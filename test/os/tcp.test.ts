@@ -145,7 +145,7 @@ test('in a loss-free bulk stream 2.6.9 never splits a TSO frame, so it runs to t
   };
   const fixed = run('rhel-2.6.12');
   const defect = run('rhel-2.6.9');
-  assert.equal(defect.drops, 0);
+  assert.equal(fixed.drops + defect.drops, 0);
   assert.ok(defect.multiSegment > 100, `only ${defect.multiSegment} multi-segment TSO frames: the test needs TSO at work`);
   assert.equal(defect.charges, 0);
   assert.equal(defect.elapsedNs, fixed.elapsedNs);
