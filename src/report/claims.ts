@@ -102,6 +102,12 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
     return s;
   };
   const largest = (mode: string) => sizes(mode)[sizes(mode).length - 1]!;
+  /** Whether kernel `k`'s com uni `metric` at `size` is significantly below (-1) or above (+1) both 2.6.12 and CHAOS. */
+  const beyondNatives = (k: string, size: number, metric: string, direction: -1 | 1): boolean =>
+    [k2612, kChaos].every((o) => {
+      const t = T.test(k, o, 'com', 'uni', 'size_bytes', size, metric);
+      return t !== undefined && t.sig && Math.sign(t.meanA - t.meanB) === direction;
+    });
 
   claim(1, `Large messages: every kernel reaches the same plateau (within ${tol * 100} %), uni and bi, except RHEL 2.6.9 uni`, () => {
     const parts: string[] = [];
@@ -126,16 +132,8 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
     let higherOp = 0;
     const parts: string[] = [];
     for (const s of big) {
-      const bwOk = [k2612, kChaos].every((o) => {
-        const t = T.test(k269, o, 'com', 'uni', 'size_bytes', s, BW);
-        return t !== undefined && t.meanA < t.meanB && t.sig;
-      });
-      const opOk = [k2612, kChaos].every((o) => {
-        const t = T.test(k269, o, 'com', 'uni', 'size_bytes', s, OP);
-        return t !== undefined && t.meanA > t.meanB && t.sig;
-      });
-      if (bwOk) lowerBw++;
-      if (opOk) higherOp++;
+      if (beyondNatives(k269, s, BW, -1)) lowerBw++;
+      if (beyondNatives(k269, s, OP, 1)) higherOp++;
       const t = T.test(k269, k2612, 'com', 'uni', 'size_bytes', s, BW);
       if (t) parts.push(`${log2(s)}: ${fmt(t.meanA)} vs ${fmt(t.meanB)} (t=${fmt(t.t)}, p=${fmt(t.p, 3)})`);
     }
@@ -148,11 +146,7 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
     let lower = 0;
     const parts: string[] = [];
     for (const s of small) {
-      const ok = [k2612, kChaos].every((o) => {
-        const t = T.test(kXen, o, 'com', 'uni', 'size_bytes', s, BW);
-        return t !== undefined && t.meanA < t.meanB && t.sig;
-      });
-      if (ok) lower++;
+      if (beyondNatives(kXen, s, BW, -1)) lower++;
       const t = T.test(kXen, kChaos, 'com', 'uni', 'size_bytes', s, BW);
       if (t) parts.push(`${log2(s)}: ${fmt(t.meanA)} vs ${fmt(t.meanB)}`);
     }
