@@ -7,7 +7,7 @@ import { Simulator } from '../engine/simulator.js';
 import type { TraceBus } from '../engine/trace.js';
 import { buildCluster, type Cluster } from '../cluster/cluster.js';
 import type { RunPoint, Scenario, WorkloadSpec } from '../scenario/types.js';
-import type { RunKeyColumn } from '../report/tables.js';
+import type { ResultColumn, RunKeyColumn } from '../report/tables.js';
 import { runCom } from '../workloads/com.js';
 import { runLaten } from '../workloads/laten.js';
 import type { WorkloadMetrics } from '../workloads/metrics.js';
@@ -16,7 +16,7 @@ import { runPingpong } from '../workloads/pingpong.js';
 import { runStream } from '../workloads/stream.js';
 
 /** One row of results.csv; '' where a figure does not apply. Column order: RESULT_COLUMNS (src/report). */
-export interface ResultRow {
+export interface ResultRow extends Record<ResultColumn, number | string> {
   scenario: string;
   profile: string;
   workload: string;
