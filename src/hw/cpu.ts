@@ -5,10 +5,14 @@
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { ExecUnit } from './exec-unit.js';
+import type { Interruptions } from './interruptions.js';
 
 export class Core implements ExecUnit {
   private busyUntilNs = 0;
   busyNs = 0;
+
+  /** Noise on this core (ticks, detours), or null when noise is off. */
+  interruptions: Interruptions | null = null;
 
   constructor(
     private readonly sim: Simulator,
@@ -19,7 +23,7 @@ export class Core implements ExecUnit {
     const d = Math.round(ns);
     const now = this.sim.now;
     const start = this.busyUntilNs > now ? this.busyUntilNs : now;
-    this.busyUntilNs = start + d;
+    this.busyUntilNs = this.interruptions === null ? start + d : this.interruptions.stretch(start, d);
     this.busyNs += d;
     return this.busyUntilNs;
   }

@@ -1,0 +1,107 @@
+/**
+ * Interruptions of an execution unit: timer ticks, daemon and interrupt detours, the
+ * hypervisor's own tick. Each source is a stream of (start, duration) pairs in time order,
+ * generated lazily; a unit that runs work asks `Interruptions.stretch` when the work ends once
+ * every interruption that falls inside it has been served first. So noise preempts whatever runs
+ * (a rank, a softirq, netback) and costs no event per tick, and an interruption that lands on an
+ * idle unit costs nobody anything (it only delays work that arrives while it is in progress).
+ *
+ * Queries must come with non-decreasing start times (a FIFO unit's starts never go back), so each
+ * stream is walked forward once and memory stays constant.
+ */
+
+/** One source of interruptions, in order of start time. */
+export interface InterruptionStream {
+  /** Start (ns) of the current interruption; Infinity when the stream has ended. */
+  readonly headStartNs: number;
+  /** Duration (integer ns) of the current interruption. */
+  readonly headDurationNs: number;
+  /** Move to the next interruption (its start is >= this one's). */
+  advance(): void;
+}
+
+/** A fixed-period source: the timer tick (period 1e9/HZ ns) with a phase and a cost per tick. */
+export class PeriodicStream implements InterruptionStream {
+  headStartNs: number;
+  constructor(
+    private readonly periodNs: number,
+    phaseNs: number,
+    readonly headDurationNs: number,
+  ) {
+    if (!(periodNs > 0) || !(headDurationNs > 0)) {
+      this.headStartNs = Infinity;
+    } else {
+      this.headStartNs = Math.round(phaseNs);
+    }
+  }
+  advance(): void {
+    // Round each start from the exact multiple, so a non-integer period (1e9/HZ) never drifts.
+    this.headStartNs = Math.round(this.headStartNs + this.periodNs);
+  }
+}
+
+/** All of a unit's sources, merged; interruptions that overlap are served back to back. */
+export class Interruptions {
+  /** Interruption time that delayed work (ns), for accounting. */
+  stolenNs = 0;
+  /** Interruptions that delayed work. */
+  hits = 0;
+  // The interruption in progress (already taken from its stream): [start, end).
+  private curStartNs = -1;
+  private curEndNs = -1;
+  private lastStartQueryNs = -Infinity;
+
+  constructor(private readonly streams: readonly InterruptionStream[]) {}
+
+  /** True when no source can ever interrupt (noise off). */
+  get empty(): boolean {
+    for (const s of this.streams) if (s.headStartNs !== Infinity) return false;
+    return this.curEndNs < 0;
+  }
+
+  /** Takes the earliest pending interruption from the streams into cur (back to back with the last). */
+  private takeNext(): boolean {
+    let best: InterruptionStream | null = null;
+    for (const s of this.streams) if (best === null || s.headStartNs < best.headStartNs) best = s;
+    if (best === null || best.headStartNs === Infinity) return false;
+    const start = best.headStartNs > this.curEndNs ? best.headStartNs : this.curEndNs;
+    this.curStartNs = start;
+    this.curEndNs = start + best.headDurationNs;
+    best.advance();
+    return true;
+  }
+
+  private nextStartNs(): number {
+    let t = Infinity;
+    for (const s of this.streams) if (s.headStartNs < t) t = s.headStartNs;
+    return t > this.curEndNs ? t : this.curEndNs;
+  }
+
+  /**
+   * The time at which `workNs` of work that starts at `startNs` completes, after the interruptions
+   * that begin before it is done (and one in progress at `startNs`) have been served.
+   */
+  stretch(startNs: number, workNs: number): number {
+    if (startNs < this.lastStartQueryNs) throw new Error(`interruptions queried back in time: ${startNs} < ${this.lastStartQueryNs}`);
+    this.lastStartQueryNs = startNs;
+    let t = startNs;
+    let remaining = workNs;
+    for (;;) {
+      // The current interruption, if it still reaches past t, delays the work.
+      if (this.curEndNs > t && this.curStartNs <= t) {
+        this.stolenNs += this.curEndNs - t;
+        this.hits++;
+        t = this.curEndNs;
+      }
+      const next = this.nextStartNs();
+      if (next >= t + remaining) return t + remaining;
+      // Either an interruption starts inside the work, or one has already passed unseen (idle).
+      if (!this.takeNext()) return t + remaining;
+      if (this.curEndNs <= t) continue; // landed while idle, before this work: costs nothing
+      if (this.curStartNs > t) {
+        remaining -= this.curStartNs - t;
+        t = this.curStartNs;
+      }
+    }
+  }
+}
