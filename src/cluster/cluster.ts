@@ -7,11 +7,13 @@
 import type { Simulator } from '../engine/simulator.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import { Core } from '../hw/cpu.js';
+import { Interruptions } from '../hw/interruptions.js';
 import { LinkChannel } from '../hw/link.js';
 import { Nic } from '../hw/nic.js';
 import { Switch } from '../hw/switch.js';
 import { Kernel } from '../os/kernel.js';
 import { NapiPoller } from '../os/napi.js';
+import { createHostNoise } from '../os/noise.js';
 import type { ClusterConfig, KernelProfile } from '../scenario/types.js';
 import { buildXenNode } from '../xen/node.js';
 
@@ -40,7 +42,13 @@ export function nodeAddress(i: number): number {
   return i + 1;
 }
 
-export function buildCluster(sim: Simulator, cfg: ClusterConfig, profile: KernelProfile): Cluster {
+export interface ClusterOptions {
+  /** OS noise (ticks, detours) on the native kernels' CPUs; off: no interruptions exist. Default on. */
+  noise?: boolean;
+}
+
+export function buildCluster(sim: Simulator, cfg: ClusterConfig, profile: KernelProfile, opts: ClusterOptions = {}): Cluster {
+  const noise = opts.noise ?? true;
   const sw = new Switch(sim, 'switch', cfg.switch.portBufferBytes, cfg.switch.fabricLatencyNs);
   const nodes: ClusterNode[] = [];
   for (let i = 0; i < cfg.nodes; i++) {
@@ -59,11 +67,17 @@ export function buildCluster(sim: Simulator, cfg: ClusterConfig, profile: Kernel
       node = { index: i, name, kernel: x.kernel, cpus: x.cpus, cores, nic, ...(x.drops ? { extraDrops: x.drops } : {}) };
     } else {
       const kernel = new Kernel(sim, name, nodeAddress(i), profile.host, cores, cores[0]);
+      if (noise) {
+        // Each CPU its own stream: its own tick phase and detour realisation per replication.
+        for (let c = 0; c < cores.length; c++) {
+          const streams = createHostNoise(profile.host, sim.rng.stream(`noise/${name}/cpu${c}`));
+          if (streams.length > 0) cores[c]!.interruptions = new Interruptions(streams);
+        }
+      }
       nic.attachDriver(new NapiPoller(sim, kernel, cores[0]!, nic, profile.host.rxPacketNs, profile.host.irqNs));
       kernel.attachDevice(nic);
       node = { index: i, name, kernel, cpus: cores, cores, nic };
     }
-    node.kernel.startNoise();
     nodes.push(node);
   }
   return { sim, nodes, switch: sw };

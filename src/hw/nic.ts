@@ -3,15 +3,24 @@
  * slots; the TSO engine cuts a super-segment into MSS frames that leave back to back; a slot is
  * free again once its last frame has left. When the ring is full, packets wait in the queue
  * discipline (txqueuelen) and are dropped beyond it. RX: frames land in a ring of posted
- * buffers (dropped when it is full) and raise an interrupt after the RX interrupt delay, but
- * never sooner than the throttle gap after the previous one; while the driver polls (NAPI) the
- * interrupt stays off.
+ * buffers (dropped when it is full).
+ *
+ * Interrupts as the 8254x applies the e1000 driver's moderation settings (Linux 2.6.9/2.6.12
+ * drivers/net/e1000/e1000_param.c, e1000_main.c): a received frame's descriptor write-back sets
+ * the RX cause at once (RDTR 0) or when the packet timer (RDTR, restarted by each frame) or the
+ * absolute timer (RADV, from the first frame) expires; a completed TX descriptor does the same
+ * with TIDV/TADV. A set cause asserts the interrupt no sooner than the throttle interval (ITR
+ * register, 256 ns units) after the previous assertion, and only while the driver has it
+ * unmasked (NAPI masks it while polling; causes set meanwhile assert on unmask). Asserting
+ * clears the causes (the driver reads ICR). In dynamic mode the driver's watchdog, every 2 s at a
+ * phase of its own, rewrites ITR from the octets sent and received since its last run; every run
+ * also raises a software RX interrupt (ICS RXDMT0).
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
 import type { NicParams } from '../os/profile.js';
 import { LinkChannel } from './link.js';
-import { type FrameSink, type NetDevice, Packet } from './packet.js';
+import { ETH_FCS_BYTES, ETH_HEADER_BYTES, ETH_MIN_FRAME_BYTES, type FrameSink, type NetDevice, Packet } from './packet.js';
 
 /** The driver side that the NIC interrupts. */
 export interface RxInterruptHandler {
@@ -21,9 +30,37 @@ export interface RxInterruptHandler {
 /** Packets the queue discipline holds when the TX ring is full (Linux txqueuelen). */
 export const TX_QUEUE_LEN = 1000;
 
-function fireIrq(nic: Nic): void {
-  nic.raiseIrq();
+function fireIrq(nic: Nic, gen: number): void {
+  if (gen === nic.irqGen) nic.raiseIrq();
 }
+function txWriteback(nic: Nic): void {
+  nic.txWriteback();
+}
+function watchdog(nic: Nic): void {
+  nic.watchdog();
+}
+
+/** The ITR register's interval for a rate (the driver writes 1e9 / (rate * 256), in 256 ns units). */
+export function itrGapNs(intsPerSec: number): number {
+  return intsPerSec > 0 ? Math.floor(1e9 / (intsPerSec * 256)) * 256 : 0;
+}
+
+/**
+ * The dynamic mode's rate from one watchdog window's octet counts (e1000_watchdog: symmetric
+ * traffic 2000 ints/s, one-way traffic 8000, in between linearly; integer arithmetic as the driver).
+ */
+export function dynamicItr(txOctets: number, rxOctets: number): number {
+  const goc = Math.floor((txOctets + rxOctets) / 10000);
+  const dif = Math.floor(Math.abs(txOctets - rxOctets) / 10000);
+  return goc > 0 ? Math.floor((dif * 6000) / goc) + 2000 : 8000;
+}
+
+/** Octets a frame adds to the good-octets counters (MAC header to FCS). */
+function frameOctets(ipBytes: number): number {
+  return Math.max(ETH_MIN_FRAME_BYTES, ETH_HEADER_BYTES + ipBytes + ETH_FCS_BYTES);
+}
+
+const UNIT_NS = 1024; // the delay timers count 1.024 us
 function reclaimTx(nic: Nic): void {
   nic.reclaimTx();
 }
@@ -49,8 +86,26 @@ export class Nic implements NetDevice, FrameSink {
   private readonly rxRing: Packet[] = [];
   private rxHead = 0;
   private irqEnabled = true;
-  private irqPending = false;
   private lastIrqNs = -Infinity;
+  /** Generation of the scheduled assertion: a newer schedule makes older events stale. */
+  irqGen = 0;
+  private irqAtNs = Infinity;
+  // Interrupt causes: the time each is (or will be) set; Infinity = none.
+  private rxCauseNs = Infinity;
+  private rxAbsNs = Infinity;
+  private txCauseNs = Infinity;
+  private txAbsNs = Infinity;
+  /** Current throttle interval (ITR register), ns. */
+  itrGapNs: number;
+  private readonly dynamicItr: boolean;
+  private readonly rdtrNs: number;
+  private readonly radvNs: number;
+  private readonly tidvNs: number;
+  private readonly tadvNs: number;
+  private txOctets = 0;
+  private rxOctets = 0;
+  /** Rates the dynamic mode chose, in order (for tests and traces). */
+  readonly itrHistory: number[] = [];
   private handler: RxInterruptHandler | null = null;
   private txListener: TxCompletionListener | null = null;
   private readonly rxTruesize: number;
@@ -69,6 +124,34 @@ export class Nic implements NetDevice, FrameSink {
     this.tso = opts.tso;
     this.rxTruesize = opts.rxBufferTruesizeBytes;
     this.trace = sim.trace ? sim.trace.layer('nic') : null;
+    const itr = params.interruptThrottleRate;
+    this.dynamicItr = itr === 1;
+    // Dynamic mode: the register holds what the last watchdog window set; before the measured
+    // traffic the node was idle, and an idle window gives 8000 ints/s (e1000_watchdog, goc == 0).
+    this.itrGapNs = itrGapNs(this.dynamicItr ? 8000 : itr);
+    this.rdtrNs = params.rxIntDelayUnits * UNIT_NS;
+    this.radvNs = params.rxAbsIntDelayUnits * UNIT_NS;
+    this.tidvNs = params.txIntDelayUnits * UNIT_NS;
+    this.tadvNs = params.txAbsIntDelayUnits * UNIT_NS;
+    if (params.watchdogPeriodNs > 0) {
+      // The watchdog has run every period since the interface came up: its phase relative to the
+      // measurement is uniform, and differs per replication (this NIC's own stream).
+      sim.at(Math.floor(sim.rng.stream(`nic/${name}`).next() * params.watchdogPeriodNs), watchdog, this);
+    }
+  }
+
+  /** The driver's watchdog: dynamic ITR from the window's octets, and a software RX interrupt. */
+  watchdog(): void {
+    if (this.dynamicItr) {
+      const itr = dynamicItr(this.txOctets, this.rxOctets);
+      this.itrHistory.push(itr);
+      this.itrGapNs = itrGapNs(itr);
+    }
+    this.txOctets = 0;
+    this.rxOctets = 0;
+    if (this.sim.now < this.rxCauseNs) this.rxCauseNs = this.sim.now;
+    this.requestIrq();
+    this.sim.schedule(this.params.watchdogPeriodNs, watchdog, this);
   }
 
   /** Connect the transmit side to the link towards the switch. */
@@ -137,12 +220,15 @@ export class Nic implements NetDevice, FrameSink {
         const f = new Packet(pkt.src, pkt.dst, pkt.to, pkt.seq + off, len, pkt.ack, pkt.wnd, pkt.flags, pkt.mss);
         f.retransmit = pkt.retransmit;
         end = this.tx.transmitAt(f, ready);
+        this.txOctets += frameOctets(f.ipBytes);
         off += len;
       }
     } else {
       end = this.tx.transmitAt(pkt, ready);
+      this.txOctets += frameOctets(pkt.ipBytes);
     }
     this.txDoneNs.push(end);
+    this.sim.at(end, txWriteback, this);
     if (this.txListener !== null) this.sim.at(end, txDone, this.txListener, pkt);
     if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'tx-post', pkt.to.flowLabel, pkt.seq, pkt.len, this.txDoneNs.length - this.txDoneHead);
   }
@@ -161,22 +247,65 @@ export class Nic implements NetDevice, FrameSink {
       return;
     }
     this.rxRing.push(pkt);
+    this.rxOctets += frameOctets(pkt.ipBytes);
     if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'rx', pkt.to.flowLabel, pkt.seq, pkt.len, this.rxRing.length - this.rxHead);
-    this.maybeInterrupt();
+    this.rxWriteback();
   }
 
-  private maybeInterrupt(): void {
-    if (!this.irqEnabled || this.irqPending) return;
-    this.irqPending = true;
-    const t = Math.max(this.sim.now + this.params.dmaNs + this.params.rxIntDelayNs, this.lastIrqNs + this.params.irqMinGapNs);
-    this.sim.at(t, fireIrq, this);
+  /** A received frame's descriptor is written back `dmaNs` from now: RX cause per RDTR/RADV. */
+  private rxWriteback(): void {
+    const t = this.sim.now + this.params.dmaNs;
+    if (this.rxCauseNs <= t) {
+      // already set (or due) before this write-back: nothing to restart
+    } else if (this.rdtrNs === 0) {
+      this.rxCauseNs = t;
+    } else {
+      if (this.rxAbsNs === Infinity && this.radvNs > 0) this.rxAbsNs = t + this.radvNs;
+      this.rxCauseNs = Math.min(t + this.rdtrNs, this.rxAbsNs);
+    }
+    this.requestIrq();
   }
 
-  /** Interrupt time: the driver takes over and polls with the interrupt off. */
+  /** A posted packet's last frame has left: its TX descriptor is written back (TIDV/TADV). */
+  txWriteback(): void {
+    const t = this.sim.now;
+    if (this.txCauseNs <= t) {
+      // already set
+    } else if (this.tidvNs === 0) {
+      this.txCauseNs = t;
+    } else {
+      if (this.txAbsNs === Infinity && this.tadvNs > 0) this.txAbsNs = t + this.tadvNs;
+      this.txCauseNs = Math.min(t + this.tidvNs, this.txAbsNs);
+    }
+    this.requestIrq();
+  }
+
+  /** Schedule the assertion: when a cause is set, the throttle interval has passed, and unmasked. */
+  private requestIrq(): void {
+    if (!this.irqEnabled) return;
+    const cause = this.rxCauseNs < this.txCauseNs ? this.rxCauseNs : this.txCauseNs;
+    if (cause === Infinity) return;
+    const t = Math.max(cause, this.lastIrqNs + this.itrGapNs, this.sim.now);
+    if (t >= this.irqAtNs) return;
+    this.irqAtNs = t;
+    this.sim.at(t, fireIrq, this, ++this.irqGen);
+  }
+
+  /** Interrupt time: the driver reads ICR (clearing the causes due) and polls with the interrupt masked. */
   raiseIrq(): void {
-    this.irqPending = false;
+    const now = this.sim.now;
+    this.irqAtNs = Infinity;
+    if (!this.irqEnabled) return;
+    if (this.rxCauseNs <= now) {
+      this.rxCauseNs = Infinity;
+      this.rxAbsNs = Infinity;
+    }
+    if (this.txCauseNs <= now) {
+      this.txCauseNs = Infinity;
+      this.txAbsNs = Infinity;
+    }
     this.irqEnabled = false;
-    this.lastIrqNs = this.sim.now;
+    this.lastIrqNs = now;
     this.irqs++;
     this.handler!.onRxInterrupt();
   }
@@ -193,9 +322,9 @@ export class Nic implements NetDevice, FrameSink {
     return p;
   }
 
-  /** The driver has emptied the ring: interrupts back on (NAPI complete). */
+  /** The driver has emptied the ring: interrupts unmasked (NAPI complete); causes set meanwhile assert. */
   enableIrq(): void {
     this.irqEnabled = true;
-    if (this.rxHead < this.rxRing.length) this.maybeInterrupt();
+    this.requestIrq();
   }
 }

@@ -9,7 +9,6 @@ import type { ExecUnit } from '../hw/exec-unit.js';
 import type { NetDevice, Packet } from '../hw/packet.js';
 import { LoopbackDevice } from './loopback.js';
 import { NapiPoller, type ProtocolInput } from './napi.js';
-import { startNoise } from './noise.js';
 import type { HostParams } from './profile.js';
 import { type TcpConnOptions, TcpConn, type TcpHost } from './tcp.js';
 
@@ -36,11 +35,6 @@ export class Kernel implements TcpHost, ProtocolInput {
   /** The device for traffic to other hosts (a NIC, or netfront under Xen). */
   attachDevice(dev: NetDevice): void {
     this.device = dev;
-  }
-
-  /** Start timer ticks and daemons on this kernel's CPUs. */
-  startNoise(): void {
-    startNoise(this.sim, this.units, this.params, this.sim.rng.stream(`noise/${this.name}`));
   }
 
   netifReceive(pkt: Packet, unit: ExecUnit): void {

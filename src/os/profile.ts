@@ -15,12 +15,19 @@ export interface ParamSpec {
 export interface HostParams {
   /** Timer interrupts per second per CPU (HZ). */
   hz: number;
-  /** CPU time of one timer tick (scheduler tick, accounting) per CPU. */
+  /** Effective CPU time of one timer tick per CPU, cache pollution included. */
   tickNs: number;
-  /** Mean interval between background daemon wake-ups per CPU (exponential). 0 = none. */
+  /** Mean interval between daemon/interrupt detours per CPU (exponential). 0 = none. */
   daemonIntervalNs: number;
-  /** CPU time a daemon wake-up takes. */
-  daemonNs: number;
+  /** Median duration of a detour (log-normal). */
+  daemonMedianNs: number;
+  /** Sigma of the log of a detour's duration (log-normal shape). */
+  daemonSigma: number;
+  /** Mean interval between rare long detours per CPU (exponential). 0 = none. */
+  longDetourIntervalNs: number;
+  /** Shortest and longest long detour (log-uniform between). */
+  longDetourMinNs: number;
+  longDetourMaxNs: number;
   /** Entry and exit of a socket system call (send, recv, select). */
   syscallNs: number;
   /** User/kernel copy cost per byte. */
@@ -71,19 +78,31 @@ export interface NicParams {
   txRingSlots: number;
   /** RX descriptor ring slots. */
   rxRingSlots: number;
-  /** Delay from a frame's arrival to its interrupt (RxIntDelay). */
-  rxIntDelayNs: number;
-  /** Minimum gap between two RX interrupts (1 / InterruptThrottleRate); 0 = no throttling. */
-  irqMinGapNs: number;
+  /** The e1000 InterruptThrottleRate the driver applies: 0 off, 1 dynamic, else a fixed rate (ints/s). */
+  interruptThrottleRate: number;
+  /** RDTR: RX packet timer, restarted by each frame (units of 1.024 us; 0 = interrupt at once). */
+  rxIntDelayUnits: number;
+  /** RADV: RX absolute timer from the first frame after an interrupt (1.024 us; only with RDTR > 0). */
+  rxAbsIntDelayUnits: number;
+  /** TIDV: TX packet timer, restarted by each completed descriptor (1.024 us; 0 = at once). */
+  txIntDelayUnits: number;
+  /** TADV: TX absolute timer from the first completed descriptor (1.024 us; only with TIDV > 0). */
+  txAbsIntDelayUnits: number;
+  /** Period of the driver's watchdog, which re-evaluates the dynamic throttle rate. */
+  watchdogPeriodNs: number;
   /** Host-side latency of a descriptor: DMA of the frame and of its descriptor (per frame). */
   dmaNs: number;
 }
 
 export const HOST_PARAMS: Record<keyof HostParams, ParamSpec> = {
   hz: { unit: '1/s', min: 0, max: 10000, doc: 'timer interrupts per second per CPU (HZ)' },
-  tickNs: { unit: 'ns', min: 0, max: 1e6, doc: 'CPU time of one timer tick' },
-  daemonIntervalNs: { unit: 'ns', min: 0, max: 1e12, doc: 'mean interval between daemon wake-ups per CPU (0 = none)' },
-  daemonNs: { unit: 'ns', min: 0, max: 1e9, doc: 'CPU time of one daemon wake-up' },
+  tickNs: { unit: 'ns', min: 0, max: 1e6, doc: 'effective CPU time of one timer tick, cache pollution included' },
+  daemonIntervalNs: { unit: 'ns', min: 0, max: 1e12, doc: 'mean interval between detours per CPU (0 = none)' },
+  daemonMedianNs: { unit: 'ns', min: 0, max: 1e9, doc: 'median duration of a detour (log-normal)' },
+  daemonSigma: { unit: 'ln', min: 0, max: 5, doc: 'sigma of the log of a detour duration' },
+  longDetourIntervalNs: { unit: 'ns', min: 0, max: 1e13, doc: 'mean interval between long detours per CPU (0 = none)' },
+  longDetourMinNs: { unit: 'ns', min: 0, max: 1e10, doc: 'shortest long detour (log-uniform)' },
+  longDetourMaxNs: { unit: 'ns', min: 0, max: 1e10, doc: 'longest long detour (log-uniform)' },
   syscallNs: { unit: 'ns', min: 0, max: 1e6, doc: 'entry and exit of a socket system call' },
   copyNsPerByte: { unit: 'ns/B', min: 0, max: 100, doc: 'user/kernel copy cost per byte' },
   wakeupNs: { unit: 'ns', min: 0, max: 1e7, doc: 'waking a blocked process: scheduler and context switch' },
@@ -112,7 +131,11 @@ export const HOST_PARAMS: Record<keyof HostParams, ParamSpec> = {
 export const NIC_PARAMS: Record<keyof NicParams, ParamSpec> = {
   txRingSlots: { unit: 'slots', min: 1, max: 65536, integer: true, doc: 'TX descriptor ring size' },
   rxRingSlots: { unit: 'slots', min: 1, max: 65536, integer: true, doc: 'RX descriptor ring size' },
-  rxIntDelayNs: { unit: 'ns', min: 0, max: 1e7, doc: 'delay from frame arrival to RX interrupt' },
-  irqMinGapNs: { unit: 'ns', min: 0, max: 1e8, doc: 'minimum gap between RX interrupts (0 = unthrottled)' },
+  interruptThrottleRate: { unit: 'ints/s', min: 0, max: 100000, integer: true, doc: 'e1000 InterruptThrottleRate: 0 off, 1 dynamic, 100-100000 fixed' },
+  rxIntDelayUnits: { unit: '1.024 us', min: 0, max: 65535, integer: true, doc: 'RxIntDelay (RDTR)' },
+  rxAbsIntDelayUnits: { unit: '1.024 us', min: 0, max: 65535, integer: true, doc: 'RxAbsIntDelay (RADV)' },
+  txIntDelayUnits: { unit: '1.024 us', min: 0, max: 65535, integer: true, doc: 'TxIntDelay (TIDV)' },
+  txAbsIntDelayUnits: { unit: '1.024 us', min: 0, max: 65535, integer: true, doc: 'TxAbsIntDelay (TADV)' },
+  watchdogPeriodNs: { unit: 'ns', min: 1e6, max: 1e11, doc: 'e1000 watchdog period (dynamic ITR re-evaluation)' },
   dmaNs: { unit: 'ns', min: 0, max: 1e6, doc: 'DMA of a frame and its descriptor' },
 };

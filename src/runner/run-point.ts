@@ -87,7 +87,7 @@ const round = (x: number | undefined, digits = 6): number | '' => (x === undefin
 
 export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | null = null): ResultRow {
   const sim = new Simulator({ seed: point.seed, trace });
-  const cluster = buildCluster(sim, scenario.cluster, point.profile);
+  const cluster = buildCluster(sim, scenario.cluster, point.profile, { noise: scenario.noise === 'on' });
   const w = point.workload;
   const m = runWorkload(cluster, w, scenario);
   let retransmits = 0;

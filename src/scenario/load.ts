@@ -31,7 +31,7 @@ export const LIMITS = {
   maxTraceNs: 1e15,
 } as const;
 
-const TOP_KEYS = ['name', 'description', 'seed', 'replications', 'cluster', 'profiles', 'workload', 'sweep', 'workloads', 'outputs'];
+const TOP_KEYS = ['name', 'description', 'seed', 'replications', 'noise', 'cluster', 'profiles', 'workload', 'sweep', 'workloads', 'outputs'];
 const CLUSTER_KEYS = ['nodes', 'cpusPerNode', 'placement', 'link', 'switch'];
 const LINK_KEYS = ['rateBps', 'propagationNs'];
 const SWITCH_KEYS = ['portBufferBytes', 'fabricLatencyNs', 'portRateBps'];
@@ -76,7 +76,7 @@ function defaultValue(type: WorkloadType, f: WorkloadField): number | string {
 
 /** Every path `--set` may name; any prefix of one is valid too (it sets a whole block). */
 export const SETTABLE_PATHS: string[] = [
-  ...['name', 'description', 'seed', 'replications', 'profiles'],
+  ...['name', 'description', 'seed', 'replications', 'noise', 'profiles'],
   'cluster',
   ...CLUSTER_KEYS.map((k) => `cluster.${k}`),
   ...LINK_KEYS.map((k) => `cluster.link.${k}`),
@@ -195,6 +195,7 @@ export function validateScenario(src: Source): Scenario {
   const description = v.description === '' ? '' : str(src, ['description'], v.description, '');
   const seed = readSeed(src, v.seed);
   const replications = num(src, ['replications'], v.replications, { min: 1, max: LIMITS.maxReplications, integer: true }, 1);
+  const noise = oneOf(src, ['noise'], v.noise, ['on', 'off'] as const, 'on');
   const cluster = readCluster(src, v.cluster);
   const profiles = readProfiles(src, v.profiles);
   const parts = readParts(src, v, cluster);
@@ -208,7 +209,7 @@ export function validateScenario(src: Source): Scenario {
   parts.forEach((p, i) => checkCombinations(src, p.workload, p.sweep, v.workloads !== undefined ? ['workloads', i] : []));
 
   const outputs = readOutputs(src, v.outputs, cluster);
-  return { name, description, file: src.file, seed, replications, cluster, profiles, workload: parts[0]!.workload, sweep: parts[0]!.sweep, parts, outputs };
+  return { name, description, file: src.file, seed, replications, noise, cluster, profiles, workload: parts[0]!.workload, sweep: parts[0]!.sweep, parts, outputs };
 }
 
 function readSeed(src: Source, raw: unknown): string {

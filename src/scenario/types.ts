@@ -102,6 +102,8 @@ export interface Scenario {
   file: string;
   seed: string;
   replications: number;
+  /** OS noise (timer ticks, detours) on the CPUs: 'off' leaves no interruption at all. */
+  noise: 'on' | 'off';
   cluster: ClusterConfig;
   profiles: KernelProfile[];
   workload: WorkloadSpec;

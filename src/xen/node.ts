@@ -12,7 +12,6 @@ import type { Nic } from '../hw/nic.js';
 import type { Packet } from '../hw/packet.js';
 import { Kernel } from '../os/kernel.js';
 import { NapiPoller, type RxSource } from '../os/napi.js';
-import { startNoise } from '../os/noise.js';
 import type { HostParams } from '../os/profile.js';
 import { EventChannel } from './evtchn.js';
 import { Netback, type Vif } from './netback.js';
@@ -108,8 +107,8 @@ export function buildXenNode(sim: Simulator, spec: XenNodeSpec): XenNode {
   // bridge; the interrupt entry is the event upcall of the physical irq.
   spec.nic.attachDriver(new NapiPoller(sim, netback, dom0, new Dom0NicRx(spec.nic, netback), p.nicDriverPacketNs + p.bridgeNs, p.evtchnUpcallNs));
   const { kernel, netfront, vif } = attachGuest(sim, spec.name, netback, 'vif1.0', spec.address, guestVcpus, spec.host, p);
-  // dom0 runs the same XenLinux 2.6.12 kernel: its timer ticks and daemons take its VCPU too.
-  startNoise(sim, [dom0], spec.host, sim.rng.stream(`noise/${spec.name}/dom0`));
+  // OS noise for dom0 and the guest (createHostNoise in src/os/noise.ts) is wired with Xen's
+  // scheduler, which decides which VCPU an interruption on a physical CPU takes time from.
   registry.set(kernel, { dom0, guestVcpus, pcpus, netback, netfront, vif, kernel });
   return { kernel, cpus: guestVcpus, drops: () => vif.rxDrops + netfront.txDrops + netback.unknownDrops };
 }

@@ -95,7 +95,7 @@ test('the half round trip of a 32-byte ping-pong is the sum of its modelled part
   const ipBytes = IP_HEADER_BYTES + TCP_HEADER_BYTES + 32;
   const wire = serializationNs(ipBytes, cfg.link.rateBps);
   const sys = Math.round(h.syscallNs + 32 * h.copyNsPerByte);
-  const oneWayNs = sys + h.txSkbNs + n.dmaNs + wire + cfg.link.propagationNs + cfg.switch.fabricLatencyNs + wire + cfg.link.propagationNs + n.dmaNs + n.rxIntDelayNs + h.irqNs + h.rxPacketNs + h.wakeupNs + sys;
+  const oneWayNs = sys + h.txSkbNs + n.dmaNs + wire + cfg.link.propagationNs + cfg.switch.fabricLatencyNs + wire + cfg.link.propagationNs + n.dmaNs + n.rxIntDelayUnits * 1024 + h.irqNs + h.rxPacketNs + h.wakeupNs + sys;
   assert.equal(Math.round(r.latencyUs! * 1000), oneWayNs);
   assert.ok(WARMUP_OPS > 16, 'warm-up must spend the quick-ACKs');
 });

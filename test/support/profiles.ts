@@ -12,10 +12,17 @@ export function profile(name: string, hostOverrides: Partial<KernelProfile['host
   return { ...p, host: { ...p.host, ...hostOverrides }, nic: { ...p.nic, ...nicOverrides }, source: path };
 }
 
-/** The same profile without timer ticks and daemons, for tests that add up costs exactly. */
-export function quietProfile(name: string, hostOverrides: Partial<KernelProfile['host']> = {}): KernelProfile {
-  return profile(name, { tickNs: 0, daemonNs: 0, ...hostOverrides });
+/** The same profile without OS noise (ticks, detours), for tests that add up costs exactly. */
+export function quietProfile(name: string, hostOverrides: Partial<KernelProfile['host']> = {}, nicOverrides: Partial<KernelProfile['nic']> = {}): KernelProfile {
+  return profile(name, { tickNs: 0, daemonIntervalNs: 0, longDetourIntervalNs: 0, ...hostOverrides }, nicOverrides);
 }
+
+/**
+ * The e1000 with its interrupt moderation off (InterruptThrottleRate 0, no RX/TX delay timers):
+ * an interrupt for every write-back, as before moderation was modelled. For tests of other
+ * mechanisms (TCP, Xen's rings) whose expected values are sums without moderation.
+ */
+export const UNMODERATED_NIC: Partial<KernelProfile['nic']> = { interruptThrottleRate: 0, rxIntDelayUnits: 0, txIntDelayUnits: 0 };
 
 export function clusterConfig(over: Partial<ClusterConfig> = {}): ClusterConfig {
   return {

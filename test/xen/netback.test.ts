@@ -19,7 +19,7 @@ class CountingSink implements FrameSink {
 }
 
 test('three backlogged vifs on one dom0: netback serves them round robin (within 5 %)', () => {
-  const prof = profile('xen-3.0.1', { tickNs: 0, daemonNs: 0 });
+  const prof = profile('xen-3.0.1', { tickNs: 0, daemonIntervalNs: 0, longDetourIntervalNs: 0 });
   const p = paramsOf(prof);
   const sim = new Simulator({ seed: 1 });
   const cores = [0, 1, 2, 3].map((i) => new Pcpu(new Core(sim, `h/cpu${i}`)));
