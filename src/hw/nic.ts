@@ -282,7 +282,7 @@ export class Nic implements NetDevice, FrameSink {
 
   /** Schedule the assertion: when a cause is set, the throttle interval has passed, and unmasked. */
   private requestIrq(): void {
-    if (!this.irqEnabled) return;
+    if (!this.irqEnabled || this.handler === null) return; // no driver: the interrupt is not wired
     const cause = this.rxCauseNs < this.txCauseNs ? this.rxCauseNs : this.txCauseNs;
     if (cause === Infinity) return;
     const t = Math.max(cause, this.lastIrqNs + this.itrGapNs, this.sim.now);

@@ -9,14 +9,14 @@ import { runStream } from '../../src/workloads/stream.js';
 import { runPingpong, WARMUP_OPS } from '../../src/workloads/pingpong.js';
 import { spawn } from '../../src/engine/process.js';
 import { ProcCtx, readOnce, waitForEvent, writeAll } from '../../src/os/syscalls.js';
-import { clusterConfig, profile, quietProfile } from '../support/profiles.js';
+import { clusterConfig, profile, quietProfile, UNMODERATED_NIC } from '../support/profiles.js';
 
 /** 1448 bytes of payload per 1538 bytes on the wire at 10^9 bit/s, in MB/s (10^6 B/s). */
 const PLATEAU_MBPS = (1448 / 1538) * 125;
 
 test('a 64 MiB transfer over one connection through the switch carries 117.7 MB/s of payload (rhel-2.6.12)', () => {
   const sim = new Simulator({ seed: 1 });
-  const c = buildCluster(sim, clusterConfig(), profile('rhel-2.6.12'));
+  const c = buildCluster(sim, clusterConfig(), profile('rhel-2.6.12', {}, UNMODERATED_NIC));
   const r = runStream(c, { type: 'stream', sizeBytes: 64 * 2 ** 20 });
   assert.ok(Math.abs(r.bandwidthMBps! / PLATEAU_MBPS - 1) < 0.005, `${r.bandwidthMBps} MB/s vs ${PLATEAU_MBPS}`);
   assert.ok(Math.abs(r.bandwidthMBps! / 117.7 - 1) < 0.005);
@@ -26,7 +26,7 @@ test('a 64 MiB transfer over one connection through the switch carries 117.7 MB/
 /** Two senders into one receiver until `stopNs`; bytes each receiver got between `fromNs` and `stopNs`. */
 function twoStreams(portBufferBytes: number, stopNs: number, fromNs: number) {
   const sim = new Simulator({ seed: 7 });
-  const c = buildCluster(sim, clusterConfig({ switch: { portBufferBytes, fabricLatencyNs: 3000 } }), profile('rhel-2.6.12'));
+  const c = buildCluster(sim, clusterConfig({ switch: { portBufferBytes, fabricLatencyNs: 3000 } }), profile('rhel-2.6.12', {}, UNMODERATED_NIC));
   const dst = c.nodes[1]!;
   const got = [0, 0];
   const atFrom = [0, 0];
@@ -76,13 +76,15 @@ test('with a small port buffer frames drop, are retransmitted, and every byte ar
     // exactly the sender's acknowledged prefix or more, never more than was written.
     const delivered = b.stats.bytesDelivered + b.readableBytes;
     assert.ok(delivered <= a.stats.bytesSent, 'receiver has more bytes than were sent');
-    assert.ok(delivered > 1e6);
+    // (each flow makes progress; with TX-completion interrupts in the model one flow of seed 7 gets
+    // about 0.4 MB through in the 200 ms, the other far more: loss recovery is unfair, not stuck)
+    assert.ok(delivered > 2e5, `delivered ${delivered} of ${a.stats.bytesSent} sent, ${a.stats.retransmits} retransmits`);
   }
   assert.ok(retransmits > 0, 'no retransmissions');
 });
 
 test('the half round trip of a 32-byte ping-pong is the sum of its modelled parts', () => {
-  const prof = quietProfile('rhel-2.6.12');
+  const prof = quietProfile('rhel-2.6.12', {}, UNMODERATED_NIC);
   const cfg = clusterConfig();
   const sim = new Simulator({ seed: 3 });
   const c = buildCluster(sim, cfg, prof);
@@ -107,7 +109,7 @@ test('the tcp_fragment defect charges split remainders to the send buffer, displ
   const run = (name: string) => {
     const sink = new MemoryTraceSink();
     const sim = new Simulator({ seed: 1, trace: new TraceBus(sink, { layers: ['tcp'] }) });
-    const c = buildCluster(sim, clusterConfig({ switch: { portBufferBytes: 98304, fabricLatencyNs: 3000, portRateBps: 0 } }), profile(name));
+    const c = buildCluster(sim, clusterConfig({ switch: { portBufferBytes: 98304, fabricLatencyNs: 3000, portRateBps: 0 } }), profile(name, {}, UNMODERATED_NIC));
     const r = runStream(c, { type: 'stream', sizeBytes: 8 * 2 ** 20, streams: 2, sockBufBytes: 131071 });
     const senders = [c.nodes[0]!, c.nodes[2]!].map((n) => n.kernel.connections[0]!);
     const charges = sink.rows.filter((x) => x.event === 'fragment-charge');
@@ -138,7 +140,7 @@ test('in a loss-free bulk stream 2.6.9 never splits a TSO frame, so it runs to t
   const run = (name: string) => {
     const sink = new MemoryTraceSink();
     const sim = new Simulator({ seed: 3, trace: new TraceBus(sink, { layers: ['tcp'] }) });
-    const c = buildCluster(sim, clusterConfig(), profile(name));
+    const c = buildCluster(sim, clusterConfig(), profile(name, {}, UNMODERATED_NIC));
     const r = runStream(c, { type: 'stream', sizeBytes: 8 * 2 ** 20, sockBufBytes: 131071 });
     const sends = sink.rows.filter((x) => x.event === 'send');
     return { elapsedNs: r.elapsedNs, drops: c.switch.drops, multiSegment: sends.filter((x) => x.bytes > 1448).length, charges: c.nodes[0]!.kernel.fragmentCharges };

@@ -8,7 +8,7 @@ import { FLAG_ACK, type FrameSink, Packet } from '../../src/hw/packet.js';
 import { Netback } from '../../src/xen/netback.js';
 import { attachGuest } from '../../src/xen/node.js';
 import { Pcpu, Vcpu } from '../../src/xen/vcpu.js';
-import { profile } from '../support/profiles.js';
+import { profile, UNMODERATED_NIC } from '../support/profiles.js';
 import { paramsOf } from './helpers.js';
 
 class CountingSink implements FrameSink {
@@ -19,7 +19,7 @@ class CountingSink implements FrameSink {
 }
 
 test('three backlogged vifs on one dom0: netback serves them round robin (within 5 %)', () => {
-  const prof = profile('xen-3.0.1', { tickNs: 0, daemonIntervalNs: 0, longDetourIntervalNs: 0 });
+  const prof = profile('xen-3.0.1', { tickNs: 0, daemonIntervalNs: 0, longDetourIntervalNs: 0 }, UNMODERATED_NIC);
   const p = paramsOf(prof);
   const sim = new Simulator({ seed: 1 });
   const cores = [0, 1, 2, 3].map((i) => new Pcpu(new Core(sim, `h/cpu${i}`)));

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runStream } from '../../src/workloads/stream.js';
 import { runPingpong } from '../../src/workloads/pingpong.js';
-import { quietProfile } from '../support/profiles.js';
+import { quietProfile, UNMODERATED_NIC } from '../support/profiles.js';
 import { paramsOf, parts, withXen, xenCluster } from './helpers.js';
 
 // Without timer ticks and daemons: nothing steals a CPU, so the CPUs are not the bottleneck
 // and costs along a path add up exactly.
-const native = quietProfile('rhel-2.6.12');
-const xen = quietProfile('xen-3.0.1');
+const native = quietProfile('rhel-2.6.12', {}, UNMODERATED_NIC);
+const xen = quietProfile('xen-3.0.1', {}, UNMODERATED_NIC);
 
 test('netfront is a NIC without TSO or SG: the guest TCP sends frames of one MSS; RX truesize is a page', () => {
   const c = xenCluster(xen);
@@ -85,7 +85,7 @@ test('isolated ping-pong: one notification per packet each way, and the one-way 
 test('a burst larger than the posted RX buffers drops at the vif; TCP recovers and every byte arrives once', () => {
   // A guest that receives slowly (a tenth of the CPU speed for protocol input) cannot refill
   // its few posted buffers before the sender's window of frames arrives.
-  const slow = withXen(quietProfile('xen-3.0.1', { rxPacketNs: 35000 }), {});
+  const slow = withXen(quietProfile('xen-3.0.1', { rxPacketNs: 35000 }, UNMODERATED_NIC), {});
   const c = xenCluster(slow);
   const size = 300000;
   runStream(c, { type: 'stream', sizeBytes: size, sockBufBytes: 65536 });
