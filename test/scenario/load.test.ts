@@ -258,3 +258,14 @@ test('a workloads list holds several workload blocks, each with its own sweep, e
   writeFileSync(file, `profiles: [${JSON.stringify(prof)}]\nworkloads:\n  - type: laten\n    sizeBytes: 4\n`);
   assert.throws(() => loadScenario(file), /s\.yaml:4:5: workloads\[0\]\.sizeBytes: not a field of workload type laten/);
 });
+
+test('noise: on by default, off from the file or --set, anything else refused naming the field', () => {
+  const file = scenarioFile('noise.yaml', { workload: { type: 'com' } });
+  assert.equal(loadScenario(file).noise, 'on');
+  assert.equal(loadScenario(file, ['noise=off']).noise, 'off');
+  assert.equal(loadScenario(scenarioFile('noise-off.yaml', { noise: 'off', workload: { type: 'com' } })).noise, 'off');
+  const m = refused(() => loadScenario(file, ['noise=quiet']));
+  assert.ok(m.includes('noise') && m.includes('on, off'), m);
+  const b = refused(() => loadScenario(scenarioFile('noise-bool.yaml', { noise: false, workload: { type: 'com' } })));
+  assert.ok(b.includes('noise'), b);
+});
