@@ -23,20 +23,18 @@ export interface InterruptionStream {
 /** A fixed-period source: the timer tick (period 1e9/HZ ns) with a phase and a cost per tick. */
 export class PeriodicStream implements InterruptionStream {
   headStartNs: number;
+  private index = 0;
   constructor(
     private readonly periodNs: number,
-    phaseNs: number,
+    private readonly phaseNs: number,
     readonly headDurationNs: number,
   ) {
-    if (!(periodNs > 0) || !(headDurationNs > 0)) {
-      this.headStartNs = Infinity;
-    } else {
-      this.headStartNs = Math.round(phaseNs);
-    }
+    this.headStartNs = periodNs > 0 && headDurationNs > 0 ? Math.round(phaseNs) : Infinity;
   }
   advance(): void {
-    // Round each start from the exact multiple, so a non-integer period (1e9/HZ) never drifts.
-    this.headStartNs = Math.round(this.headStartNs + this.periodNs);
+    if (this.headStartNs === Infinity) return;
+    // Each start from its exact multiple, so a non-integer period (1e9/HZ) never drifts.
+    this.headStartNs = Math.round(this.phaseNs + ++this.index * this.periodNs);
   }
 }
 
