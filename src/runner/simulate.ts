@@ -17,6 +17,7 @@ import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
 import { writeReports, type WrittenFile } from './outputs.js';
 import { INDEXED_COLUMNS, POINT_COLUMN, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
+import { expandJobs } from './jobs.js';
 import { runTasks, type Task, type TaskResult } from './pool.js';
 import { matchRows, readResultsFile, tempPathFor } from './results-io.js';
 import { checkTraceRequest, type TraceRequest } from './trace-run.js';
@@ -105,8 +106,12 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     }
   }
   const skipped = done.size;
-  const todo = selected.filter((p) => !done.has(p.index));
-  const tasks: Task[] = todo.map((p) => ({ type: 'run', index: p.index }));
+  // A job (src/runner/jobs.ts) runs if any of its selected rows is missing; rows it yields that
+  // this run (or shard) does not need are dropped.
+  const wanted = new Set(selected.filter((p) => !done.has(p.index)).map((p) => p.index));
+  const tasks: Task[] = expandJobs(all)
+    .filter((job) => job.some((i) => wanted.has(i)))
+    .map((job) => ({ type: 'run', index: job[0]! }));
   // A scenario trace covers the first point, run with the trace on instead of plainly.
   const tracePath = traceReq && scenario.outputs.trace ? join(outDir, scenario.outputs.trace.file) : undefined;
   if (traceReq && tracePath && tasks[0]?.index === 0) tasks[0] = { type: 'trace', index: 0, req: traceReq, path: tracePath };
@@ -126,6 +131,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   let ran = 0;
   let traceFile: WrittenFile | undefined;
   const onResult = (r: TaskResult): void => {
+    if (!wanted.has(r.index)) return;
     done.set(r.index, textRow(r.row));
     ran++;
     if (r.trace) traceFile = { kind: 'trace', path: r.trace.path, rows: r.trace.rows };
