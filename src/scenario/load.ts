@@ -44,7 +44,7 @@ const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'm
 type WorkloadField = Exclude<keyof WorkloadSpec, 'type'>;
 const WORKLOAD_FIELDS: WorkloadField[] = ['mode', 'sizeBytes', 'procs', 'ops', 'fromNode', 'toNode', 'streams', 'sockBufBytes', 'sequence'];
 /** Workload fields that describe how a sweep runs, not a point: set once per block, never swept. */
-const UNSWEPT_FIELDS: WorkloadField[] = ['sequence'];
+export const UNSWEPT_FIELDS: readonly string[] = ['sequence'];
 
 /** The fields each workload type accepts, in documentation order. */
 export const TYPE_FIELDS: Record<WorkloadType, WorkloadField[]> = {
