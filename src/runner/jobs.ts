@@ -5,6 +5,7 @@
  * results row per point, so rows, resume and merge stay per point; a job runs if any of its rows
  * is missing. Jobs depend only on the scenario, so every thread computes the same ones.
  */
+import { shardPoints } from '../scenario/sweep.js';
 import type { RunPoint } from '../scenario/types.js';
 
 /** Whether a point belongs to a multi-size program rather than running alone. */
@@ -50,4 +51,18 @@ export class JobTable {
   jobOf(index: number): readonly number[] | undefined {
     return this.of[index];
   }
+}
+
+/**
+ * The points shard i of n (1-based) runs: those of the jobs whose position in expandJobs order
+ * has (position mod n) + 1 == i. Shards partition the points, a program is simulated in one shard
+ * only, and with one point per job (independent) this is shardPoints' point-index rule.
+ */
+export function shardJobPoints(points: readonly RunPoint[], i: number, n: number): RunPoint[] {
+  shardPoints([], i, n); // the same checks and errors as a shard of points
+  const keep = new Set<number>();
+  expandJobs(points).forEach((job, k) => {
+    if (k % n === i - 1) for (const p of job) keep.add(p);
+  });
+  return points.filter((p) => keep.has(p.index));
 }

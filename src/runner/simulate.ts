@@ -12,12 +12,12 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeCsvAtomic, type CompareRow, type SummaryRow } from './report-lite.js';
-import { expandPoints, shardPoints } from '../scenario/sweep.js';
+import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
 import { writeReports, type WrittenFile } from './outputs.js';
 import { INDEXED_COLUMNS, POINT_COLUMN, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
-import { expandJobs } from './jobs.js';
+import { expandJobs, shardJobPoints } from './jobs.js';
 import { runTasks, type Task, type TaskResult } from './pool.js';
 import { matchRows, readResultsFile, tempPathFor } from './results-io.js';
 import { checkTraceRequest, type TraceRequest } from './trace-run.js';
@@ -91,7 +91,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError('--jobs', 'jobs', `${jobs} is not a positive integer`, 'integer >= 1');
   const shard = opts.shard;
   const all = expandPoints(scenario);
-  const selected: RunPoint[] = shard ? shardPoints(all, shard.index, shard.count) : all;
+  // A shard is made of whole jobs, so a program is simulated once (src/runner/jobs.ts).
+  const selected: RunPoint[] = shard ? shardJobPoints(all, shard.index, shard.count) : all;
   const outDir = opts.outDir ?? scenario.outputs.dir;
   const resultsPath = join(outDir, resultsFileName(shard));
   const partialPath = join(outDir, partialFileName(shard));

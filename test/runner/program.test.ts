@@ -114,6 +114,26 @@ describe('sequence: program', () => {
     assert.equal(read(join(dir, 'a', 'results.csv')), read(join(dir, 'b', 'results.csv')));
   });
 
+  test('shards take whole programs: they partition the points, and their rows are the unsharded rows', async () => {
+    const s = scenario('program');
+    const points = expandPoints(s);
+    const full = await simulate(s, { jobs: 1, write: false });
+    const seen = new Map<number, string>();
+    for (const index of [1, 2, 3]) {
+      const part = await simulate(s, { jobs: 1, write: false, shard: { index, count: 3 } });
+      part.points.forEach((p, k) => {
+        assert.ok(!seen.has(p), `point ${p} in two shards`);
+        seen.set(p, JSON.stringify(part.rows[k]));
+      });
+      for (const job of expandJobs(points)) {
+        const inShard = job.filter((i) => part.points.includes(i)).length;
+        assert.ok(inShard === 0 || inShard === job.length, `job ${job} split across shards`);
+      }
+    }
+    assert.equal(seen.size, points.length);
+    full.points.forEach((p, k) => assert.equal(seen.get(p), JSON.stringify(full.rows[k])));
+  });
+
   test('sequence cannot be swept, and only program or independent are allowed', () => {
     assert.throws(() => scenario('sometimes'), /sequence.*program.*independent/s);
     const dir = tmp();
