@@ -11,6 +11,7 @@ import { InputError } from '../runner/errors.js';
 import { mergeShardFiles } from '../runner/merge.js';
 import { isFigureKind, writeFigures, writeReports } from '../runner/outputs.js';
 import { describePoint } from '../runner/points.js';
+import { JobTable } from '../runner/jobs.js';
 import { runTasks, type TaskResult } from '../runner/pool.js';
 import { readResultsFile, tempPathFor } from '../runner/results-io.js';
 import { checkTraceRequest, TRACE_LAYERS, type TraceRequest } from '../runner/trace-run.js';
@@ -68,7 +69,9 @@ export async function traceCommand(flags: TraceFlags, io: Io): Promise<number> {
     return EXIT.interrupted;
   }
   const size = statSync(path).size;
-  io.stdout.write(`wrote ${rel(path)} (${got.trace.rows} rows, ${humanBytes(size)}) for point ${describePoint(point)}; layers ${req.layers?.length ? req.layers.join(',') : 'all'}\n`);
+  const program = new JobTable(points).jobOf(index)?.length ?? 1;
+  const whole = program > 1 ? ` (its whole program of ${program} sizes)` : '';
+  io.stdout.write(`wrote ${rel(path)} (${got.trace.rows} rows, ${humanBytes(size)}) for point ${describePoint(point)}${whole}; layers ${req.layers?.length ? req.layers.join(',') : 'all'}\n`);
   return EXIT.ok;
 }
 

@@ -131,6 +131,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private rtoNs = INITIAL_RTO_NS;
   private rtoTimer: SimEvent | null = null;
   private smallUnackedEnd = 0; // Minshall: end of the last small segment sent
+  /** tcp_sock.lsndtime: when data was last sent (ns); -1 before the first send. */
+  private lastDataSentNs = -1;
 
   // ---- receive side ----
   private rcvNxt = 0;
@@ -352,6 +354,9 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private transmitSkb(skb: Skb, unit: ExecUnit): void {
     skb.sentNs = this.sim.now;
     skb.sends++;
+    // tcp_event_data_sent: nothing in flight and idle longer than the RTO restarts cwnd (RFC 2861).
+    if (this.packetsOut === 0 && this.lastDataSentNs >= 0 && this.sim.now - this.lastDataSentNs > this.rtoNs) this.restartCwndAfterIdle();
+    this.lastDataSentNs = this.sim.now;
     if (skb.len < this.mss) this.smallUnackedEnd = skb.seq + skb.len;
     const pkt = new Packet(this.host.address, this.peerAddress, this.peer, skb.seq, skb.len, this.rcvNxt, this.advertise(), FLAG_ACK, this.mss);
     pkt.retransmit = skb.sends > 1;
@@ -363,6 +368,20 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (this.rtoTimer === null) this.armRto();
     // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
     if (this.rcvNxt > 0) this.pingpong = true;
+  }
+
+  /**
+   * tcp_cwnd_restart (Linux 2.6.9/2.6.12 net/ipv4/tcp_output.c): ssthresh keeps at least 3/4 of
+   * cwnd, then cwnd halves once per RTO of idle time, but not below the initial window.
+   */
+  private restartCwndAfterIdle(): void {
+    if (!this.inRecovery) this.ssthresh = Math.max(this.ssthresh, (this.cwnd >> 1) + (this.cwnd >> 2));
+    const restart = Math.min(this.p.initialCwndSegments, this.cwnd);
+    let cwnd = this.cwnd;
+    let idleNs = this.sim.now - this.lastDataSentNs;
+    while ((idleNs -= this.rtoNs) > 0 && cwnd > restart) cwnd >>= 1;
+    this.cwnd = Math.max(cwnd, restart);
+    this.cwndCnt = 0;
   }
 
   private armRto(): void {

@@ -1,16 +1,18 @@
 /**
- * Runs point tasks in this thread (jobs = 1) or on worker threads (jobs > 1), handing out one
- * point at a time to whichever worker is idle. Results come back through `onResult` in
- * completion order; callers order them by point index. Aborting stops handing out points and
- * terminates the workers, abandoning the points they were running.
+ * Runs tasks in this thread (jobs = 1) or on worker threads (jobs > 1), handing out one task at
+ * a time to whichever worker is idle. A task names a point; what runs is the job holding it
+ * (src/runner/jobs.ts), which yields a row for each of its points. Rows come back through
+ * `onResult` in completion order; callers order them by point index. Aborting stops handing out
+ * tasks and terminates the workers, abandoning the jobs they were running.
  */
 import { Worker } from 'node:worker_threads';
 import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { describePoint } from './points.js';
-import { runPoint, type ResultRow } from './run-point.js';
-import { runTracedPoint } from './trace-run.js';
-import type { FromWorker, ToWorker } from './worker.js';
+import { JobTable } from './jobs.js';
+import { runJob, type ResultRow } from './run-point.js';
+import { runTracedJob } from './trace-run.js';
+import { jobPoints, type FromWorker, type IndexedRow, type ToWorker } from './worker.js';
 
 export type Task = ToWorker;
 
@@ -63,7 +65,7 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: number, onResult: (r: TaskResult) => void, signal?: AbortSignal): Promise<{ aborted: boolean }> {
   const points = expandPoints(scenario);
   if (tasks.length === 0) return Promise.resolve({ aborted: signal?.aborted ?? false });
-  if (jobs <= 1) return runInProcess(scenario, points, tasks, onResult, signal);
+  if (jobs <= 1) return runInProcess(scenario, points, new JobTable(points), tasks, onResult, signal);
   assertPlainData(scenario);
   const n = Math.min(jobs, tasks.length);
   return new Promise((resolve, reject) => {
@@ -97,7 +99,8 @@ export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: numbe
         running--;
         if (m.type === 'error') return finish(pointError(points, m.index, m.name, m.message, m.stack));
         try {
-          onResult(m.type === 'row' ? { index: m.index, row: m.row as unknown as ResultRow } : { index: m.index, row: m.row as unknown as ResultRow, trace: { rows: m.rows, path: m.path } });
+          const trace = m.type === 'traced' ? { rows: m.traceRows, path: m.path } : undefined;
+          for (const r of m.rows) onResult(resultOf(r, trace));
         } catch (e) {
           return finish(e);
         }
@@ -111,25 +114,32 @@ export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: numbe
   });
 }
 
-async function runInProcess(scenario: Scenario, points: readonly RunPoint[], tasks: readonly Task[], onResult: (r: TaskResult) => void, signal?: AbortSignal): Promise<{ aborted: boolean }> {
+/** A row from a job, with the trace it belongs to (a traced job's trace covers all its rows). */
+function resultOf(r: IndexedRow, trace?: { rows: number; path: string }): TaskResult {
+  const out: TaskResult = { index: r.index, row: r.row as unknown as ResultRow };
+  if (trace) out.trace = trace;
+  return out;
+}
+
+async function runInProcess(scenario: Scenario, points: readonly RunPoint[], table: JobTable, tasks: readonly Task[], onResult: (r: TaskResult) => void, signal?: AbortSignal): Promise<{ aborted: boolean }> {
   for (const t of tasks) {
-    // Let signal handlers and timers run between points (a point itself is synchronous).
+    // Let signal handlers and timers run between jobs (a job itself is synchronous).
     await new Promise<void>((r) => setImmediate(r));
     if (signal?.aborted) return { aborted: true };
-    const point = points[t.index];
-    if (!point) throw new Error(`no point ${t.index} (scenario has ${points.length})`);
-    let result: TaskResult;
+    const job = jobPoints(points, table, t.index);
+    let results: TaskResult[];
     try {
-      if (t.type === 'run') result = { index: t.index, row: runPoint(scenario, point) };
+      if (t.type === 'run') results = runJob(scenario, job).map((row, k) => ({ index: job[k]!.index, row }));
       else {
-        const tr = runTracedPoint(scenario, point, t.req, t.path);
-        result = { index: t.index, row: tr.row, trace: { rows: tr.rows, path: tr.path } };
+        const tr = runTracedJob(scenario, job, t.req, t.path);
+        const trace = { rows: tr.traceRows, path: tr.path };
+        results = tr.rows.map((row, k) => ({ index: job[k]!.index, row, trace }));
       }
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       throw pointError(points, t.index, err.name, err.message, err.stack ?? '');
     }
-    onResult(result);
+    for (const r of results) onResult(r);
   }
   return { aborted: false };
 }

@@ -8,7 +8,7 @@ import type { TraceBus } from '../engine/trace.js';
 import { buildCluster, type Cluster } from '../cluster/cluster.js';
 import type { RunPoint, Scenario, WorkloadSpec } from '../scenario/types.js';
 import type { ResultColumn, RunKeyColumn } from '../report/tables.js';
-import { runCom } from '../workloads/com.js';
+import { runCom, runComProgram } from '../workloads/com.js';
 import { runLaten } from '../workloads/laten.js';
 import type { WorkloadMetrics } from '../workloads/metrics.js';
 import { runMpiPingpong } from '../workloads/mpi-pingpong.js';
@@ -85,13 +85,55 @@ function countDrops(cluster: Cluster): number {
 
 const round = (x: number | undefined, digits = 6): number | '' => (x === undefined ? '' : Number(x.toFixed(digits)));
 
+function countRetransmits(cluster: Cluster): number {
+  let retransmits = 0;
+  for (const n of cluster.nodes) for (const c of n.kernel.connections) retransmits += c.stats.retransmits;
+  return retransmits;
+}
+
+/**
+ * The rows of one job (src/runner/jobs.ts): a single point runs alone; a com program runs its
+ * points' sizes in order in one simulation with the first point's seed (the same for all: it
+ * depends on the replication only). A program row's retransmits, drops and events are those of
+ * its own size, from the previous size's end to its own (the last one to the run's end), so a
+ * program of one size gives exactly runPoint's row.
+ */
+export function runJob(scenario: Scenario, job: readonly RunPoint[], trace: TraceBus | null = null): ResultRow[] {
+  const first = job[0];
+  if (!first) return [];
+  if (job.length === 1) return [runPoint(scenario, first, trace)];
+  const sim = new Simulator({ seed: first.seed, trace });
+  const cluster = buildCluster(sim, scenario.cluster, first.profile);
+  const marks: Array<{ retransmits: number; drops: number; events: number }> = [];
+  const mark = (): { retransmits: number; drops: number; events: number } => ({ retransmits: countRetransmits(cluster), drops: countDrops(cluster), events: sim.eventsRun });
+  const sizes = job.map((p) => p.workload.sizeBytes ?? 32);
+  const metrics = runComProgram(cluster, first.workload, sizes, { placement: scenario.cluster.placement }, (k) => {
+    if (k < sizes.length - 1) marks[k] = mark();
+  });
+  marks[sizes.length - 1] = mark();
+  return job.map((point, k) => {
+    const m = metrics[k]!;
+    const now = marks[k]!;
+    const prev = k > 0 ? marks[k - 1]! : { retransmits: 0, drops: 0, events: 0 };
+    return {
+      ...pointColumns(scenario, point),
+      bandwidth_MBps: round(m.bandwidthMBps),
+      optime_us: round(m.optimeUs),
+      latency_us: round(m.latencyUs),
+      elapsed_ns: m.elapsedNs,
+      retransmits: now.retransmits - prev.retransmits,
+      drops: now.drops - prev.drops,
+      events: now.events - prev.events,
+    };
+  });
+}
+
 export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | null = null): ResultRow {
   const sim = new Simulator({ seed: point.seed, trace });
   const cluster = buildCluster(sim, scenario.cluster, point.profile, { noise: scenario.noise === 'on' });
   const w = point.workload;
   const m = runWorkload(cluster, w, scenario);
-  let retransmits = 0;
-  for (const n of cluster.nodes) for (const c of n.kernel.connections) retransmits += c.stats.retransmits;
+  const retransmits = countRetransmits(cluster);
   return {
     ...pointColumns(scenario, point),
     bandwidth_MBps: round(m.bandwidthMBps),

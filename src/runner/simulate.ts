@@ -12,11 +12,12 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeCsvAtomic, type CompareRow, type SummaryRow } from './report-lite.js';
-import { expandPoints, shardPoints } from '../scenario/sweep.js';
+import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
 import { writeReports, type WrittenFile } from './outputs.js';
 import { INDEXED_COLUMNS, POINT_COLUMN, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
+import { expandJobs, shardJobPoints } from './jobs.js';
 import { runTasks, type Task, type TaskResult } from './pool.js';
 import { matchRows, readResultsFile, tempPathFor } from './results-io.js';
 import { checkTraceRequest, type TraceRequest } from './trace-run.js';
@@ -90,7 +91,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError('--jobs', 'jobs', `${jobs} is not a positive integer`, 'integer >= 1');
   const shard = opts.shard;
   const all = expandPoints(scenario);
-  const selected: RunPoint[] = shard ? shardPoints(all, shard.index, shard.count) : all;
+  // A shard is made of whole jobs, so a program is simulated once (src/runner/jobs.ts).
+  const selected: RunPoint[] = shard ? shardJobPoints(all, shard.index, shard.count) : all;
   const outDir = opts.outDir ?? scenario.outputs.dir;
   const resultsPath = join(outDir, resultsFileName(shard));
   const partialPath = join(outDir, partialFileName(shard));
@@ -105,8 +107,12 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     }
   }
   const skipped = done.size;
-  const todo = selected.filter((p) => !done.has(p.index));
-  const tasks: Task[] = todo.map((p) => ({ type: 'run', index: p.index }));
+  // A job (src/runner/jobs.ts) runs if any of its selected rows is missing; rows it yields that
+  // this run (or shard) does not need are dropped.
+  const wanted = new Set(selected.filter((p) => !done.has(p.index)).map((p) => p.index));
+  const tasks: Task[] = expandJobs(all)
+    .filter((job) => job.some((i) => wanted.has(i)))
+    .map((job) => ({ type: 'run', index: job[0]! }));
   // A scenario trace covers the first point, run with the trace on instead of plainly.
   const tracePath = traceReq && scenario.outputs.trace ? join(outDir, scenario.outputs.trace.file) : undefined;
   if (traceReq && tracePath && tasks[0]?.index === 0) tasks[0] = { type: 'trace', index: 0, req: traceReq, path: tracePath };
@@ -126,6 +132,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   let ran = 0;
   let traceFile: WrittenFile | undefined;
   const onResult = (r: TaskResult): void => {
+    if (!wanted.has(r.index)) return;
     done.set(r.index, textRow(r.row));
     ran++;
     if (r.trace) traceFile = { kind: 'trace', path: r.trace.path, rows: r.trace.rows };

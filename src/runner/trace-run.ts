@@ -7,7 +7,7 @@ import { TraceBus, type TraceFilter, type TraceSink } from '../engine/trace.js';
 import { TraceCsvWriter } from './report-lite.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
-import { runPoint, type ResultRow } from './run-point.js';
+import { runJob, runPoint, type ResultRow } from './run-point.js';
 
 /** Every trace layer the model emits (docs/trace.md). */
 export const TRACE_LAYERS = ['wire', 'switch', 'nic', 'tcp', 'ring', 'evtchn', 'netback', 'vif'] as const;
@@ -81,6 +81,28 @@ export function runTracedPoint(scenario: Scenario, point: RunPoint, req: TraceRe
     const row = runPoint(scenario, point, bus);
     writer.close();
     return { row, rows: writer.rows, path };
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+}
+
+/** A traced job: its rows (one per point) and the trace of the whole simulation. */
+export interface TracedJob {
+  rows: ResultRow[];
+  /** Trace rows written. */
+  traceRows: number;
+  path: string;
+}
+
+export function runTracedJob(scenario: Scenario, job: readonly RunPoint[], req: TraceRequest, path: string): TracedJob {
+  const writer = new TraceCsvWriter(path);
+  try {
+    const sink: TraceSink = req.nodes && req.nodes.length ? new NodeFilterSink(writer, req.nodes) : writer;
+    const bus = new TraceBus(sink, traceFilter(req));
+    const rows = runJob(scenario, job, bus);
+    writer.close();
+    return { rows, traceRows: writer.rows, path };
   } catch (e) {
     writer.abort();
     throw e;

@@ -42,14 +42,16 @@ const FIGURES = ['bandwidth', 'max-bandwidth', 'optime', 'latency'] as const;
 const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'mpi-pingpong'];
 
 type WorkloadField = Exclude<keyof WorkloadSpec, 'type'>;
-const WORKLOAD_FIELDS: WorkloadField[] = ['mode', 'sizeBytes', 'procs', 'ops', 'fromNode', 'toNode', 'streams', 'sockBufBytes'];
+const WORKLOAD_FIELDS: WorkloadField[] = ['mode', 'sizeBytes', 'procs', 'ops', 'fromNode', 'toNode', 'streams', 'sockBufBytes', 'sequence'];
+/** Workload fields that describe how a sweep runs, not a point: set once per block, never swept. */
+export const UNSWEPT_FIELDS: readonly string[] = ['sequence'];
 
 /** The fields each workload type accepts, in documentation order. */
 export const TYPE_FIELDS: Record<WorkloadType, WorkloadField[]> = {
   stream: ['sizeBytes', 'fromNode', 'toNode', 'streams', 'sockBufBytes'],
   pingpong: ['sizeBytes', 'ops', 'fromNode', 'toNode', 'sockBufBytes'],
   'mpi-pingpong': ['sizeBytes', 'ops'],
-  com: ['mode', 'sizeBytes', 'procs', 'ops'],
+  com: ['mode', 'sizeBytes', 'procs', 'ops', 'sequence'],
   laten: ['procs', 'ops'],
 };
 
@@ -71,6 +73,8 @@ function defaultValue(type: WorkloadType, f: WorkloadField): number | string {
       return 1;
     case 'sockBufBytes':
       return 0;
+    case 'sequence':
+      return 'program';
   }
 }
 
@@ -308,13 +312,17 @@ function checkField(type: WorkloadType, f: WorkloadField, raw: unknown, cluster:
     if (raw !== 'uni' && raw !== 'bi') throw new ValueError(`unknown mode ${show(raw)}`, 'uni, bi');
     return raw;
   }
+  if (f === 'sequence') {
+    if (raw !== 'program' && raw !== 'independent') throw new ValueError(`unknown sequence ${show(raw)}`, 'program (one simulation runs every size in order), independent (one simulation per size)');
+    return raw;
+  }
   const rule = fieldRule(type, f, cluster);
   const n = checkNumber(raw, rule);
   if (f === 'procs' && n % 2 !== 0) throw new ValueError(`procs must be even (processes work in pairs), got ${n}`, `even ${describe(rule)}`);
   return n;
 }
 
-function fieldRule(type: WorkloadType, f: Exclude<WorkloadField, 'mode'>, cluster: ClusterConfig): NumberRule {
+function fieldRule(type: WorkloadType, f: Exclude<WorkloadField, 'mode' | 'sequence'>, cluster: ClusterConfig): NumberRule {
   switch (f) {
     case 'sizeBytes':
       return type === 'stream' ? { min: 1, max: LIMITS.maxStreamBytes, integer: true } : { min: 0, max: LIMITS.maxMessageBytes, integer: true };
@@ -371,11 +379,12 @@ function readWorkload(src: Source, raw: unknown, cluster: ClusterConfig, at: Pat
 function readSweep(src: Source, raw: unknown, type: WorkloadType, cluster: ClusterConfig, at: Path): Scenario['sweep'] {
   const fields: Record<string, Array<number | string>> = {};
   if (raw === undefined || raw === null) return { fields, combine: 'cross' };
-  const valid = [...TYPE_FIELDS[type], 'combine'];
+  const valid = [...TYPE_FIELDS[type].filter((f) => !UNSWEPT_FIELDS.includes(f)), 'combine'];
   if (!isPlainObject(raw)) throw src.error(at, `expected a mapping of workload field: range, got ${show(raw)}`, valid.join(', '));
   for (const k of Object.keys(raw)) {
     if (k === 'combine') continue;
     if (k === 'type') throw src.error([...at, k], 'the workload type cannot be swept; write one scenario per type', valid.join(', '), true);
+    if (UNSWEPT_FIELDS.includes(k as WorkloadField)) throw src.error([...at, k], `${k} cannot be swept; set it in the workload block`, valid.join(', '), true);
     if (WORKLOAD_FIELDS.includes(k as WorkloadField) && !valid.includes(k)) throw src.error([...at, k], `not a field of workload type ${type}`, valid.join(', '), true);
     if (!valid.includes(k)) throw src.error([...at, k], `unknown field${didYouMean(k, valid)}`, valid.join(', '), true);
     const values = src.check([...at, k], () => parseRange(raw[k]));

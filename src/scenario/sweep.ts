@@ -119,12 +119,12 @@ export function expandWorkloads(base: WorkloadSpec, sweep: Scenario['sweep']): W
  * differences between kernels are not noise from different draws, and any run can be redone alone.
  */
 export function expandPoints(scenario: Scenario): RunPoint[] {
-  const workloads = scenario.parts.flatMap((p) => expandWorkloads(p.workload, p.sweep));
+  const workloads = scenario.parts.flatMap((p, part) => expandWorkloads(p.workload, p.sweep).map((w) => ({ w, part })));
   const points: RunPoint[] = [];
   for (const profile of scenario.profiles) {
-    for (const workload of workloads) {
+    for (const { w: workload, part } of workloads) {
       for (let r = 0; r < scenario.replications; r++) {
-        points.push({ index: points.length, profile, workload: { ...workload }, replication: r, seed: replicationSeed(scenario.seed, r) });
+        points.push({ index: points.length, profile, workload: { ...workload }, replication: r, seed: replicationSeed(scenario.seed, r), part });
       }
     }
   }

@@ -69,6 +69,12 @@ export interface WorkloadSpec {
   streams?: number;
   /** Socket buffer request (SO_SNDBUF/SO_RCVBUF before the kernel doubles it); 0 = kernel default. */
   sockBufBytes?: number;
+  /**
+   * com: 'program' (default) runs every swept size of one (profile, other fields, replication) in
+   * one simulation, in sweep order, over connections that persist from size to size, as one
+   * Presta execution does; 'independent' runs each size in a fresh simulation. Not sweepable.
+   */
+  sequence?: 'program' | 'independent';
 }
 
 export interface TraceOutput {
@@ -128,4 +134,6 @@ export interface RunPoint {
   workload: WorkloadSpec;
   replication: number;
   seed: string;
+  /** Index of the workload block (scenario.parts) the point comes from. */
+  part: number;
 }

@@ -6,6 +6,7 @@
  *   uni: BW = ops*(procs/2)*size/maxtime/1e6, OpTime = maxtime/ops/2 (us; the /2 is Presta's)
  *   bi:  BW = ops*procs*size/maxtime/1e6,     OpTime = maxtime/ops (us)
  * The world has `procs` ranks (the paper ran one pair); ranks are placed by `placement`.
+ * runComProgram runs several sizes in one execution, as Presta's own loop does (docs/mpi.md).
  */
 import type { Cluster } from '../cluster/cluster.js';
 import type { Placement } from '../cluster/placement.js';
@@ -23,10 +24,9 @@ export interface MpiRunOptions {
 
 export const DEFAULT_PLACEMENT: Placement = 'cyclic';
 
-function* comRank(r: MpiRank, mode: 'uni' | 'bi', procs: number, size: number, ops: number, report: (x: number) => void): ProcessBody<void> {
-  const wsize = r.size;
-  const group = activeGroup(procs, wsize);
-  const partner = prestaPartner(r.rank, wsize);
+/** One size of Presta's runUnicomTest / runBicomTest, ending with the WORLD barrier and the reduce. */
+function* comSize(r: MpiRank, mode: 'uni' | 'bi', group: readonly number[], world: readonly number[], size: number, ops: number): ProcessBody<number> {
+  const partner = prestaPartner(r.rank, r.size);
   let diffNs = 0;
   if (group.includes(r.rank)) {
     const sender = r.rank < partner;
@@ -44,22 +44,53 @@ function* comRank(r: MpiRank, mode: 'uni' | 'bi', procs: number, size: number, o
     yield* r.barrier(group);
     diffNs = r.wtimeNs() - start;
   }
-  const all: number[] = [];
-  for (let i = 0; i < wsize; i++) all.push(i);
-  yield* r.barrier(all, COMM_WORLD);
-  const maxNs = yield* r.reduceMax(diffNs);
-  if (r.rank === 0) report(maxNs);
+  yield* r.barrier(world, COMM_WORLD);
+  return yield* r.reduceMax(diffNs);
 }
 
-export function runCom(cluster: Cluster, w: WorkloadSpec, opts: MpiRunOptions = {}): WorkloadMetrics {
-  const mode = w.mode ?? 'uni';
-  const procs = w.procs ?? 2;
-  const size = w.sizeBytes ?? 32;
-  const ops = w.ops ?? 1000;
-  const slots = worldSlots(cluster, procs, opts.placement ?? DEFAULT_PLACEMENT);
-  const mpi = { ...opts.mpi, ...(w.sockBufBytes ? { sockBufBytes: w.sockBufBytes } : {}) };
-  const { value: maxNs } = runWorld(cluster, slots, (r, report) => comRank(r, mode, procs, size, ops, report), mpi);
+/**
+ * com's main loop for one (mode, procs): every size in turn in the same MPI execution, so the
+ * connections, their cwnd and receive windows, and the Xen rings carry over from one size to the
+ * next; the WORLD barrier and reduce that end each size are the only separation, as in Presta.
+ */
+function* comProgram(r: MpiRank, mode: 'uni' | 'bi', procs: number, sizes: readonly number[], ops: number, report: (sizeIndex: number, maxNs: number) => void): ProcessBody<void> {
+  const group = activeGroup(procs, r.size);
+  const world: number[] = [];
+  for (let i = 0; i < r.size; i++) world.push(i);
+  for (let k = 0; k < sizes.length; k++) {
+    const maxNs = yield* comSize(r, mode, group, world, sizes[k]!, ops);
+    if (r.rank === 0) report(k, maxNs);
+  }
+}
+
+function comMetrics(mode: 'uni' | 'bi', procs: number, size: number, ops: number, maxNs: number): WorkloadMetrics {
   const bytes = mode === 'uni' ? ops * (procs / 2) * size : ops * procs * size;
   const optimeUs = mode === 'uni' ? maxNs / ops / 2 / 1000 : maxNs / ops / 1000;
   return { bandwidthMBps: megabytesPerSecond(bytes, maxNs), optimeUs, elapsedNs: maxNs };
+}
+
+/**
+ * Presta com over `sizes` (in this order) in one simulation: one metrics entry per size. `onSize`
+ * is called as rank 0 learns each size's result (the simulated clock is then at that size's end),
+ * so a caller can read per-size counters.
+ */
+export function runComProgram(cluster: Cluster, w: WorkloadSpec, sizes: readonly number[], opts: MpiRunOptions = {}, onSize?: (sizeIndex: number) => void): WorkloadMetrics[] {
+  const mode = w.mode ?? 'uni';
+  const procs = w.procs ?? 2;
+  const ops = w.ops ?? 1000;
+  const slots = worldSlots(cluster, procs, opts.placement ?? DEFAULT_PLACEMENT);
+  const mpi = { ...opts.mpi, ...(w.sockBufBytes ? { sockBufBytes: w.sockBufBytes } : {}) };
+  const out: WorkloadMetrics[] = [];
+  const report = (k: number, maxNs: number): void => {
+    out[k] = comMetrics(mode, procs, sizes[k]!, ops, maxNs);
+    onSize?.(k);
+  };
+  runWorld(cluster, slots, (r) => comProgram(r, mode, procs, sizes, ops, report), mpi);
+  if (out.length !== sizes.length) throw new Error(`com: rank 0 reported ${out.length} of ${sizes.length} sizes`);
+  return out;
+}
+
+/** One com point: a program of one size. */
+export function runCom(cluster: Cluster, w: WorkloadSpec, opts: MpiRunOptions = {}): WorkloadMetrics {
+  return runComProgram(cluster, w, [w.sizeBytes ?? 32], opts)[0]!;
 }

@@ -8,7 +8,7 @@ import { IP_HEADER_BYTES, TCP_HEADER_BYTES } from '../../src/hw/packet.js';
 import { runStream } from '../../src/workloads/stream.js';
 import { runPingpong, WARMUP_OPS } from '../../src/workloads/pingpong.js';
 import { spawn } from '../../src/engine/process.js';
-import { ProcCtx, readOnce, waitForEvent, writeAll } from '../../src/os/syscalls.js';
+import { ProcCtx, compute, readExactly, readOnce, waitForEvent, writeAll } from '../../src/os/syscalls.js';
 import { clusterConfig, profile, quietProfile, UNMODERATED_NIC } from '../support/profiles.js';
 
 /** 1448 bytes of payload per 1538 bytes on the wire at 10^9 bit/s, in MB/s (10^6 B/s). */
@@ -151,4 +151,51 @@ test('in a loss-free bulk stream 2.6.9 never splits a TSO frame, so it runs to t
   assert.ok(defect.multiSegment > 100, `only ${defect.multiSegment} multi-segment TSO frames: the test needs TSO at work`);
   assert.equal(defect.charges, 0);
   assert.equal(defect.elapsedNs, fixed.elapsedNs);
+});
+
+/**
+ * tcp_cwnd_restart (RFC 2861): a sender that grew cwnd over 1 MiB, got its reply, then stayed idle,
+ * keeps its cwnd after a short pause but restarts towards the initial window after a pause longer
+ * than the RTO (at least the 200 ms minimum), halving once per RTO of idle time.
+ */
+function cwndAfterIdle(idleNs: number): { before: number; after: number } {
+  const sim = new Simulator({ seed: 3 });
+  const c = buildCluster(sim, clusterConfig(), quietProfile('rhel-2.6.12'));
+  const [a, b] = c.nodes[0]!.kernel.connect(c.nodes[1]!.kernel, { nodelay: true });
+  const actx = new ProcCtx(sim, c.nodes[0]!.cpus[1]!, c.nodes[0]!.kernel.params, 'w');
+  const bctx = new ProcCtx(sim, c.nodes[1]!.cpus[1]!, c.nodes[1]!.kernel.params, 'r');
+  actx.own(a);
+  bctx.own(b);
+  const out = { before: 0, after: 0 };
+  spawn(sim, (function* () {
+    yield* writeAll(actx, a, 2 ** 20);
+    yield* readExactly(actx, a, 1);
+    out.before = a.cwnd;
+    yield* compute(actx, idleNs);
+    yield* writeAll(actx, a, 1448);
+    out.after = a.cwnd;
+    yield* readExactly(actx, a, 1);
+  })(), 'w');
+  spawn(sim, (function* () {
+    yield* readExactly(bctx, b, 2 ** 20);
+    yield* writeAll(bctx, b, 1);
+    yield* readExactly(bctx, b, 1448);
+    yield* writeAll(bctx, b, 1);
+  })(), 'r');
+  sim.run(idleNs + 10e9);
+  return out;
+}
+
+test('cwnd survives a pause shorter than the RTO and restarts after one longer than it (tcp_cwnd_restart)', () => {
+  const initial = profile('rhel-2.6.12').host.initialCwndSegments;
+  const short = cwndAfterIdle(1e6);
+  assert.ok(short.before > 4 * initial, `cwnd after 1 MiB: ${short.before}`);
+  assert.equal(short.after, short.before);
+  const long = cwndAfterIdle(2e9);
+  assert.equal(long.before, short.before);
+  assert.ok(long.after < long.before / 2, `cwnd ${long.before} -> ${long.after} after 2 s idle`);
+  assert.ok(long.after >= initial);
+  // An idle time of many RTOs halves cwnd down to the restart window and no further.
+  const huge = cwndAfterIdle(100e9);
+  assert.equal(huge.after, initial);
 });

@@ -36,7 +36,7 @@ test('defaults are filled for a minimal com scenario', () => {
     link: { rateBps: 1e9, propagationNs: 500 },
     switch: { portBufferBytes: 262144, fabricLatencyNs: 3000, portRateBps: 0 },
   });
-  assert.deepEqual(s.workload, { type: 'com', mode: 'uni', sizeBytes: 32, procs: 2, ops: 100 });
+  assert.deepEqual(s.workload, { type: 'com', mode: 'uni', sizeBytes: 32, procs: 2, ops: 100, sequence: 'program' });
   assert.deepEqual(s.sweep, { fields: {}, combine: 'cross' });
   assert.deepEqual(s.outputs, { dir: 'out', results: true, summary: true, compare: true, figures: [] });
   assert.equal(s.profiles.length, 1);

@@ -1,0 +1,68 @@
+/**
+ * The runner's unit of work. A job is one simulation: for a Presta com block with
+ * `sequence: program`, one (profile, workload block, fields other than sizeBytes, replication)
+ * whose sizes run in sweep order in one MPI execution; otherwise one point. A job yields one
+ * results row per point, so rows, resume and merge stay per point; a job runs if any of its rows
+ * is missing. Jobs depend only on the scenario, so every thread computes the same ones.
+ */
+import { shardPoints } from '../scenario/sweep.js';
+import type { RunPoint } from '../scenario/types.js';
+
+/** Whether a point belongs to a multi-size program rather than running alone. */
+export function runsAsProgram(point: RunPoint): boolean {
+  return point.workload.type === 'com' && (point.workload.sequence ?? 'program') === 'program';
+}
+
+/** What a program job shares: everything but the size. The seed depends on the replication only. */
+function jobKey(p: RunPoint): string {
+  if (!runsAsProgram(p)) return `point ${p.index}`;
+  const { sizeBytes: _size, ...rest } = p.workload;
+  const fields = Object.keys(rest)
+    .sort()
+    .map((k) => `${k}=${String((rest as Record<string, unknown>)[k])}`)
+    .join(',');
+  return `program ${p.profile.name} part ${p.part} rep ${p.replication} ${fields}`;
+}
+
+/**
+ * The jobs of a scenario's points (all of them, in expandPoints order): lists of point indices,
+ * each in the order its program runs them (sweep order), jobs ordered by their first point.
+ */
+export function expandJobs(points: readonly RunPoint[]): number[][] {
+  const byKey = new Map<string, number[]>();
+  for (const p of points) {
+    const key = jobKey(p);
+    const job = byKey.get(key);
+    if (job) job.push(p.index);
+    else byKey.set(key, [p.index]);
+  }
+  return [...byKey.values()];
+}
+
+/** Maps a point index to the job that computes it. */
+export class JobTable {
+  readonly jobs: readonly number[][];
+  private readonly of: number[][] = [];
+  constructor(points: readonly RunPoint[]) {
+    this.jobs = expandJobs(points);
+    for (const j of this.jobs) for (const i of j) this.of[i] = j;
+  }
+  /** The job holding point `index`; undefined for an index the scenario does not have. */
+  jobOf(index: number): readonly number[] | undefined {
+    return this.of[index];
+  }
+}
+
+/**
+ * The points shard i of n (1-based) runs: those of the jobs whose position in expandJobs order
+ * has (position mod n) + 1 == i. Shards partition the points, a program is simulated in one shard
+ * only, and with one point per job (independent) this is shardPoints' point-index rule.
+ */
+export function shardJobPoints(points: readonly RunPoint[], i: number, n: number): RunPoint[] {
+  shardPoints([], i, n); // the same checks and errors as a shard of points
+  const keep = new Set<number>();
+  expandJobs(points).forEach((job, k) => {
+    if (k % n === i - 1) for (const p of job) keep.add(p);
+  });
+  return points.filter((p) => keep.has(p.index));
+}
