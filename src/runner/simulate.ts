@@ -15,7 +15,7 @@ import { writeCsvAtomic, type CompareRow, type SummaryRow } from './report-lite.
 import { expandPoints, shardPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
-import { writeReports, type WrittenFile } from './outputs.js';
+import { checkOutputDir, checkOutputFile, writeReports, type WrittenFile } from './outputs.js';
 import { INDEXED_COLUMNS, POINT_COLUMN, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
 import { runTasks, type Task, type TaskResult } from './pool.js';
 import { matchRows, readResultsFile, tempPathFor } from './results-io.js';
@@ -95,6 +95,14 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const resultsPath = join(outDir, resultsFileName(shard));
   const partialPath = join(outDir, partialFileName(shard));
   const traceReq = write ? scenarioTrace(scenario) : undefined;
+  if (write) {
+    // Where the files go is checked before any point runs: a run must not fail at its end.
+    const flag = opts.outDir !== undefined ? '--out' : `${scenario.file}: outputs.dir`;
+    checkOutputDir(outDir, flag);
+    const names = [resultsFileName(shard), partialFileName(shard), 'summary.csv', 'compare.csv', ...scenario.outputs.figures.map((f) => `${f}.svg`)];
+    if (scenario.outputs.trace) names.push(scenario.outputs.trace.file);
+    for (const n of names) checkOutputFile(join(outDir, n), flag);
+  }
 
   // Rows of an earlier run: all reading and checking happens before anything is written.
   const done = new Map<number, TextRow>();

@@ -5,7 +5,7 @@
  */
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ScenarioError, ValueError, checkNumber, didYouMean, fmtNum, isPlainObject, show, type NumberRule } from './errors.js';
+import { ScenarioError, ValueError, checkNumber, didYouMean, toNumber, fmtNum, isPlainObject, show, type NumberRule } from './errors.js';
 import { OverrideError, allowedProfiles, applyProfileOverrides, builtinProfileNames, resolveProfileRef, validateProfile } from './profiles.js';
 import { readSource, type Path, type Source } from './source.js';
 import { countWorkloads, expandWorkloads, parseRange } from './sweep.js';
@@ -100,6 +100,7 @@ export const SETTABLE_PATHS: string[] = [
 export function loadScenario(file: string, overrides: string[] = []): Scenario {
   const src = readSource(file, 'scenario');
   for (const o of overrides) applyOverride(src, o);
+  src.checkText();
   return validateScenario(src);
 }
 
@@ -234,7 +235,8 @@ function readCluster(src: Source, raw: unknown): ClusterConfig {
     switch: {
       portBufferBytes: num(src, ['cluster', 'switch', 'portBufferBytes'], sw.portBufferBytes, { min: 1514, max: 2 ** 30, integer: true }, 262144),
       fabricLatencyNs: num(src, ['cluster', 'switch', 'fabricLatencyNs'], sw.fabricLatencyNs, { min: 0, max: 1e9, integer: true }, 3000),
-      portRateBps: num(src, ['cluster', 'switch', 'portRateBps'], sw.portRateBps, { min: 1e6, max: 1e12 }, 0),
+      // 0 (the default) means "the link rate", as docs/scenarios.md says.
+      portRateBps: toNumber(sw.portRateBps) === 0 ? 0 : num(src, ['cluster', 'switch', 'portRateBps'], sw.portRateBps, { min: 1e6, max: 1e12 }, 0),
     },
   };
 }
@@ -459,6 +461,7 @@ function readTrace(src: Source, raw: unknown, cluster: ClusterConfig): TraceOutp
     nodes,
     file: str(src, ['outputs', 'trace', 'file'], t.file, 'trace.csv'),
   };
+  src.checkOutputName(['outputs', 'trace', 'file'], trace.file, ['results.csv', 'summary.csv', 'compare.csv', 'results.partial.csv']);
   const rule = { min: 0, max: LIMITS.maxTraceNs, integer: true };
   if (t.fromNs !== undefined && t.fromNs !== null) trace.fromNs = num(src, ['outputs', 'trace', 'fromNs'], t.fromNs, rule);
   if (t.toNs !== undefined && t.toNs !== null) trace.toNs = num(src, ['outputs', 'trace', 'toNs'], t.toNs, rule);
