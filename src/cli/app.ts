@@ -1,6 +1,6 @@
 /**
  * The xenhpc command line (yargs), callable in-process: `main(argv, io)` returns the exit code
- * (src/cli/main.ts is the executable). Exit codes: 0 ok, 1 a check failed (validate), 2 bad input
+ * (src/cli/main.ts is the executable). Exit codes: 0 ok, 1 a check failed (validate), 2 bad input, 124 a point past --point-timeout
  * (scenario, flag or CSV; one line on stderr, nothing written), 70 internal error, 130/143
  * interrupted by SIGINT/SIGTERM (partial results kept for --resume). docs/cli.md has the details.
  */
@@ -22,6 +22,7 @@ const runFlags = <T>(y: Argv<T>) =>
     .option('out', { type: 'string', describe: 'output directory (default: the scenario\'s outputs.dir, "out")', requiresArg: true })
     .option('jobs', { type: 'string', describe: 'worker threads (default: the number of cores); 1 runs in the main thread', requiresArg: true })
     .option('resume', { type: 'boolean', describe: 'keep the rows of an earlier (interrupted) run in the output directory; run only the rest' })
+    .option('point-timeout', { type: 'string', describe: 'stop the run if one point takes longer than this many seconds of wall clock (finished rows are kept)', requiresArg: true })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress on stderr' });
 
 /** Flags that take exactly one value (--set, --layers, --nodes and --figures may repeat). */

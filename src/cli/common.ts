@@ -9,7 +9,7 @@ import { loadScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { InputError } from '../runner/errors.js';
 
-export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 70, interrupted: 130, terminated: 143 } as const;
+export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 70, pointTimeout: 124, interrupted: 130, terminated: 143 } as const;
 
 /** Bad command-line usage (yargs validation, a flag value out of range). */
 export class UsageError extends Error {

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { CLI, TINY, cli, cliAsync, listFiles, tempDir, writeScenario } from './helpers.js';
+import { EventEmitter } from 'node:events';
+import { CLI, TINY, cli, cliIn, listFiles, tempDir, writeScenario } from './helpers.js';
 
 const read = (p: string): string => readFileSync(p, 'utf8');
 
@@ -49,31 +50,59 @@ describe('determinism', () => {
     assert.ok(!existsSync(join(cwd, 'bad')));
   });
 
-  test('SIGINT stops with exit 130 and a partial file; --resume then equals an uninterrupted run', async () => {
+  test('SIGINT after the first point stops with exit 130 and a partial file of exactly that point; --resume then equals an uninterrupted run', async () => {
     const cwd = tempDir();
-    // 8 stream points of 2^26-2^27 bytes: a few seconds in all, long enough to interrupt.
-    const s = writeScenario(cwd, 's.yaml', TINY.replace('workload: { type: pingpong, ops: 3 }', 'workload: { type: stream }').replace('sweep: { sizeBytes: [32, 1024, 65536] }', 'sweep: { sizeBytes: [67108864, 134217728] }'));
-    let sent = false;
-    const r = await cliAsync(['run', s, '--jobs', '2', '--out', 'part'], cwd, (text, child) => {
-      // Non-TTY progress prints a line per 10 %; the first one means a point has finished.
-      if (!sent && /\[\d+\/8\]/.test(text)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    // In-process, with the signal sent by a hook when the first point completes: no timing involved.
+    const signals = new EventEmitter();
+    let sent = 0;
+    const r = await cliIn(['run', s, '--jobs', '1', '--out', 'part'], cwd, {
+      signals,
+      onProgress: (p) => {
+        if (p.done === 1 && sent++ === 0) signals.emit('SIGINT');
+      },
     });
-    assert.ok(sent, `no progress line: ${r.stderr}`);
+    assert.equal(sent, 1);
     assert.equal(r.code, 130, r.stderr);
-    assert.match(r.stderr, /--resume/);
-    const files = listFiles(join(cwd, 'part'));
-    assert.deepEqual(files, ['results.partial.csv'], 'only the partial file, no temp files, no final files');
-    const partialRows = read(join(cwd, 'part', 'results.partial.csv')).trim().split('\n').length - 1;
-    assert.ok(partialRows >= 1 && partialRows < 8, `${partialRows} rows`);
-    const resumed = cli(['run', s, '--jobs', '2', '--out', 'part', '--resume'], cwd);
+    assert.match(r.stderr, /stopped after 1\/12 points; rerun with --resume to continue from part\/results\.partial\.csv/);
+    assert.equal(signals.listenerCount('SIGINT'), 0, 'handlers removed');
+    assert.deepEqual(listFiles(join(cwd, 'part')), ['results.partial.csv'], 'only the partial file, no temp files, no final files');
+    const partial = read(join(cwd, 'part', 'results.partial.csv')).trim().split('\n');
+    assert.equal(partial.length - 1, 1);
+    assert.match(partial[1]!, /^0,tiny,/);
+    const resumed = await cliIn(['run', s, '--jobs', '2', '--out', 'part', '--resume'], cwd);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stderr, new RegExp(`resumed: ${partialRows} points taken from the earlier run, ${8 - partialRows} run now`));
-    assert.equal(cli(['run', s, '--out', 'full', '-q'], cwd).code, 0);
+    assert.match(resumed.stderr, /resumed: 1 points taken from the earlier run, 11 run now/);
+    assert.equal((await cliIn(['run', s, '--out', 'full', '-q'], cwd)).code, 0);
     for (const f of ['results.csv', 'summary.csv', 'compare.csv']) assert.equal(read(join(cwd, 'part', f)), read(join(cwd, 'full', f)), f);
     assert.deepEqual(listFiles(join(cwd, 'part')), ['compare.csv', 'results.csv', 'summary.csv']);
+  });
+
+  test('a signal after every point has finished does not stop the run: exit 0, every final file complete, no partial file', async () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    const signals = new EventEmitter();
+    const r = await cliIn(['run', s, '--jobs', '1', '--out', 'late'], cwd, { signals, onProgress: (p) => p.done === p.total && p.total > 0 && signals.emit('SIGTERM') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /terminated after every point had finished: the run completed/);
+    assert.equal((await cliIn(['run', s, '--out', 'full', '-q'], cwd)).code, 0);
+    assert.deepEqual(listFiles(join(cwd, 'late')), listFiles(join(cwd, 'full')));
+    for (const f of listFiles(join(cwd, 'full'))) assert.equal(read(join(cwd, 'late', f)), read(join(cwd, 'full', f)), f);
+  });
+
+  test('--point-timeout stops a point past the limit, names it, and keeps the finished rows for --resume', async () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    const signals = new EventEmitter();
+    await cliIn(['run', s, '--jobs', '1', '--out', 'o', '-q'], cwd, { signals, onProgress: (p) => p.done === 2 && signals.emit('SIGINT') });
+    // 1 ms: less than a worker thread takes to start, so the first point run now is past it.
+    const r = await cliIn(['run', s, '--jobs', '1', '--out', 'o', '--resume', '--point-timeout', '0.001', '-q'], cwd);
+    assert.equal(r.code, 124, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.match(lines[0]!, /^error: point #2 rhel-2\.6\.1\d pingpong \d+ B .*rep \d did not finish within 0\.001 s wall clock \(--point-timeout\)/);
+    assert.match(lines[1]!, /^kept 2 finished points in o\/results\.partial\.csv; fix the cause and rerun with --resume$/);
+    assert.deepEqual(listFiles(join(cwd, 'o')), ['results.partial.csv']);
+    assert.equal((await cliIn(['run', s, '--point-timeout', 'soon'], cwd)).code, 2);
   });
 });
 

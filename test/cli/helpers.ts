@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/app.js';
+import type { Io } from '../../src/cli/run.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -43,13 +44,14 @@ export function cliAsync(args: string[], cwd: string, onStderr?: (text: string, 
  * stdout/stderr captured: the same code and exit code as a spawned CLI, without the ~0.3 s start.
  * Not for concurrent tests (the working directory is process-wide).
  */
-export async function cliIn(args: string[], cwd: string): Promise<CliResult> {
+export async function cliIn(args: string[], cwd: string, extra: Pick<Io, 'signals' | 'onProgress'> = {}): Promise<CliResult> {
   const prev = process.cwd();
   let stdout = '';
   let stderr = '';
   const io = {
     stdout: { write: (s: string) => ((stdout += s), true) },
     stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
+    ...extra,
   };
   const debug = process.env.XENHPC_DEBUG;
   process.env.XENHPC_DEBUG = '';
