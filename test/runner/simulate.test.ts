@@ -271,9 +271,17 @@ describe('progress', () => {
 });
 
 describe('report-lite', () => {
-  test('FIGURE_KINDS matches src/report', async () => {
+  test('every kind report-lite lists is drawn by src/report from a real summary, with the points the runner counts', async () => {
     const lite = await import('../../src/runner/report-lite.js');
-    const full = await import('../../src/report/figures.js');
-    assert.deepEqual(lite.FIGURE_KINDS, full.FIGURE_KINDS);
+    const { figurePoints } = await import('../../src/runner/outputs.js');
+    const r = await simulate(loadScenario(scenarioFile(tmp())), { jobs: 1, write: false });
+    assert.deepEqual([...lite.FIGURE_KINDS].sort(), ['bandwidth', 'latency', 'max-bandwidth', 'optime']);
+    for (const kind of lite.FIGURE_KINDS) {
+      const n = figurePoints(kind, r.summary);
+      assert.ok(n > 0, `${kind}: MIXED has data for it`);
+      const svg = await lite.figureSvg(kind, r.summary);
+      assert.match(svg, /^<svg[\s\S]*<\/svg>\s*$/, kind);
+    }
+    await assert.rejects(lite.figureSvg('no-such-kind' as never, r.summary));
   });
 });
