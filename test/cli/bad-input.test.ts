@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { FIXTURES, TINY, cli, cliIn, listFiles, tempDir, writeScenario } from './helpers.js';
+import { FIXTURES, TINY, cliIn, listFiles, tempDir, writeScenario } from './helpers.js';
 
 const read = (p: string): string => readFileSync(p, 'utf8');
 const STACK_LINE = /^\s+at /m;
@@ -45,7 +45,7 @@ describe('bad input: exit 2, one line, nothing written', () => {
     });
   }
 
-  test('bad flags and bad CSVs are exit 2 with one line and no files', () => {
+  test('bad flags and bad CSVs are exit 2 with one line and no files', async () => {
     const cwd = tempDir();
     const s = writeScenario(cwd, 's.yaml', TINY);
     const bad: [string[], RegExp][] = [
@@ -63,7 +63,7 @@ describe('bad input: exit 2, one line, nothing written', () => {
       [['validate', s, '--shard', '1/2'], /shard/],
     ];
     for (const [args, re] of bad) {
-      const r = cli(args, cwd);
+      const r = await cliIn(args, cwd);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       const lines = r.stderr.split('\n').filter((l) => l !== '');
       assert.equal(lines.length, 1, `${args.join(' ')}: ${r.stderr}`);
