@@ -160,6 +160,17 @@ function num(src: Source, path: Path, raw: unknown, rule: NumberRule, dflt?: num
   return src.check(path, () => checkNumber(raw, rule));
 }
 
+/** A rate that is 0 (meaning `what`) or within the rule; undefined/null is 0. */
+function zeroOr(raw: unknown, rule: NumberRule, what: string): number {
+  if (raw === undefined || raw === null) return 0;
+  try {
+    return checkNumber(raw, rule);
+  } catch (e) {
+    if (e instanceof ValueError) throw new ValueError(e.message, `0 (= ${what}), or ${describe(rule)}`);
+    throw e;
+  }
+}
+
 function describe(r: NumberRule): string {
   return `${r.integer ? 'integer' : 'number'} in [${fmtNum(r.min)}, ${fmtNum(r.max)}]`;
 }
@@ -236,7 +247,7 @@ function readCluster(src: Source, raw: unknown): ClusterConfig {
       portBufferBytes: num(src, ['cluster', 'switch', 'portBufferBytes'], sw.portBufferBytes, { min: 1514, max: 2 ** 30, integer: true }, 262144),
       fabricLatencyNs: num(src, ['cluster', 'switch', 'fabricLatencyNs'], sw.fabricLatencyNs, { min: 0, max: 1e9, integer: true }, 3000),
       // 0 (the default) means "the link rate", as docs/scenarios.md says.
-      portRateBps: toNumber(sw.portRateBps) === 0 ? 0 : num(src, ['cluster', 'switch', 'portRateBps'], sw.portRateBps, { min: 1e6, max: 1e12 }, 0),
+      portRateBps: toNumber(sw.portRateBps) === 0 ? 0 : src.check(['cluster', 'switch', 'portRateBps'], () => zeroOr(sw.portRateBps, { min: 1e6, max: 1e12 }, 'link.rateBps')),
     },
   };
 }
