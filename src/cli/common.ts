@@ -9,7 +9,7 @@ import { loadScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { InputError } from '../runner/errors.js';
 
-export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 70, interrupted: 130, terminated: 143 } as const;
+export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 70, pointTimeout: 124, interrupted: 130, terminated: 143 } as const;
 
 /** Bad command-line usage (yargs validation, a flag value out of range). */
 export class UsageError extends Error {
@@ -92,7 +92,11 @@ export function isBadInput(e: unknown): boolean {
 /** Prints an error as one line (stack only with XENHPC_DEBUG=1) and returns the exit code. */
 export function reportError(e: unknown, stderr: { write(s: string): unknown } = process.stderr): number {
   const debug = !!process.env.XENHPC_DEBUG && process.env.XENHPC_DEBUG !== '0';
-  const msg = (e instanceof Error ? e.message : String(e)).replace(/\s*\r?\n\s*/g, ' ').trim();
+  // One line, and no raw control characters from a file name or value reach the terminal.
+  const msg = (e instanceof Error ? e.message : String(e))
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .trim()
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (isBadInput(e)) {
     stderr.write(`error: ${msg}\n`);
     if (debug && e instanceof Error && e.stack) stderr.write(`${e.stack}\n`);

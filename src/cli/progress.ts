@@ -19,7 +19,8 @@ export function progressLine(p: Progress): string {
   const ran = p.done - p.skipped;
   let eta = '';
   if (p.done < p.total) eta = ran > 0 ? ` · ETA ${clock((p.elapsedMs / ran) * (p.total - p.done))}` : ' · ETA ?';
-  return `[${p.done}/${p.total}] ${pct}% · ${clock(p.elapsedMs)} elapsed${eta}`;
+  const on = p.running && p.done < p.total ? ` · running ${p.running}` : '';
+  return `[${p.done}/${p.total}] ${pct}% · ${clock(p.elapsedMs)} elapsed${eta}${on}`;
 }
 
 export interface ProgressStream {

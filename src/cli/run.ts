@@ -5,8 +5,9 @@ import { parseShard } from '../scenario/sweep.js';
 import type { Scenario } from '../scenario/types.js';
 import { InputError } from '../runner/errors.js';
 import type { WrittenFile } from '../runner/outputs.js';
-import { defaultJobs, simulate, type SimulateResult } from '../runner/simulate.js';
-import { EXIT, loadWithFlags, positiveInt, type ScenarioFlags } from './common.js';
+import { defaultJobs, simulate, type Progress, type SimulateResult } from '../runner/simulate.js';
+import { PointError } from '../runner/pool.js';
+import { EXIT, UsageError, loadWithFlags, positiveInt, type ScenarioFlags } from './common.js';
 import { ProgressReporter } from './progress.js';
 
 export interface RunFlags extends ScenarioFlags {
@@ -16,11 +17,22 @@ export interface RunFlags extends ScenarioFlags {
   shard?: string;
   resume?: boolean;
   quiet?: boolean;
+  'point-timeout'?: string;
+}
+
+/** Where SIGINT/SIGTERM come from: the process, or (tests) an emitter. */
+export interface SignalSource {
+  once(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  removeListener(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
 }
 
 export interface Io {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): boolean; isTTY?: boolean };
+  /** Default: process. */
+  signals?: SignalSource;
+  /** Called after each progress update (tests use it to signal at an exact point). */
+  onProgress?: (p: Progress) => void;
 }
 
 export function describeFile(f: WrittenFile): string {
@@ -41,35 +53,76 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
   const shard = flags.shard !== undefined ? parseShard(String(flags.shard)) : undefined;
   if (shard && !allowShard) throw new InputError(`--shard ${flags.shard}`, 'shard', 'validate needs every point; run shards with `run` and merge them', 'no --shard');
   const jobs = flags.jobs === undefined ? defaultJobs() : positiveInt('jobs', flags.jobs);
+  const timeoutText = flags['point-timeout'];
+  let pointTimeoutMs: number | undefined;
+  if (timeoutText !== undefined) {
+    const sec = Number(String(timeoutText).trim());
+    if (String(timeoutText).trim() === '' || !Number.isFinite(sec) || sec <= 0 || sec > 1e7) throw new UsageError(`--point-timeout: expected seconds > 0 (at most 1e7), got ${JSON.stringify(timeoutText)}`);
+    pointTimeoutMs = Math.ceil(sec * 1000);
+  }
   const { scenario } = loadWithFlags(flags.scenario, flags);
   const controller = new AbortController();
+  const signals: SignalSource = io.signals ?? process;
   let signalCode: number = EXIT.interrupted;
+  // Contract: once every point has finished, a signal no longer stops the run. The final files
+  // are written (each complete, by rename) and the run exits 0, saying the signal came too late.
+  let allDone = false;
+  let lateSignal = '';
   const onSignal = (code: number, name: string) => (): void => {
+    if (allDone) {
+      lateSignal = name;
+      return;
+    }
     signalCode = code;
     io.stderr.write(`\n${name}: stopping; running points are abandoned, finished ones are kept\n`);
     controller.abort();
   };
   const onInt = onSignal(EXIT.interrupted, 'interrupted');
   const onTerm = onSignal(EXIT.terminated, 'terminated');
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  signals.once('SIGINT', onInt);
+  signals.once('SIGTERM', onTerm);
   const progress = ProgressReporter.for(io.stderr, !!flags.quiet);
   let result: SimulateResult;
   try {
-    const opts: Parameters<typeof simulate>[1] = { jobs, resume: !!flags.resume, signal: controller.signal, onProgress: (p) => progress.update(p) };
+    const opts: Parameters<typeof simulate>[1] = {
+      jobs,
+      resume: !!flags.resume,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done >= p.total) allDone = true;
+        progress.update(p);
+        io.onProgress?.(p);
+      },
+    };
     if (shard) opts.shard = shard;
     if (flags.out !== undefined) opts.outDir = flags.out;
+    if (pointTimeoutMs !== undefined) opts.pointTimeoutMs = pointTimeoutMs;
     result = await simulate(scenario, opts);
+  } catch (e) {
+    progress.end();
+    const partial = (e as { partial?: WrittenFile }).partial;
+    if (e instanceof PointError) {
+      io.stderr.write(`error: ${e.message.replace(/\s*\r?\n\s*/g, ' ')}\n`);
+      if (partial) io.stderr.write(`kept ${partial.rows} finished point${partial.rows === 1 ? '' : 's'} in ${relative(process.cwd(), partial.path) || partial.path}; fix the cause and rerun with --resume\n`);
+      if (process.env.XENHPC_DEBUG && process.env.XENHPC_DEBUG !== '0' && e.stack) io.stderr.write(`${e.stack}\n`);
+      return e.name === 'PointTimeoutError' ? EXIT.pointTimeout : EXIT.internal;
+    }
+    throw e;
   } finally {
     progress.end();
-    process.removeListener('SIGINT', onInt);
-    process.removeListener('SIGTERM', onTerm);
+    signals.removeListener('SIGINT', onInt);
+    signals.removeListener('SIGTERM', onTerm);
   }
   for (const f of result.files) io.stdout.write(`${describeFile(f)}\n`);
+  if (lateSignal && !result.aborted) io.stderr.write(`${lateSignal} after every point had finished: the run completed and its files are complete\n`);
   if (result.aborted) {
     const partial = result.files.find((f) => f.kind === 'partial');
     io.stderr.write(`stopped after ${result.rows.length}/${result.total} points${partial ? `; rerun with --resume to continue from ${relative(process.cwd(), partial.path)}` : ''}\n`);
     return signalCode;
+  }
+  if (result.damaged.length) {
+    const d = result.damaged[0]!;
+    io.stderr.write(`resume: ${result.damaged.length} damaged row${result.damaged.length > 1 ? 's' : ''} recomputed, not copied (first: ${relative(process.cwd(), d.path) || d.path}:${d.line}: ${d.problem})\n`);
   }
   if (!flags.quiet && result.skipped) io.stderr.write(`resumed: ${result.skipped} points taken from the earlier run, ${result.ran} run now\n`);
   if (result.skippedFigures.length) io.stderr.write(`note: no data for figure${result.skippedFigures.length > 1 ? 's' : ''} ${result.skippedFigures.join(', ')}; not drawn\n`);

@@ -9,7 +9,7 @@ import { listProfiles, loadProfile } from '../scenario/profiles.js';
 import { expandPoints } from '../scenario/sweep.js';
 import { InputError } from '../runner/errors.js';
 import { mergeShardFiles } from '../runner/merge.js';
-import { isFigureKind, writeFigures, writeReports } from '../runner/outputs.js';
+import { checkOutputDir, checkOutputFile, isFigureKind, writeFigures, writeReports } from '../runner/outputs.js';
 import { describePoint } from '../runner/points.js';
 import { JobTable } from '../runner/jobs.js';
 import { runTasks, type TaskResult } from '../runner/pool.js';
@@ -52,6 +52,7 @@ export async function traceCommand(flags: TraceFlags, io: Io): Promise<number> {
   if (flags.from !== undefined) req.fromNs = nonNegInt('from', flags.from);
   if (flags.to !== undefined) req.toNs = nonNegInt('to', flags.to);
   checkTraceRequest(req, scenario.cluster.nodes, { layers: '--layers', nodes: '--nodes' });
+  checkOutputFile(flags.out, '--out');
   const path = resolve(flags.out);
   const controller = new AbortController();
   const onInt = (): void => controller.abort();
@@ -84,11 +85,12 @@ export interface PlotFlags {
 export async function plotCommand(flags: PlotFlags, io: Io): Promise<number> {
   const asked = csvList(flags.figures);
   for (const f of asked) if (!isFigureKind(f)) throw new UsageError(`--figures: unknown figure ${JSON.stringify(f)}; allowed: ${FIGURE_KINDS.join(', ')}`);
+  const dir = flags.out ?? dirname(flags.results);
+  checkOutputDir(dir, flags.out !== undefined ? '--out' : flags.results);
   const { rows } = readResultsFile(flags.results);
   if (rows.length === 0) throw new InputError(flags.results, '', 'no result rows to plot');
   const summary = summaryRows(rows);
   const kinds = (asked.length ? asked : FIGURE_KINDS) as FigureKind[];
-  const dir = flags.out ?? dirname(flags.results);
   const { files, skipped } = await writeFigures(dir, kinds, summary);
   for (const f of files) io.stdout.write(`${describeFile(f)}\n`);
   if (skipped.length) io.stderr.write(`note: no data for ${skipped.join(', ')} in ${flags.results}; not drawn\n`);
@@ -112,10 +114,12 @@ export async function mergeCommand(flags: MergeFlags, io: Io): Promise<number> {
   if (scenario === undefined && (flags.set !== undefined || flags.reps !== undefined || flags.ops !== undefined)) {
     throw new UsageError('--set, --reps and --ops need --scenario');
   }
-  const merged = mergeShardFiles(flags.files, scenario);
   const out = flags.out ?? dirname(flags.files[0]!);
   const dir = /\.csv$/i.test(out) ? dirname(out) : out;
   const resultsName = /\.csv$/i.test(out) ? out : join(out, 'results.csv');
+  checkOutputDir(dir, flags.out !== undefined ? '--out' : flags.files[0]!);
+  checkOutputFile(resultsName, flags.out !== undefined ? '--out' : flags.files[0]!);
+  const merged = mergeShardFiles(flags.files, scenario);
   const outputs = scenario ? { ...scenario.outputs, results: false } : { results: false, summary: false, compare: false, figures: [] };
   // results first (always: it is what merge is for), then the reports the scenario asks for.
   writeCsvAtomic(resultsName, RESULT_COLUMNS, merged.rows);

@@ -12,7 +12,8 @@ import type { Scenario } from '../scenario/types.js';
 import { expandPoints } from '../scenario/sweep.js';
 import { InputError } from './errors.js';
 import { POINT_COLUMN, describePoint, type TextRow } from './points.js';
-import { matchRows, readResultsFile } from './results-io.js';
+import { checkFingerprints, matchRows, readResultsFile } from './results-io.js';
+import { isFingerprint, scenarioFingerprint } from './fingerprint.js';
 
 export interface MergeResult {
   rows: TextRow[];
@@ -28,8 +29,18 @@ export function mergeShardFiles(files: readonly string[], scenario?: Scenario): 
   if (files.length === 0) throw new InputError('merge', 'files', 'no shard files given', 'results.shard-*.csv files');
   const all = scenario ? expandPoints(scenario) : undefined;
   const byIndex = new Map<number, { row: TextRow; file: string }>();
+  // Every shard must come from one scenario: the given one, or else the first file's.
+  let expected: { fp: string; what: string } | undefined = scenario ? { fp: scenarioFingerprint(scenario), what: `${scenario.file} as given now` } : undefined;
   for (const file of files) {
     const f = readResultsFile(file);
+    const bad = f.damage.findIndex((d) => d !== undefined);
+    if (bad >= 0) throw new InputError(`${file}:${bad + 2}`, '', `row ${f.damage[bad]}; rerun this shard (run --resume recomputes damaged rows)`);
+    if (!expected && f.fingerprinted) {
+      const fp = f.fingerprints.find(isFingerprint);
+      if (fp) expected = { fp, what: `the rows of ${file}` };
+    }
+    if (expected) checkFingerprints(file, f, expected.fp, expected.what);
+    else if (f.indexed && !f.fingerprinted) checkFingerprints(file, f, '', '');
     let entries: [number, TextRow][];
     if (all && scenario) entries = [...matchRows(file, f, scenario, all)];
     else {

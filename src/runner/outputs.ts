@@ -2,7 +2,9 @@
  * The report files of a complete run: results.csv, summary.csv, compare.csv and SVG figures,
  * each written to a temporary name and renamed.
  */
-import { join } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { InputError } from './errors.js';
 import {
   COMPARE_COLUMNS, FIGURE_KINDS, RESULT_COLUMNS, SUMMARY_COLUMNS, compareRows, figureSvg, summaryRows, writeCsvAtomic,
   type CompareRow, type FigureKind, type SummaryRow,
@@ -16,6 +18,48 @@ export interface WrittenFile {
   path: string;
   /** Data rows (CSV) or data points (figures). */
   rows: number;
+}
+
+function kindOf(path: string): 'dir' | 'file' | 'none' {
+  try {
+    return statSync(path).isDirectory() ? 'dir' : 'file';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'none'; // ENOTDIR: an ancestor is a file, found by the walk up
+    throw e;
+  }
+}
+
+/**
+ * Checks, before anything runs, that `dir` can be the output directory: it is a directory or does
+ * not exist yet, no ancestor is a file, and the nearest existing ancestor is writable. `flag`
+ * names the source in the message (`--out`, or the scenario's outputs.dir).
+ */
+export function checkOutputDir(dir: string, flag: string): void {
+  if (dir.trim() === '') throw new InputError(flag, '', 'empty path', 'a directory path');
+  if (dir.includes('\0')) throw new InputError(flag, '', 'path holds a NUL character', 'a directory path');
+  const abs = resolve(dir);
+  let p = abs;
+  while (kindOf(p) === 'none' && dirname(p) !== p) p = dirname(p);
+  const kind = kindOf(p);
+  if (kind === 'file') throw new InputError(flag, '', p === abs ? `${dir} is an existing file, not a directory` : `${dir} lies below ${p}, which is a file`, 'a directory, or a path that does not exist yet');
+  try {
+    accessSync(p, constants.W_OK);
+  } catch {
+    throw new InputError(flag, '', `${p} is not writable`, 'a directory you can write to');
+  }
+}
+
+/** Like checkOutputDir, for a file the run writes: not a directory, and its directory usable. */
+export function checkOutputFile(path: string, flag: string): void {
+  if (path.trim() === '') throw new InputError(flag, '', 'empty path', 'a file path');
+  if (/[/\\]$/.test(path) || kindOf(resolve(path)) === 'dir') throw new InputError(flag, '', `${path} is a directory`, 'a file path (e.g. trace.csv)');
+  const dir = dirname(path);
+  const abs = resolve(dir);
+  let p = abs;
+  while (kindOf(p) === 'none' && dirname(p) !== p) p = dirname(p);
+  if (kindOf(p) === 'file') throw new InputError(flag, '', `${path} lies below ${p}, which is a file`, 'a file path in a directory');
+  checkOutputDir(dir, flag);
 }
 
 /** Which metric and modes a figure kind draws (mirrors src/report/figures.ts), to skip empty figures. */

@@ -8,13 +8,15 @@
 import { RESULT_COLUMNS, RUN_KEY_COLUMNS, formatCell, type ResultColumn } from './report-lite.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { pointColumns, type ResultRow } from './run-point.js';
+import { FINGERPRINT_COLUMN } from './fingerprint.js';
 
 /** A results row as text, exactly as results.csv holds it. */
 export type TextRow = Record<ResultColumn, string>;
 
 /** Leading column of partial and shard files: the point's index in expandPoints order (0-based). */
 export const POINT_COLUMN = 'point';
-export const INDEXED_COLUMNS: readonly string[] = [POINT_COLUMN, ...RESULT_COLUMNS];
+/** Partial and shard files: point index, the results columns, and the scenario fingerprint last. */
+export const INDEXED_COLUMNS: readonly string[] = [POINT_COLUMN, ...RESULT_COLUMNS, FINGERPRINT_COLUMN];
 
 export function textRow(row: ResultRow | Readonly<Record<string, unknown>>): TextRow {
   const out = {} as TextRow;

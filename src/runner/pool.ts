@@ -25,7 +25,7 @@ export interface TaskResult {
 
 /** An error thrown while running a point, with the point named in the message. */
 export class PointError extends Error {
-  override readonly name = 'PointError';
+  override readonly name: string = 'PointError';
   constructor(
     readonly index: number,
     message: string,
@@ -54,6 +54,19 @@ export function assertPlainData(v: unknown, path = 'scenario'): void {
   for (const [k, x] of Object.entries(v as object)) assertPlainData(x, `${path}.${k}`);
 }
 
+/** A point that ran past the --point-timeout wall-clock limit; its worker was stopped. */
+export class PointTimeoutError extends PointError {
+  override readonly name = 'PointTimeoutError';
+}
+
+export interface RunTasksOptions {
+  signal?: AbortSignal;
+  /** Called as a point is handed out (before it runs), with its index. */
+  onStart?: (index: number) => void;
+  /** Wall-clock limit per point (ms); a point past it stops the run with a PointTimeoutError. Runs on a worker even for jobs 1, so the point can be stopped. */
+  pointTimeoutMs?: number;
+}
+
 function pointError(points: readonly RunPoint[], index: number, name: string, message: string, stack: string): PointError {
   const p = points[index];
   return new PointError(index, `point ${p ? describePoint(p) : `#${index}`} failed: ${name === 'Error' ? '' : `${name}: `}${message}`, name, stack);
@@ -62,10 +75,12 @@ function pointError(points: readonly RunPoint[], index: number, name: string, me
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 /** Runs the tasks; resolves with aborted = true if the signal stopped it, rejects on a point error. */
-export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: number, onResult: (r: TaskResult) => void, signal?: AbortSignal): Promise<{ aborted: boolean }> {
+export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: number, onResult: (r: TaskResult) => void, signalOrOpts?: AbortSignal | RunTasksOptions): Promise<{ aborted: boolean }> {
+  const opts: RunTasksOptions = signalOrOpts instanceof AbortSignal ? { signal: signalOrOpts } : (signalOrOpts ?? {});
+  const { signal, onStart, pointTimeoutMs } = opts;
   const points = expandPoints(scenario);
   if (tasks.length === 0) return Promise.resolve({ aborted: signal?.aborted ?? false });
-  if (jobs <= 1) return runInProcess(scenario, points, new JobTable(points), tasks, onResult, signal);
+  if (jobs <= 1 && pointTimeoutMs === undefined) return runInProcess(scenario, points, new JobTable(points), tasks, onResult, signal, onStart);
   assertPlainData(scenario);
   const n = Math.min(jobs, tasks.length);
   return new Promise((resolve, reject) => {
@@ -76,10 +91,12 @@ export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: numbe
     const finish = (err?: unknown, aborted = false): void => {
       if (finished) return;
       finished = true;
+      for (const t of timers.values()) clearTimeout(t);
       signal?.removeEventListener('abort', onAbort);
       void Promise.allSettled(workers.map((w) => w.terminate())).then(() => (err !== undefined ? reject(err) : resolve({ aborted })));
     };
     const onAbort = (): void => finish(undefined, true);
+    const timers = new Map<Worker, NodeJS.Timeout>();
     const feed = (w: Worker): void => {
       if (finished) return;
       if (signal?.aborted) return finish(undefined, true);
@@ -88,7 +105,15 @@ export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: numbe
         return;
       }
       running++;
-      w.postMessage(tasks[next++]!);
+      const task = tasks[next++]!;
+      onStart?.(task.index);
+      if (pointTimeoutMs !== undefined) {
+        timers.set(w, setTimeout(() => {
+          const p = points[task.index];
+          finish(new PointTimeoutError(task.index, `point ${p ? describePoint(p) : `#${task.index}`} did not finish within ${pointTimeoutMs / 1000} s wall clock (--point-timeout); stopped`, 'PointTimeoutError', ''));
+        }, pointTimeoutMs));
+      }
+      w.postMessage(task);
     };
     signal?.addEventListener('abort', onAbort);
     for (let i = 0; i < n; i++) {
@@ -97,6 +122,7 @@ export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: numbe
       w.on('message', (m: FromWorker) => {
         if (finished) return;
         running--;
+        clearTimeout(timers.get(w));
         if (m.type === 'error') return finish(pointError(points, m.index, m.name, m.message, m.stack));
         try {
           const trace = m.type === 'traced' ? { rows: m.traceRows, path: m.path } : undefined;
@@ -121,9 +147,13 @@ function resultOf(r: IndexedRow, trace?: { rows: number; path: string }): TaskRe
   return out;
 }
 
-async function runInProcess(scenario: Scenario, points: readonly RunPoint[], table: JobTable, tasks: readonly Task[], onResult: (r: TaskResult) => void, signal?: AbortSignal): Promise<{ aborted: boolean }> {
+async function runInProcess(scenario: Scenario, points: readonly RunPoint[], table: JobTable, tasks: readonly Task[], onResult: (r: TaskResult) => void, signal?: AbortSignal, onStart?: (index: number) => void): Promise<{ aborted: boolean }> {
   for (const t of tasks) {
     // Let signal handlers and timers run between jobs (a job itself is synchronous).
+    await new Promise<void>((r) => setImmediate(r));
+    if (signal?.aborted) return { aborted: true };
+    onStart?.(t.index);
+    // Once more, so the progress line naming this point reaches the terminal before it runs.
     await new Promise<void>((r) => setImmediate(r));
     if (signal?.aborted) return { aborted: true };
     const job = jobPoints(points, table, t.index);

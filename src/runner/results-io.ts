@@ -7,6 +7,7 @@ import { RESULT_COLUMNS, readCsv } from './report-lite.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
 import { POINT_COLUMN, pointKey, rowKey, type TextRow } from './points.js';
+import { FINGERPRINT_COLUMN, isFingerprint } from './fingerprint.js';
 
 export interface CsvFile {
   path: string;
@@ -28,17 +29,57 @@ export function readCsvFile(path: string): CsvFile {
 }
 
 /** Results rows of a results, shard or partial file, with their point index when the file has one. */
-export function readResultsFile(path: string): { rows: TextRow[]; points: (number | undefined)[]; indexed: boolean } {
+export interface ResultsFile {
+  rows: TextRow[];
+  points: (number | undefined)[];
+  indexed: boolean;
+  /** Each row's scenario fingerprint ('' when the file has no such column or the row is cut short). */
+  fingerprints: string[];
+  /** Whether the file has a fingerprint column (shard and partial files do). */
+  fingerprinted: boolean;
+  /** Per row: the problem that makes it unusable (a cut or damaged row), or undefined. */
+  damage: (string | undefined)[];
+}
+
+const COUNT_COLUMNS = ['elapsed_ns', 'events', 'retransmits', 'drops'];
+const METRIC_COLUMNS = ['bandwidth_MBps', 'optime_us', 'latency_us'];
+
+/** Why a row read back cannot be trusted (cut short, or a cell that is not what runPoint writes). */
+function rowDamage(r: Record<string, string | undefined>, columns: readonly string[], fingerprinted: boolean): string | undefined {
+  for (const c of columns) if (r[c] === undefined) return `cut short (no ${c})`;
+  if (fingerprinted && !isFingerprint(r[FINGERPRINT_COLUMN])) return `cut short or damaged ${FINGERPRINT_COLUMN} ${JSON.stringify(r[FINGERPRINT_COLUMN] ?? '')}`;
+  for (const c of COUNT_COLUMNS) {
+    const v = r[c];
+    if (v === undefined) continue; // a column this version does not write
+    if (!/^\d+$/.test(v)) return `${c} ${JSON.stringify(v)} is not a count`;
+  }
+  let metrics = 0;
+  for (const c of METRIC_COLUMNS) {
+    const v = r[c];
+    if (v === undefined || v === '') continue;
+    if (!Number.isFinite(Number(v)) || Number(v) < 0) return `${c} ${JSON.stringify(v)} is not a number`;
+    metrics++;
+  }
+  if (metrics === 0) return 'no bandwidth, optime or latency';
+  return undefined;
+}
+
+export function readResultsFile(path: string): ResultsFile {
   const f = readCsvFile(path);
   const missing = RESULT_COLUMNS.find((c) => !f.columns.includes(c));
   if (missing !== undefined) throw new InputError(path, missing, 'missing column; not a xenhpc results file, or one from an older xenhpc (rerun it)', RESULT_COLUMNS.join(','));
   const indexed = f.columns.includes(POINT_COLUMN);
+  const fingerprinted = f.columns.includes(FINGERPRINT_COLUMN);
   const rows: TextRow[] = [];
   const points: (number | undefined)[] = [];
+  const fingerprints: string[] = [];
+  const damage: (string | undefined)[] = [];
   f.rows.forEach((r, i) => {
     const row = {} as TextRow;
     for (const c of RESULT_COLUMNS) row[c] = r[c] ?? '';
     rows.push(row);
+    fingerprints.push(r[FINGERPRINT_COLUMN] ?? '');
+    damage.push(rowDamage(r, f.columns, fingerprinted));
     if (indexed) {
       const text = r[POINT_COLUMN] ?? '';
       const p = Number(text);
@@ -46,8 +87,25 @@ export function readResultsFile(path: string): { rows: TextRow[]; points: (numbe
       points.push(p);
     } else points.push(undefined);
   });
-  return { rows, points, indexed };
+  return { rows, points, indexed, fingerprints, fingerprinted, damage };
 }
+
+/**
+ * Refuses a file whose rows were computed from another scenario: every complete fingerprint must
+ * be `expected`. `what` names the other side for the message.
+ */
+export function checkFingerprints(path: string, file: ResultsFile, expected: string, what: string): void {
+  if (file.indexed && !file.fingerprinted) {
+    throw new InputError(path, FINGERPRINT_COLUMN, 'missing column: written by an older xenhpc, so it cannot be checked against the scenario; rerun it', INDEXED_COLUMNS_HINT);
+  }
+  file.fingerprints.forEach((fp, i) => {
+    if (isFingerprint(fp) && fp !== expected) {
+      throw new InputError(`${path}:${i + 2}`, FINGERPRINT_COLUMN, `row was computed from a different scenario than ${what} (fingerprint ${fp.slice(0, 12)}..., expected ${expected.slice(0, 12)}...; scenario, profile or --set changed?)`);
+    }
+  });
+}
+
+const INDEXED_COLUMNS_HINT = `point,...,${FINGERPRINT_COLUMN}`;
 
 /**
  * Assigns the rows of a results file to the scenario's points. With a `point` column the index is
@@ -57,7 +115,7 @@ export function readResultsFile(path: string): { rows: TextRow[]; points: (numbe
  * sockBufBytes, are written in point order, so order tells them apart). A row that matches no
  * point means the file belongs to another scenario (or another --set): an InputError.
  */
-export function matchRows(path: string, file: { rows: TextRow[]; points: (number | undefined)[] }, scenario: Scenario, points: readonly RunPoint[]): Map<number, TextRow> {
+export function matchRows(path: string, file: Pick<ResultsFile, 'rows' | 'points'>, scenario: Scenario, points: readonly RunPoint[]): Map<number, TextRow> {
   const byIndex = new Map<number, RunPoint>();
   for (const p of points) byIndex.set(p.index, p);
   const queues = new Map<string, number[]>();

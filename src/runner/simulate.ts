@@ -15,11 +15,12 @@ import { writeCsvAtomic, type CompareRow, type SummaryRow } from './report-lite.
 import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
-import { writeReports, type WrittenFile } from './outputs.js';
-import { INDEXED_COLUMNS, POINT_COLUMN, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
+import { checkOutputDir, checkOutputFile, writeReports, type WrittenFile } from './outputs.js';
+import { INDEXED_COLUMNS, POINT_COLUMN, describePoint, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
 import { expandJobs, shardJobPoints } from './jobs.js';
-import { runTasks, type Task, type TaskResult } from './pool.js';
-import { matchRows, readResultsFile, tempPathFor } from './results-io.js';
+import { runTasks, type RunTasksOptions, type Task, type TaskResult } from './pool.js';
+import { checkFingerprints, matchRows, readResultsFile, tempPathFor } from './results-io.js';
+import { FINGERPRINT_COLUMN, scenarioFingerprint } from './fingerprint.js';
 import { checkTraceRequest, type TraceRequest } from './trace-run.js';
 
 export interface Progress {
@@ -31,6 +32,8 @@ export interface Progress {
   skipped: number;
   /** Wall time since simulate() started (ms). */
   elapsedMs: number;
+  /** The point running now (the lowest-numbered one, with jobs > 1), e.g. `#12 rhel-2.6.9 com bi 1024 B rep 3`. */
+  running?: string;
 }
 
 export interface SimulateOptions {
@@ -49,6 +52,8 @@ export interface SimulateOptions {
   write?: boolean;
   /** Least time between two partial-file flushes (ms). Default 5000. */
   flushEveryMs?: number;
+  /** Wall-clock limit per point (ms): a point past it stops the run (PointTimeoutError) and the finished rows are kept. */
+  pointTimeoutMs?: number;
 }
 
 export interface SimulateResult {
@@ -67,6 +72,8 @@ export interface SimulateResult {
   aborted: boolean;
   /** Figures asked for that had no data. */
   skippedFigures: string[];
+  /** Rows of an earlier run (--resume) that were cut short or damaged, so their points ran again. */
+  damaged: { path: string; line: number; problem: string }[];
 }
 
 export function defaultJobs(): number {
@@ -97,13 +104,30 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const resultsPath = join(outDir, resultsFileName(shard));
   const partialPath = join(outDir, partialFileName(shard));
   const traceReq = write ? scenarioTrace(scenario) : undefined;
+  if (write) {
+    // Where the files go is checked before any point runs: a run must not fail at its end.
+    const flag = opts.outDir !== undefined ? '--out' : `${scenario.file}: outputs.dir`;
+    checkOutputDir(outDir, flag);
+    const names = [resultsFileName(shard), partialFileName(shard), 'summary.csv', 'compare.csv', ...scenario.outputs.figures.map((f) => `${f}.svg`)];
+    if (scenario.outputs.trace) names.push(scenario.outputs.trace.file);
+    for (const n of names) checkOutputFile(join(outDir, n), flag);
+  }
 
-  // Rows of an earlier run: all reading and checking happens before anything is written.
+  const fingerprint = scenarioFingerprint(scenario);
+  // Rows of an earlier run: all reading and checking happens before anything is written. A row
+  // of another scenario is refused; a row cut short or damaged (a partial file written when the
+  // machine died) is dropped and its point recomputed, never copied.
   const done = new Map<number, TextRow>();
+  const damaged: { path: string; line: number; problem: string }[] = [];
   if (opts.resume) {
     for (const path of [resultsPath, partialPath]) {
       if (!existsSync(path)) continue;
-      for (const [i, row] of matchRows(path, readResultsFile(path), scenario, selected)) done.set(i, row);
+      const file = readResultsFile(path);
+      checkFingerprints(path, file, fingerprint, `${scenario.file} as given now`);
+      const keep = file.rows.map((_, i) => file.damage[i] === undefined);
+      file.damage.forEach((d, i) => d !== undefined && damaged.push({ path, line: i + 2, problem: d }));
+      const usable = { rows: file.rows.filter((_, i) => keep[i]), points: file.points.filter((_, i) => keep[i]) };
+      for (const [i, row] of matchRows(path, usable, scenario, selected)) done.set(i, row);
     }
   }
   const skipped = done.size;
@@ -122,17 +146,26 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const flushEvery = opts.flushEveryMs ?? 5000;
   const sortedDone = (): [number, TextRow][] => [...done].sort((a, b) => a[0] - b[0]);
   const flushPartial = (): WrittenFile => {
-    const rows = sortedDone().map(([i, r]) => ({ [POINT_COLUMN]: i, ...r }));
+    const rows = sortedDone().map(([i, r]) => ({ [POINT_COLUMN]: i, ...r, [FINGERPRINT_COLUMN]: fingerprint }));
     writeCsvAtomic(partialPath, INDEXED_COLUMNS, rows);
     lastFlush = performance.now();
     return { kind: 'partial', path: partialPath, rows: rows.length };
   };
-  const progress = (): void => opts.onProgress?.({ done: done.size, total: selected.length, skipped, elapsedMs: performance.now() - t0 });
+  const running = new Set<number>();
+  const progress = (): void => {
+    const p: Progress = { done: done.size, total: selected.length, skipped, elapsedMs: performance.now() - t0 };
+    if (running.size) {
+      const first = Math.min(...running);
+      p.running = describePoint(all[first]!) + (running.size > 1 ? ` (+${running.size - 1} more)` : '');
+    }
+    opts.onProgress?.(p);
+  };
 
   let ran = 0;
   let traceFile: WrittenFile | undefined;
   const onResult = (r: TaskResult): void => {
     if (!wanted.has(r.index)) return;
+    running.delete(r.index);
     done.set(r.index, textRow(r.row));
     ran++;
     if (r.trace) traceFile = { kind: 'trace', path: r.trace.path, rows: r.trace.rows };
@@ -143,10 +176,22 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   progress();
   let aborted = false;
   try {
-    ({ aborted } = await runTasks(scenario, tasks, jobs, onResult, opts.signal));
+    const runOpts: RunTasksOptions = {
+      onStart: (i) => {
+        running.add(i);
+        progress();
+      },
+    };
+    if (opts.signal) runOpts.signal = opts.signal;
+    if (opts.pointTimeoutMs !== undefined) runOpts.pointTimeoutMs = opts.pointTimeoutMs;
+    ({ aborted } = await runTasks(scenario, tasks, jobs, onResult, runOpts));
   } catch (e) {
-    // Keep what finished: a failed point should not cost the others.
-    if (write && done.size > skipped) flushPartial();
+    // Keep what finished, even nothing (the file then says which run to --resume): a failed point
+    // should not cost the others, and docs/cli.md promises the partial file.
+    if (write) {
+      const f = flushPartial();
+      if (e instanceof Error) (e as Error & { partial?: WrittenFile }).partial = f;
+    }
     throw e;
   } finally {
     // An abandoned traced point leaves its temporary file (TraceCsvWriter names it <path>.<pid>.tmp).
@@ -157,7 +202,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const ordered = sortedDone();
   const rows = ordered.map(([, r]) => r);
   const points = ordered.map(([i]) => i);
-  const base = { rows, points, total: selected.length, ran, skipped, files, skippedFigures: [] as string[] };
+  const base = { rows, points, total: selected.length, ran, skipped, damaged, files, skippedFigures: [] as string[] };
 
   if (aborted) {
     if (write && done.size > 0) files.push(flushPartial());
@@ -165,7 +210,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   }
   if (shard) {
     if (write) {
-      writeCsvAtomic(resultsPath, INDEXED_COLUMNS, ordered.map(([i, r]) => ({ [POINT_COLUMN]: i, ...r })));
+      writeCsvAtomic(resultsPath, INDEXED_COLUMNS, ordered.map(([i, r]) => ({ [POINT_COLUMN]: i, ...r, [FINGERPRINT_COLUMN]: fingerprint })));
       files.push({ kind: 'shard', path: resultsPath, rows: rows.length });
       rmSync(partialPath, { force: true });
     }

@@ -103,7 +103,10 @@ const SHIFT = /^(\d+)\s*<<\s*(\d+)$/;
 export function toNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string') return undefined;
-  const s = v.trim().replace(/_/g, '');
+  // Underscores group digits (1_000_000) and nothing else: `_1__0` is not 10.
+  const t = v.trim();
+  if (t.includes('_') && !/^[+-]?\d+(_\d+)*(\.\d+(_\d+)*)?([eE][+-]?\d+)?$/.test(t)) return undefined;
+  const s = t.replace(/_/g, '');
   if (DECIMAL.test(s)) return Number(s);
   let m = POWER.exec(s);
   if (m) return Number(m[1]) ** Number(m[2]);

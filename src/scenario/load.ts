@@ -5,7 +5,7 @@
  */
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ScenarioError, ValueError, checkNumber, didYouMean, fmtNum, isPlainObject, show, type NumberRule } from './errors.js';
+import { ScenarioError, ValueError, checkNumber, didYouMean, toNumber, fmtNum, isPlainObject, show, type NumberRule } from './errors.js';
 import { OverrideError, allowedProfiles, applyProfileOverrides, builtinProfileNames, resolveProfileRef, validateProfile } from './profiles.js';
 import { readSource, type Path, type Source } from './source.js';
 import { countWorkloads, expandWorkloads, parseRange } from './sweep.js';
@@ -104,6 +104,7 @@ export const SETTABLE_PATHS: string[] = [
 export function loadScenario(file: string, overrides: string[] = []): Scenario {
   const src = readSource(file, 'scenario');
   for (const o of overrides) applyOverride(src, o);
+  src.checkText();
   return validateScenario(src);
 }
 
@@ -161,6 +162,17 @@ function num(src: Source, path: Path, raw: unknown, rule: NumberRule, dflt?: num
     throw src.error(path, 'missing', describe(rule));
   }
   return src.check(path, () => checkNumber(raw, rule));
+}
+
+/** A rate that is 0 (meaning `what`) or within the rule; undefined/null is 0. */
+function zeroOr(raw: unknown, rule: NumberRule, what: string): number {
+  if (raw === undefined || raw === null) return 0;
+  try {
+    return checkNumber(raw, rule);
+  } catch (e) {
+    if (e instanceof ValueError) throw new ValueError(e.message, `0 (= ${what}), or ${describe(rule)}`);
+    throw e;
+  }
 }
 
 function describe(r: NumberRule): string {
@@ -239,7 +251,8 @@ function readCluster(src: Source, raw: unknown): ClusterConfig {
     switch: {
       portBufferBytes: num(src, ['cluster', 'switch', 'portBufferBytes'], sw.portBufferBytes, { min: 1514, max: 2 ** 30, integer: true }, 262144),
       fabricLatencyNs: num(src, ['cluster', 'switch', 'fabricLatencyNs'], sw.fabricLatencyNs, { min: 0, max: 1e9, integer: true }, 3000),
-      portRateBps: num(src, ['cluster', 'switch', 'portRateBps'], sw.portRateBps, { min: 1e6, max: 1e12 }, 0),
+      // 0 (the default) means "the link rate", as docs/scenarios.md says.
+      portRateBps: toNumber(sw.portRateBps) === 0 ? 0 : src.check(['cluster', 'switch', 'portRateBps'], () => zeroOr(sw.portRateBps, { min: 1e6, max: 1e12 }, 'link.rateBps')),
     },
   };
 }
@@ -469,6 +482,7 @@ function readTrace(src: Source, raw: unknown, cluster: ClusterConfig): TraceOutp
     nodes,
     file: str(src, ['outputs', 'trace', 'file'], t.file, 'trace.csv'),
   };
+  src.checkOutputName(['outputs', 'trace', 'file'], trace.file, ['results.csv', 'summary.csv', 'compare.csv', 'results.partial.csv']);
   const rule = { min: 0, max: LIMITS.maxTraceNs, integer: true };
   if (t.fromNs !== undefined && t.fromNs !== null) trace.fromNs = num(src, ['outputs', 'trace', 'fromNs'], t.fromNs, rule);
   if (t.toNs !== undefined && t.toNs !== null) trace.toNs = num(src, ['outputs', 'trace', 'toNs'], t.toNs, rule);

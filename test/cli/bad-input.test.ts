@@ -3,10 +3,10 @@
  * (fixtures, flags, CSVs).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { FIXTURES, TINY, cli, cliAsync, listFiles, tempDir, writeScenario } from './helpers.js';
+import { FIXTURES, TINY, cliIn, listFiles, tempDir, writeScenario } from './helpers.js';
 
 const read = (p: string): string => readFileSync(p, 'utf8');
 const STACK_LINE = /^\s+at /m;
@@ -21,7 +21,7 @@ function fixtureTable(): Map<string, string> {
   return m;
 }
 
-describe('bad input: exit 2, one line, nothing written', { concurrency: 4 }, () => {
+describe('bad input: exit 2, one line, nothing written', () => {
   const table = fixtureTable();
   const files = readdirSync(FIXTURES).filter((f) => /^\d\d-.*\.(ya?ml|json)$/.test(f));
 
@@ -33,7 +33,7 @@ describe('bad input: exit 2, one line, nothing written', { concurrency: 4 }, () 
   for (const f of files) {
     test(`run ${f}`, async () => {
       const cwd = tempDir();
-      const r = await cliAsync(['run', join(FIXTURES, f), '--jobs', '2'], cwd);
+      const r = await cliIn(['run', join(FIXTURES, f), '--jobs', '2'], cwd);
       assert.equal(r.code, 2, r.stderr);
       const lines = r.stderr.split('\n').filter((l) => l !== '');
       assert.equal(lines.length, 1, r.stderr);
@@ -45,7 +45,7 @@ describe('bad input: exit 2, one line, nothing written', { concurrency: 4 }, () 
     });
   }
 
-  test('bad flags and bad CSVs are exit 2 with one line and no files', () => {
+  test('bad flags and bad CSVs are exit 2 with one line and no files', async () => {
     const cwd = tempDir();
     const s = writeScenario(cwd, 's.yaml', TINY);
     const bad: [string[], RegExp][] = [
@@ -63,7 +63,7 @@ describe('bad input: exit 2, one line, nothing written', { concurrency: 4 }, () 
       [['validate', s, '--shard', '1/2'], /shard/],
     ];
     for (const [args, re] of bad) {
-      const r = cli(args, cwd);
+      const r = await cliIn(args, cwd);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       const lines = r.stderr.split('\n').filter((l) => l !== '');
       assert.equal(lines.length, 1, `${args.join(' ')}: ${r.stderr}`);
@@ -72,5 +72,40 @@ describe('bad input: exit 2, one line, nothing written', { concurrency: 4 }, () 
     }
     assert.deepEqual(listFiles(cwd), ['s.yaml']);
   });
-});
 
+  test('every output path is checked before anything runs: one line naming the flag or field, exit 2, nothing written', async () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    writeFileSync(join(cwd, 'afile'), 'x');
+    mkdirSync(join(cwd, 'adir'));
+    mkdirSync(join(cwd, 'o1', 'results.csv'), { recursive: true });
+    const outside = writeScenario(cwd, 'outside.yaml', `${TINY}`.replace('outputs: { dir: out }', 'outputs: { dir: out, trace: { file: ../x.csv } }'));
+    const bad: [string[], RegExp][] = [
+      [['run', s, '--out', 'afile'], /^error: --out: afile is an existing file/],
+      [['run', s, '--out', 'afile/below'], /^error: --out: afile\/below lies below .*afile, which is a file/],
+      [['run', s, '--out', 'a', '--out', 'b'], /^error: --out given 2 times/],
+      [['run', s, '--jobs', '1', '--jobs', '2'], /^error: --jobs given 2 times/],
+      [['run', s, '--out', 'o1'], /^error: --out: .*results\.csv is a directory/],
+      [['run', s, '--out', ''], /^error: .*--out/],
+      [['trace', s, '--out', 'adir'], /^error: --out: adir is a directory/],
+      [['trace', s, '--out', 'adir/'], /^error: --out: adir\/ is a directory/],
+      [['trace', s, '--out', 'afile/t.csv'], /^error: --out: afile\/t\.csv lies below .*afile, which is a file/],
+      [['run', outside], /outside\.yaml:\d+:\d+: outputs\.trace\.file: "\.\.\/x\.csv" is not a plain file name/],
+      [['merge', s, '--out', 'afile/r.csv'], /^error: --out: afile is an existing file/],
+      [['plot', s, '--out', 'afile'], /^error: --out: afile is an existing file/],
+      [['run'], /^error: run: missing the scenario file/],
+      [['trace'], /^error: trace: missing the scenario file/],
+      [['merge'], /^error: merge: missing the shard files/],
+    ];
+    for (const [args, re] of bad) {
+      const r = await cliIn(args, cwd);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      const lines = r.stderr.split('\n').filter((l) => l !== '');
+      assert.equal(lines.length, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(lines[0]!, re, args.join(' '));
+      assert.equal(r.stdout, '', args.join(' '));
+    }
+    assert.deepEqual(listFiles(cwd), ['afile', 'outside.yaml', 's.yaml']);
+    assert.deepEqual(readdirSync(join(cwd, 'adir')), []);
+  });
+});

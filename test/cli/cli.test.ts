@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { CLI, TINY, cli, cliAsync, listFiles, tempDir, writeScenario } from './helpers.js';
+import { EventEmitter } from 'node:events';
+import { CLI, TINY, cli, cliIn, listFiles, tempDir, writeScenario } from './helpers.js';
 
 const read = (p: string): string => readFileSync(p, 'utf8');
 
@@ -23,65 +24,93 @@ describe('determinism', () => {
     assert.ok(!existsSync(join(cwd, 'a', 'results.partial.csv')), 'partial removed after a complete run');
   });
 
-  test('4 shards merged equal the unsharded run byte for byte', () => {
+  test('4 shards merged equal the unsharded run byte for byte', async () => {
     const cwd = tempDir();
     const s = writeScenario(cwd, 's.yaml', TINY);
-    assert.equal(cli(['run', s, '--out', 'full', '-q'], cwd).code, 0);
+    assert.equal((await cliIn(['run', s, '--out', 'full', '-q'], cwd)).code, 0);
     for (let i = 1; i <= 4; i++) {
-      const r = cli(['run', s, '--shard', `${i}/4`, '--out', 'sh', '-q'], cwd);
+      const r = await cliIn(['run', s, '--shard', `${i}/4`, '--out', 'sh', '-q'], cwd);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(r.stdout.trim().split('\n'), [`wrote sh/results.shard-${i}-of-4.csv (shard results, 3 rows)`]);
     }
     const shards = [4, 2, 3, 1].map((i) => join('sh', `results.shard-${i}-of-4.csv`));
-    const m = cli(['merge', ...shards, '--scenario', s, '--out', 'merged'], cwd);
+    const m = await cliIn(['merge', ...shards, '--scenario', s, '--out', 'merged'], cwd);
     assert.equal(m.code, 0, m.stderr);
     for (const f of ['results.csv', 'summary.csv', 'compare.csv']) assert.equal(read(join(cwd, 'merged', f)), read(join(cwd, 'full', f)), f);
     // Without --scenario the point column orders the rows.
-    assert.equal(cli(['merge', ...shards, '--out', 'plain/all.csv'], cwd).code, 0);
+    assert.equal((await cliIn(['merge', ...shards, '--out', 'plain/all.csv'], cwd)).code, 0);
     assert.equal(read(join(cwd, 'plain', 'all.csv')), read(join(cwd, 'full', 'results.csv')));
     // A missing shard is refused, and nothing is written.
-    const miss = cli(['merge', ...shards.slice(0, 3), '--scenario', s, '--out', 'bad'], cwd);
+    const miss = await cliIn(['merge', ...shards.slice(0, 3), '--scenario', s, '--out', 'bad'], cwd);
     assert.equal(miss.code, 2);
     assert.match(miss.stderr, /3 of 12 points .* missing/);
-    const dup = cli(['merge', shards[0]!, shards[0]!, '--out', 'bad'], cwd);
+    const dup = await cliIn(['merge', shards[0]!, shards[0]!, '--out', 'bad'], cwd);
     assert.equal(dup.code, 2);
     assert.match(dup.stderr, /also in/);
     assert.ok(!existsSync(join(cwd, 'bad')));
   });
 
-  test('SIGINT stops with exit 130 and a partial file; --resume then equals an uninterrupted run', async () => {
+  test('SIGINT after the first point stops with exit 130 and a partial file of exactly that point; --resume then equals an uninterrupted run', async () => {
     const cwd = tempDir();
-    // 8 stream points of 2^26-2^27 bytes: a few seconds in all, long enough to interrupt.
-    const s = writeScenario(cwd, 's.yaml', TINY.replace('workload: { type: pingpong, ops: 3 }', 'workload: { type: stream }').replace('sweep: { sizeBytes: [32, 1024, 65536] }', 'sweep: { sizeBytes: [67108864, 134217728] }'));
-    let sent = false;
-    const r = await cliAsync(['run', s, '--jobs', '2', '--out', 'part'], cwd, (text, child) => {
-      // Non-TTY progress prints a line per 10 %; the first one means a point has finished.
-      if (!sent && /\[\d+\/8\]/.test(text)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    // In-process, with the signal sent by a hook when the first point completes: no timing involved.
+    const signals = new EventEmitter();
+    let sent = 0;
+    const r = await cliIn(['run', s, '--jobs', '1', '--out', 'part'], cwd, {
+      signals,
+      onProgress: (p) => {
+        if (p.done === 1 && sent++ === 0) signals.emit('SIGINT');
+      },
     });
-    assert.ok(sent, `no progress line: ${r.stderr}`);
+    assert.equal(sent, 1);
     assert.equal(r.code, 130, r.stderr);
-    assert.match(r.stderr, /--resume/);
-    const files = listFiles(join(cwd, 'part'));
-    assert.deepEqual(files, ['results.partial.csv'], 'only the partial file, no temp files, no final files');
-    const partialRows = read(join(cwd, 'part', 'results.partial.csv')).trim().split('\n').length - 1;
-    assert.ok(partialRows >= 1 && partialRows < 8, `${partialRows} rows`);
-    const resumed = cli(['run', s, '--jobs', '2', '--out', 'part', '--resume'], cwd);
+    assert.match(r.stderr, /stopped after 1\/12 points; rerun with --resume to continue from part\/results\.partial\.csv/);
+    assert.equal(signals.listenerCount('SIGINT'), 0, 'handlers removed');
+    assert.deepEqual(listFiles(join(cwd, 'part')), ['results.partial.csv'], 'only the partial file, no temp files, no final files');
+    const partial = read(join(cwd, 'part', 'results.partial.csv')).trim().split('\n');
+    assert.equal(partial.length - 1, 1);
+    assert.match(partial[1]!, /^0,tiny,/);
+    const resumed = await cliIn(['run', s, '--jobs', '2', '--out', 'part', '--resume'], cwd);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stderr, new RegExp(`resumed: ${partialRows} points taken from the earlier run, ${8 - partialRows} run now`));
-    assert.equal(cli(['run', s, '--out', 'full', '-q'], cwd).code, 0);
+    assert.match(resumed.stderr, /resumed: 1 points taken from the earlier run, 11 run now/);
+    assert.equal((await cliIn(['run', s, '--out', 'full', '-q'], cwd)).code, 0);
     for (const f of ['results.csv', 'summary.csv', 'compare.csv']) assert.equal(read(join(cwd, 'part', f)), read(join(cwd, 'full', f)), f);
     assert.deepEqual(listFiles(join(cwd, 'part')), ['compare.csv', 'results.csv', 'summary.csv']);
+  });
+
+  test('a signal after every point has finished does not stop the run: exit 0, every final file complete, no partial file', async () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    const signals = new EventEmitter();
+    const r = await cliIn(['run', s, '--jobs', '1', '--out', 'late'], cwd, { signals, onProgress: (p) => p.done === p.total && p.total > 0 && signals.emit('SIGTERM') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /terminated after every point had finished: the run completed/);
+    assert.equal((await cliIn(['run', s, '--out', 'full', '-q'], cwd)).code, 0);
+    assert.deepEqual(listFiles(join(cwd, 'late')), listFiles(join(cwd, 'full')));
+    for (const f of listFiles(join(cwd, 'full'))) assert.equal(read(join(cwd, 'late', f)), read(join(cwd, 'full', f)), f);
+  });
+
+  test('--point-timeout stops a point past the limit, names it, and keeps the finished rows for --resume', async () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    const signals = new EventEmitter();
+    await cliIn(['run', s, '--jobs', '1', '--out', 'o', '-q'], cwd, { signals, onProgress: (p) => p.done === 2 && signals.emit('SIGINT') });
+    // 1 ms: less than a worker thread takes to start, so the first point run now is past it.
+    const r = await cliIn(['run', s, '--jobs', '1', '--out', 'o', '--resume', '--point-timeout', '0.001', '-q'], cwd);
+    assert.equal(r.code, 124, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.match(lines[0]!, /^error: point #2 rhel-2\.6\.1\d pingpong \d+ B .*rep \d did not finish within 0\.001 s wall clock \(--point-timeout\)/);
+    assert.match(lines[1]!, /^kept 2 finished points in o\/results\.partial\.csv; fix the cause and rerun with --resume$/);
+    assert.deepEqual(listFiles(join(cwd, 'o')), ['results.partial.csv']);
+    assert.equal((await cliIn(['run', s, '--point-timeout', 'soon'], cwd)).code, 2);
   });
 });
 
 describe('commands', () => {
-  test('validate exits 1 and prints FAIL when claims cannot hold', () => {
+  test('validate exits 1 and prints FAIL when claims cannot hold', async () => {
     const cwd = tempDir();
     const s = writeScenario(cwd, 's.yaml', TINY);
-    const r = cli(['validate', s, '-q'], cwd);
+    const r = await cliIn(['validate', s, '-q'], cwd);
     assert.equal(r.code, 1, r.stderr);
     const claims = r.stdout.split('\n').filter((l) => /^(PASS|FAIL) \d\./.test(l));
     assert.equal(claims.length, 7);
@@ -89,10 +118,10 @@ describe('commands', () => {
     assert.match(r.stdout, /0\/7 claims pass/);
   });
 
-  test('trace writes only the asked layers and reports the row count', () => {
+  test('trace writes only the asked layers and reports the row count', async () => {
     const cwd = tempDir();
     const s = writeScenario(cwd, 's.yaml', TINY);
-    const r = cli(['trace', s, '--layers', 'wire,tcp', '--nodes', 'n0', '--out', 't/trace.csv'], cwd);
+    const r = await cliIn(['trace', s, '--layers', 'wire,tcp', '--nodes', 'n0', '--out', 't/trace.csv'], cwd);
     assert.equal(r.code, 0, r.stderr);
     const lines = read(join(cwd, 't', 'trace.csv')).trim().split('\n');
     assert.equal(lines[0], 'time_ns,node,layer,event,flow,seq,bytes,queue');
@@ -100,38 +129,38 @@ describe('commands', () => {
     assert.ok(rows.length > 10);
     assert.match(r.stdout, new RegExp(`\\(${rows.length} rows,`));
     assert.ok(rows.every((c) => (c[2] === 'wire' || c[2] === 'tcp') && c[1] === 'n0'));
-    const nic = cli(['trace', s, '--layers', 'nic', '--nodes', 'n1', '--out', 'nic.csv'], cwd);
+    const nic = await cliIn(['trace', s, '--layers', 'nic', '--nodes', 'n1', '--out', 'nic.csv'], cwd);
     assert.equal(nic.code, 0, nic.stderr);
     const nicRows = read(join(cwd, 'nic.csv')).trim().split('\n').slice(1);
     assert.ok(nicRows.length > 0 && nicRows.every((l) => l.split(',')[1] === 'n1/eth0'), '--nodes n1 includes its NIC');
     assert.ok(new Set(rows.map((c) => c[2])).size === 2, 'both layers present');
     const times = rows.map((c) => Number(c[0]));
-    const win = cli(['trace', s, '--from', String(times[3]), '--to', String(times[8]), '--out', 'w.csv'], cwd);
+    const win = await cliIn(['trace', s, '--from', String(times[3]), '--to', String(times[8]), '--out', 'w.csv'], cwd);
     assert.equal(win.code, 0, win.stderr);
     const wt = read(join(cwd, 'w.csv')).trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
     assert.ok(wt.length > 0 && wt.every((t) => t >= times[3]! && t <= times[8]!));
     assert.deepEqual(listFiles(cwd), ['nic.csv', 's.yaml', 't/trace.csv', 'w.csv']);
   });
 
-  test('plot draws the figures that have data', () => {
+  test('plot draws the figures that have data', async () => {
     const cwd = tempDir();
     const s = writeScenario(cwd, 's.yaml', TINY);
-    assert.equal(cli(['run', s, '-q'], cwd).code, 0);
-    const r = cli(['plot', 'out/results.csv', '--out', 'figs'], cwd);
+    assert.equal((await cliIn(['run', s, '-q'], cwd)).code, 0);
+    const r = await cliIn(['plot', 'out/results.csv', '--out', 'figs'], cwd);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(listFiles(join(cwd, 'figs')), ['latency.svg']);
     assert.match(read(join(cwd, 'figs', 'latency.svg')), /^<svg/);
     assert.match(r.stderr, /no data for bandwidth/);
-    assert.equal(cli(['plot', 'out/results.csv', '--figures', 'bandwith'], cwd).code, 2);
+    assert.equal((await cliIn(['plot', 'out/results.csv', '--figures', 'bandwith'], cwd)).code, 2);
   });
 
-  test('profiles list and show', () => {
+  test('profiles list and show', async () => {
     const cwd = tempDir();
-    const l = cli(['profiles', 'list'], cwd);
+    const l = await cliIn(['profiles', 'list'], cwd);
     assert.equal(l.code, 0);
     assert.match(l.stdout, /^rhel-2\.6\.12\s+RHEL4/m);
     assert.match(l.stdout, /^rhel-2\.6\.9\s/m);
-    const s = cli(['profiles', 'show', 'rhel-2.6.12'], cwd);
+    const s = await cliIn(['profiles', 'show', 'rhel-2.6.12'], cwd);
     assert.equal(s.code, 0, s.stderr);
     assert.match(s.stdout, /^\s+syscallNs\s+\d+ ns\s+entry and exit of a socket system call$/m);
     assert.match(s.stdout, /^nic:$/m);
@@ -146,6 +175,10 @@ describe('commands', () => {
       assert.match(r.stdout, /Examples:/, c);
     }
     assert.equal(cli([], cwd).code, 2);
+    // A bad input as a real process: exit 2, one line, no stack (the in-process tests cover the classes).
+    const bad = cli(['run', 'nope.yaml'], cwd);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr, 'error: nope.yaml: cannot read scenario file (no such file)\n');
     assert.ok(read(CLI).startsWith('#!/usr/bin/env node\n'));
   });
 });

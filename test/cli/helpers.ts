@@ -4,6 +4,8 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/app.js';
+import type { Io } from '../../src/cli/run.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -35,6 +37,33 @@ export function cliAsync(args: string[], cwd: string, onStderr?: (text: string, 
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Runs the CLI in this process (src/cli/app.ts main) with `cwd` as the working directory and
+ * stdout/stderr captured: the same code and exit code as a spawned CLI, without the ~0.3 s start.
+ * Not for concurrent tests (the working directory is process-wide).
+ */
+export async function cliIn(args: string[], cwd: string, extra: Pick<Io, 'signals' | 'onProgress'> = {}): Promise<CliResult> {
+  const prev = process.cwd();
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: { write: (s: string) => ((stdout += s), true) },
+    stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
+    ...extra,
+  };
+  const debug = process.env.XENHPC_DEBUG;
+  process.env.XENHPC_DEBUG = '';
+  process.chdir(cwd);
+  try {
+    const code = await main(args, io);
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(prev);
+    if (debug === undefined) delete process.env.XENHPC_DEBUG;
+    else process.env.XENHPC_DEBUG = debug;
+  }
 }
 
 export function tempDir(prefix = 'xenhpc-cli-'): string {

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError, expandPoints, loadScenario, mergeShardFiles, pointKey, rowKey, runPoint, simulate } from '../../src/index.js';
 import { ProgressReporter, progressLine } from '../../src/cli/progress.js';
-import { assertPlainData } from '../../src/runner/pool.js';
+import { PointError, assertPlainData } from '../../src/runner/pool.js';
 import { TYPE_FIELDS, UNSWEPT_FIELDS } from '../../src/scenario/load.js';
+import { scenarioFingerprint } from '../../src/runner/fingerprint.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'xenhpc-run-'));
 const read = (p: string): string => readFileSync(p, 'utf8');
@@ -141,6 +142,109 @@ describe('simulate', () => {
   });
 });
 
+describe('integrity: resume and merge trust only complete rows of the same scenario', () => {
+  test('a partial file cut in the middle of its last row, or with a damaged cell: those rows are recomputed, not copied', async () => {
+    const dir = tmp();
+    const s = loadScenario(scenarioFile(dir));
+    await simulate(s, { jobs: 1, outDir: join(dir, 'full') });
+    for (const damage of ['cut', 'cell'] as const) {
+      const out = join(dir, damage);
+      const ac = new AbortController();
+      const first = await simulate(s, { jobs: 1, outDir: out, signal: ac.signal, onProgress: (p) => p.done >= 6 && ac.abort() });
+      assert.equal(first.rows.length, 6);
+      const path = join(out, 'results.partial.csv');
+      const text = read(path);
+      if (damage === 'cut') writeFileSync(path, text.slice(0, text.trimEnd().lastIndexOf(',') - 20)); // inside the last row
+      else {
+        const lines = text.split('\n');
+        const cells = lines[2]!.split(',');
+        cells[cells.length - 2] = ''; // events of the second row emptied
+        lines[2] = cells.join(',');
+        writeFileSync(path, lines.join('\n'));
+      }
+      const second = await simulate(s, { jobs: 1, outDir: out, resume: true });
+      assert.equal(second.damaged.length, 1, damage);
+      assert.equal(second.skipped, 5, damage);
+      assert.equal(second.ran, 28 - 5, damage);
+      assert.equal(read(join(out, 'results.csv')), read(join(dir, 'full', 'results.csv')), damage);
+    }
+  });
+
+  test('resume refuses a partial file of a scenario whose rows look the same (a profile parameter changed)', async () => {
+    const dir = tmp();
+    const f = scenarioFile(dir);
+    const ac = new AbortController();
+    await simulate(loadScenario(f), { jobs: 1, outDir: dir, signal: ac.signal, onProgress: (p) => p.done >= 3 && ac.abort() });
+    const changed = loadScenario(f, ['cluster.link.rateBps=1e8']);
+    await assert.rejects(
+      simulate(changed, { jobs: 1, outDir: dir, resume: true }),
+      (e: unknown) => e instanceof InputError && /results\.partial\.csv:2: scenario_sha256: row was computed from a different scenario/.test(e.message),
+    );
+  });
+
+  test('merge refuses shards of two scenarios, with and without --scenario; a shard of the right one merges', async () => {
+    const dir = tmp();
+    const f = scenarioFile(dir);
+    const a = loadScenario(f);
+    const b = loadScenario(f, ['cluster.link.propagationNs=900']);
+    await simulate(a, { jobs: 1, shard: { index: 1, count: 2 }, outDir: join(dir, 'a') });
+    await simulate(a, { jobs: 1, shard: { index: 2, count: 2 }, outDir: join(dir, 'a') });
+    await simulate(b, { jobs: 1, shard: { index: 2, count: 2 }, outDir: join(dir, 'b') });
+    const a1 = join(dir, 'a', 'results.shard-1-of-2.csv');
+    const a2 = join(dir, 'a', 'results.shard-2-of-2.csv');
+    const b2 = join(dir, 'b', 'results.shard-2-of-2.csv');
+    assert.equal(mergeShardFiles([a1, a2], a).rows.length, 28);
+    assert.throws(() => mergeShardFiles([a1, b2]), (e: unknown) => e instanceof InputError && /shard-2-of-2\.csv:2: scenario_sha256: row was computed from a different scenario than the rows of .*shard-1-of-2\.csv/.test(e.message));
+    assert.throws(() => mergeShardFiles([a1, b2], a), /scenario_sha256: row was computed from a different scenario/);
+    assert.throws(() => mergeShardFiles([a1, a2], b), /scenario_sha256: row was computed from a different scenario/);
+  });
+
+  test('the fingerprint covers what changes a row (profile parameters, cluster, seed) and nothing else', () => {
+    const dir = tmp();
+    const f = scenarioFile(dir);
+    const base = scenarioFingerprint(loadScenario(f));
+    assert.match(base, /^[0-9a-f]{64}$/);
+    assert.equal(scenarioFingerprint(loadScenario(f)), base, 'deterministic');
+    assert.equal(scenarioFingerprint(loadScenario(f, ['outputs.dir=elsewhere', 'description=other words'])), base, 'outputs and prose do not change rows');
+    const moved = join(tmp(), 'moved.yaml');
+    writeFileSync(moved, MIXED);
+    assert.equal(scenarioFingerprint(loadScenario(moved)), base, 'the file location does not change rows');
+    for (const o of ['seed=6', 'cluster.link.rateBps=1e8', 'profiles=[{name: rhel-2.6.12, base: rhel-2.6.12, set: {host.wakeupNs: 1}}, rhel-2.6.9]', 'replications=3']) {
+      assert.notEqual(scenarioFingerprint(loadScenario(f, [o])), base, o);
+    }
+  });
+});
+
+describe('a failing point names itself and keeps what was done', () => {
+  test('the rows before the failing point are in results.partial.csv, and the error names the point', async () => {
+    const dir = tmp();
+    const s = loadScenario(scenarioFile(dir));
+    const points = expandPoints(s);
+    // Break one profile: every point of it throws inside the model.
+    const broken = s.profiles[1]!;
+    (broken as { host: unknown }).host = undefined;
+    const firstBad = Math.min(...points.filter((p) => p.profile.name === broken.name).map((p) => p.index));
+    assert.ok(firstBad > 0);
+    const seen: string[] = [];
+    await assert.rejects(
+      simulate(s, { jobs: 1, outDir: dir, onProgress: (p) => p.running && seen.push(p.running) }),
+      (e: unknown) => e instanceof PointError && e.index === firstBad && e.message.startsWith(`point #${firstBad} ${broken.name} `),
+    );
+    const partial = read(join(dir, 'results.partial.csv')).trim().split('\n').slice(1);
+    assert.deepEqual(partial.map((l) => Number(l.split(',')[0])), [...Array(firstBad).keys()]);
+    assert.ok(seen.some((r) => r.startsWith(`#${firstBad} ${broken.name} `)), 'the progress named the failing point while it ran');
+    assert.match(progressLine({ done: 3, total: 10, skipped: 0, elapsedMs: 1000, running: '#3 x com uni 32 B rep 0' }), / · running #3 x com uni 32 B rep 0$/);
+  });
+
+  test('a failure on the very first point still leaves the (empty) partial file docs/cli.md promises', async () => {
+    const dir = tmp();
+    const s = loadScenario(scenarioFile(dir));
+    for (const p of s.profiles) (p as { host: unknown }).host = undefined;
+    await assert.rejects(simulate(s, { jobs: 2, outDir: dir }), PointError);
+    assert.deepEqual(readdirSync(dir).sort(), ['results.partial.csv', 's.yaml']);
+  });
+});
+
 describe('progress', () => {
   test('line format and ETA from the points run in this session', () => {
     assert.equal(progressLine({ done: 12, total: 76, skipped: 0, elapsedMs: 42_000 }), '[12/76] 15% · 0:42 elapsed · ETA 3:44');
@@ -167,9 +271,17 @@ describe('progress', () => {
 });
 
 describe('report-lite', () => {
-  test('FIGURE_KINDS matches src/report', async () => {
+  test('every kind report-lite lists is drawn by src/report from a real summary, with the points the runner counts', async () => {
     const lite = await import('../../src/runner/report-lite.js');
-    const full = await import('../../src/report/figures.js');
-    assert.deepEqual(lite.FIGURE_KINDS, full.FIGURE_KINDS);
+    const { figurePoints } = await import('../../src/runner/outputs.js');
+    const r = await simulate(loadScenario(scenarioFile(tmp())), { jobs: 1, write: false });
+    assert.deepEqual([...lite.FIGURE_KINDS].sort(), ['bandwidth', 'latency', 'max-bandwidth', 'optime']);
+    for (const kind of lite.FIGURE_KINDS) {
+      const n = figurePoints(kind, r.summary);
+      assert.ok(n > 0, `${kind}: MIXED has data for it`);
+      const svg = await lite.figureSvg(kind, r.summary);
+      assert.match(svg, /^<svg[\s\S]*<\/svg>\s*$/, kind);
+    }
+    await assert.rejects(lite.figureSvg('no-such-kind' as never, r.summary));
   });
 });

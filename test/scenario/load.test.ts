@@ -269,3 +269,57 @@ test('noise: on by default, off from the file or --set, anything else refused na
   const b = refused(() => loadScenario(scenarioFile('noise-bool.yaml', { noise: false, workload: { type: 'com' } })));
   assert.ok(b.includes('noise'), b);
 });
+
+test('a JSON scenario with a UTF-8 byte-order mark loads like one without', () => {
+  const body = JSON.stringify({ profiles: [NATIVE], workload: { type: 'laten', ops: 7 } });
+  const plain = loadScenario(writeTemp('plain.json', body));
+  const bom = loadScenario(writeTemp('bom.json', `\uFEFF${body}`));
+  assert.equal(bom.workload.ops, 7);
+  assert.deepEqual({ ...bom, file: '', name: '' }, { ...plain, file: '', name: '' });
+});
+
+test('cluster.switch.portRateBps: 0 means the link rate (as documented); 1 is refused', () => {
+  const ok = loadScenario(writeTemp('pr0.yaml', `profiles: [${NATIVE}]\nworkload: {type: laten}\ncluster: {switch: {portRateBps: 0}}\n`));
+  assert.equal(ok.cluster.switch.portRateBps, 0);
+  const two = loadScenario(writeTemp('pr1.yaml', `profiles: [${NATIVE}]\nworkload: {type: laten}\ncluster: {switch: {portRateBps: 1e8}}\n`));
+  assert.equal(two.cluster.switch.portRateBps, 1e8);
+  assert.match(refused(() => loadScenario(writeTemp('pr2.yaml', `profiles: [${NATIVE}]\nworkload: {type: laten}\ncluster: {switch: {portRateBps: 1}}\n`))), /cluster\.switch\.portRateBps/);
+});
+
+test('underscores group digits and nothing else', () => {
+  const s = loadScenario(writeTemp('us.yaml', `profiles: [${NATIVE}]\nworkload: {type: laten, ops: "1_000"}\n`));
+  assert.equal(s.workload.ops, 1000);
+  for (const bad of ['_1__0', '1__0', '10_', '_10', '1_e3']) {
+    assert.match(refused(() => loadScenario(writeTemp('us2.yaml', `profiles: [${NATIVE}]\nworkload: {type: laten, ops: "${bad}"}\n`))), /workload\.ops: expected a number/, bad);
+  }
+});
+
+test('control characters are refused in names and keys, from the file and from --set; a multi-line description is fine', () => {
+  const f = writeTemp('cc.yaml', `description: |\n  two\n  lines\nprofiles: [${NATIVE}]\nworkload: {type: laten}\n`);
+  assert.equal(loadScenario(f).description, 'two\nlines\n');
+  for (const c of ['\\0', '\\x1b', '\\x7f', '\\u0085', '\\u2028', '\\r']) {
+    assert.match(refused(() => loadScenario(f, [`name="a${c}b"`])), /--set name=.*control character/, c);
+  }
+  const key = writeTemp('cck.json', JSON.stringify({ profiles: [NATIVE], workload: { type: 'laten' }, cluster: { 'no\u0001des': 2 } }));
+  assert.match(refused(() => loadScenario(key)), /key "no\\u0001des" holds a control character/);
+});
+
+test('nesting is limited before any parser recurses: 200,000 levels of JSON, flow YAML and block YAML', () => {
+  const n = 200_000;
+  for (const [name, text] of [
+    ['deep.json', `{"profiles": ${'['.repeat(n)}${']'.repeat(n)}}`],
+    ['deep-flow.yaml', `profiles: ${'['.repeat(n)}${']'.repeat(n)}\n`],
+    ['deep-block.yaml', `${'- '.repeat(n)}x\n`],
+  ] as const) {
+    assert.match(refused(() => loadScenario(writeTemp(name, text))), /nested (more than 64 levels deep|too deep to read)/, name);
+  }
+});
+
+test('JSON duplicate keys are refused at any depth, as YAML refuses them; equal keys in different objects are fine', () => {
+  const ok = writeTemp('nodup.json', `{"profiles": ["${NATIVE}"], "workload": {"type": "laten"}, "cluster": {"link": {"rateBps": 1e9}, "switch": {"fabricLatencyNs": 1}}}`);
+  assert.equal(loadScenario(ok).cluster.link.rateBps, 1e9);
+  const deep = writeTemp('dup.json', `{"profiles": ["${NATIVE}"], "workload": {"type": "laten"}, "cluster": {"link": {"rateBps": 1e9, "rateBps": 1e8}}}`);
+  assert.match(refused(() => loadScenario(deep)), /dup\.json:1:\d+: cluster\.link\.rateBps: duplicate key "rateBps"/);
+  const escaped = writeTemp('dup2.json', `{"profiles": ["${NATIVE}"], "workload": {"type": "laten"}, "w\\u006frkload": {"type": "com"}}`);
+  assert.match(refused(() => loadScenario(escaped)), /duplicate key "workload"/);
+});

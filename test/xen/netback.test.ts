@@ -53,5 +53,4 @@ test('three backlogged vifs on one dom0: netback serves them round robin (within
   // netback never held more than MAX_PENDING_REQS guest packets at once, and did hold many:
   // the NIC's clean delay keeps slots busy, so the global limit is what paces the vifs.
   assert.ok(nb.maxPending <= p.maxPendingTx);
-  console.log(`served per vif ${served.join(', ')}; frames on the wire ${sink.frames}; max pending ${nb.maxPending}`);
 });

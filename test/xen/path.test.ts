@@ -38,7 +38,6 @@ test('guest to guest, large stream: the same wire plateau as native (within 3 %)
   const rx = parts(c, 1);
   const txRatio = tx.vif.evtchn.stats.toBackend / tx.netfront.txPackets;
   const rxRatio = rx.vif.rxNotifies / rx.netfront.rxPackets;
-  console.log(`stream ${size} B: native ${n.toFixed(2)} MB/s, xen ${x.toFixed(2)} MB/s; TX notifications/packet ${txRatio.toFixed(3)}, RX notifications/packet ${rxRatio.toFixed(3)}; dom0 busy sender ${(tx.dom0.busyNs / r.elapsedNs!).toFixed(2)} receiver ${(rx.dom0.busyNs / r.elapsedNs!).toFixed(2)}`);
   assert.ok(Math.abs(x - n) / n < 0.03, `xen ${x} vs native ${n}`);
   // Stated plateau: 1448/1538 of 1 Gb/s.
   assert.ok(x > 0.97 * 117.7);
@@ -76,7 +75,6 @@ test('isolated ping-pong: one notification per packet each way, and the one-way 
   const guestRxNs = event + p.hypercallNs + p.pageFlipGuestNs + p.netfrontPacketNs;
   const readerWakeNs = wake; // the reading process's VCPU was blocked too
   const extraUs = (senderNs + dom0RxNs + flipNs + guestRxNs + readerWakeNs) / 1000;
-  console.log(`ping-pong ${size} B: native ${nat.toFixed(2)} us, xen ${lat.toFixed(2)} us, measured extra ${(lat - nat).toFixed(2)} us, computed extra ${extraUs.toFixed(2)} us`);
   // Packet rate one way is 1/latency: below native by the extra per-packet cost.
   assert.ok(lat > nat);
   assert.ok(Math.abs(lat - nat - extraUs) / extraUs < 0.01, `measured ${lat - nat} vs computed ${extraUs}`);
@@ -92,7 +90,6 @@ test('a burst larger than the posted RX buffers drops at the vif; TCP recovers a
   const rx = parts(c, 1);
   const sender = c.nodes[0]!.kernel.connections[0]!;
   const receiver = c.nodes[1]!.kernel.connections[0]!;
-  console.log(`burst: vif drops ${rx.vif.rxDrops}, retransmits ${sender.stats.retransmits}, timeouts ${sender.stats.timeouts}, rx_target now ${rx.netfront.rxTarget}`);
   assert.ok(rx.vif.rxDrops > 0, 'no drop at the vif');
   assert.equal(c.nodes[1]!.extraDrops!(), rx.vif.rxDrops + rx.netfront.txDrops + rx.netback.unknownDrops);
   assert.ok(sender.stats.retransmits > 0);
