@@ -39,10 +39,10 @@ const PROFILE_ENTRY_KEYS = ['name', 'base', 'description', 'set'];
 const OUTPUT_KEYS = ['dir', 'results', 'summary', 'compare', 'figures', 'trace'];
 const TRACE_KEYS = ['layers', 'nodes', 'fromNs', 'toNs', 'file'];
 const FIGURES = ['bandwidth', 'max-bandwidth', 'optime', 'latency'] as const;
-const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'mpi-pingpong'];
+const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'mpi-pingpong', 'linpack'];
 
 type WorkloadField = Exclude<keyof WorkloadSpec, 'type'>;
-const WORKLOAD_FIELDS: WorkloadField[] = ['mode', 'sizeBytes', 'procs', 'ops', 'fromNode', 'toNode', 'streams', 'sockBufBytes'];
+const WORKLOAD_FIELDS: WorkloadField[] = ['mode', 'sizeBytes', 'procs', 'ops', 'fromNode', 'toNode', 'streams', 'sockBufBytes', 'matrixOrder', 'peakMflops', 'flopEfficiency'];
 
 /** The fields each workload type accepts, in documentation order. */
 export const TYPE_FIELDS: Record<WorkloadType, WorkloadField[]> = {
@@ -51,6 +51,7 @@ export const TYPE_FIELDS: Record<WorkloadType, WorkloadField[]> = {
   'mpi-pingpong': ['sizeBytes', 'ops'],
   com: ['mode', 'sizeBytes', 'procs', 'ops'],
   laten: ['procs', 'ops'],
+  linpack: ['matrixOrder', 'peakMflops', 'flopEfficiency'],
 };
 
 function defaultValue(type: WorkloadType, f: WorkloadField): number | string {
@@ -71,6 +72,12 @@ function defaultValue(type: WorkloadType, f: WorkloadField): number | string {
       return 1;
     case 'sockBufBytes':
       return 0;
+    case 'matrixOrder':
+      return 3000;
+    case 'peakMflops':
+      return 6800;
+    case 'flopEfficiency':
+      return 0.2;
   }
 }
 
@@ -328,6 +335,12 @@ function fieldRule(type: WorkloadType, f: Exclude<WorkloadField, 'mode'>, cluste
       return { min: 1, max: cluster.nodes - 1, integer: true };
     case 'sockBufBytes':
       return { min: 0, max: 2 ** 30, integer: true };
+    case 'matrixOrder':
+      return { min: 2, max: 20000, integer: true }; // 20000^2 doubles = 3.2 GB; ~n events per run
+    case 'peakMflops':
+      return { min: 1, max: 1e9 };
+    case 'flopEfficiency':
+      return { min: 1e-6, max: 1 };
   }
 }
 
