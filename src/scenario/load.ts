@@ -38,7 +38,7 @@ const SWITCH_KEYS = ['portBufferBytes', 'fabricLatencyNs', 'portRateBps'];
 const PROFILE_ENTRY_KEYS = ['name', 'base', 'description', 'set'];
 const OUTPUT_KEYS = ['dir', 'results', 'summary', 'compare', 'figures', 'trace'];
 const TRACE_KEYS = ['layers', 'nodes', 'fromNs', 'toNs', 'file'];
-const FIGURES = ['bandwidth', 'max-bandwidth', 'optime', 'latency'] as const;
+const FIGURES = ['bandwidth', 'max-bandwidth', 'optime', 'latency', 'linpack'] as const;
 const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'mpi-pingpong', 'linpack'];
 
 type WorkloadField = Exclude<keyof WorkloadSpec, 'type'>;

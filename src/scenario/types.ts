@@ -91,8 +91,8 @@ export interface OutputsConfig {
   results: boolean;
   summary: boolean;
   compare: boolean;
-  /** Figures to draw as SVG: bandwidth, max-bandwidth, optime, latency. */
-  figures: Array<'bandwidth' | 'max-bandwidth' | 'optime' | 'latency'>;
+  /** Figures to draw as SVG: bandwidth, max-bandwidth, optime, latency, linpack. */
+  figures: Array<'bandwidth' | 'max-bandwidth' | 'optime' | 'latency' | 'linpack'>;
   trace?: TraceOutput;
 }
 
