@@ -44,6 +44,12 @@ const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'm
 type WorkloadField = Exclude<keyof WorkloadSpec, 'type'>;
 const WORKLOAD_FIELDS: WorkloadField[] = ['mode', 'sizeBytes', 'procs', 'ops', 'fromNode', 'toNode', 'streams', 'sockBufBytes', 'matrixOrder', 'peakMflops', 'flopEfficiency'];
 
+/**
+ * Fields that are not part of a result's run key, so a sweep over them would pool different
+ * values in one summary point: set them per scenario instead.
+ */
+export const UNSWEPT_FIELDS: readonly WorkloadField[] = ['peakMflops', 'flopEfficiency'];
+
 /** The fields each workload type accepts, in documentation order. */
 export const TYPE_FIELDS: Record<WorkloadType, WorkloadField[]> = {
   stream: ['sizeBytes', 'fromNode', 'toNode', 'streams', 'sockBufBytes'],
@@ -390,6 +396,7 @@ function readSweep(src: Source, raw: unknown, type: WorkloadType, cluster: Clust
     if (k === 'type') throw src.error([...at, k], 'the workload type cannot be swept; write one scenario per type', valid.join(', '), true);
     if (WORKLOAD_FIELDS.includes(k as WorkloadField) && !valid.includes(k)) throw src.error([...at, k], `not a field of workload type ${type}`, valid.join(', '), true);
     if (!valid.includes(k)) throw src.error([...at, k], `unknown field${didYouMean(k, valid)}`, valid.join(', '), true);
+    if (UNSWEPT_FIELDS.includes(k as WorkloadField)) throw src.error([...at, k], 'cannot be swept: results do not record it, so its values would share a summary point', 'set it in the workload block, one scenario per value', true);
     const values = src.check([...at, k], () => parseRange(raw[k]));
     fields[k] = values.map((val, i) => src.check(Array.isArray(raw[k]) ? ['sweep', k, i] : [...at, k], () => checkField(type, k as WorkloadField, val, cluster)));
   }

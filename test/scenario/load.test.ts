@@ -61,6 +61,9 @@ test('linpack fields: out of range and on another type are refused, naming the f
   assert.match(refused(load({ type: 'linpack', matrixOrder: 2.5 })), /matrixOrder/);
   assert.match(refused(load({ type: 'com', matrixOrder: 1000 })), /matrixOrder.*not a field of workload type com/);
   assert.match(refused(load({ type: 'linpack', ops: 10 })), /ops.*not a field of workload type linpack/);
+  // Not in the run key: a sweep would pool its values in one summary point.
+  const swept = () => loadScenario(scenarioFile('lp-sweep.yaml', { workload: { type: 'linpack' }, sweep: { flopEfficiency: [0.1, 0.2] } }));
+  assert.match(refused(swept), /flopEfficiency.*cannot be swept/);
 });
 
 test('numbers: 1e9, 2^20 and 1<<20 strings; integer seed becomes a string', () => {
