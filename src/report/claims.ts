@@ -32,6 +32,11 @@ export interface ClaimOptions {
   xen?: string;
   /** Relative tolerance for "the same plateau" (default 0.05). */
   tolerance?: number;
+  /**
+   * Smallest relative difference a "significantly lower/higher" needs besides p < 0.05 (default
+   * 0.01): a model without run-to-run variance makes any difference, however small, significant.
+   */
+  minEffect?: number;
 }
 
 const fmt = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
@@ -43,6 +48,12 @@ class Tables {
     readonly summary: readonly SummaryLike[],
     readonly compare: readonly CompareLike[],
   ) {}
+
+  /** The largest linpack matrix (size_bytes = 8 n^2) in the run, or undefined. */
+  linpackSize(): number | undefined {
+    const s = this.points('linpack', '', 'size_bytes', 'mflops');
+    return s.length ? s[s.length - 1] : undefined;
+  }
 
   row(profile: string, workload: string, mode: string, key: 'size_bytes' | 'procs', value: number, metric: string): Stat | undefined {
     const r = this.summary.find((x) => x.profile === profile && x.workload === workload && str(x.mode) === mode && Number(x[key]) === value && x.metric === metric);
@@ -72,7 +83,7 @@ class Tables {
 
 const log2 = (x: number): string => `2^${Math.round(Math.log2(x))}`;
 
-/** Check the seven claims; profiles missing from the run make the claims that need them fail with a note. */
+/** Check the eight claims; profiles missing from the run make the claims that need them fail with a note. */
 export function checkClaims(summary: readonly SummaryLike[], compare: readonly CompareLike[], opts: ClaimOptions = {}): ClaimResult[] {
   const T = new Tables(summary, compare);
   const k269 = opts.rhel269 ?? 'rhel-2.6.9';
@@ -80,6 +91,8 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
   const kChaos = opts.chaos ?? 'chaos-2.6.9';
   const kXen = opts.xen ?? 'xen-3.0.1';
   const tol = opts.tolerance ?? 0.05;
+  const minEffect = opts.minEffect ?? 0.01;
+  const pct = (x: number, d = 0): string => `${fmt(x * 100, d)} %`;
   const BW = 'bandwidth_MBps';
   const OP = 'optime_us';
   const LAT = 'latency_us';
@@ -102,11 +115,14 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
     return s;
   };
   const largest = (mode: string) => sizes(mode)[sizes(mode).length - 1]!;
-  /** Whether kernel `k`'s com uni `metric` at `size` is significantly below (-1) or above (+1) both 2.6.12 and CHAOS. */
-  const beyondNatives = (k: string, size: number, metric: string, direction: -1 | 1): boolean =>
+  /**
+   * Whether kernel `k`'s com `metric` at `size` is significantly (Welch, p < 0.05) below (-1) or
+   * above (+1) both 2.6.12 and CHAOS, by at least minEffect of their means.
+   */
+  const beyondNatives = (k: string, size: number, metric: string, direction: -1 | 1, mode = 'uni'): boolean =>
     [k2612, kChaos].every((o) => {
-      const t = T.test(k, o, 'com', 'uni', 'size_bytes', size, metric);
-      return t !== undefined && t.sig && Math.sign(t.meanA - t.meanB) === direction;
+      const t = T.test(k, o, 'com', mode, 'size_bytes', size, metric);
+      return t !== undefined && t.sig && Math.sign(t.meanA - t.meanB) === direction && Math.abs(t.meanA / t.meanB - 1) >= minEffect;
     });
 
   claim(1, `Large messages: every kernel reaches the same plateau (within ${tol * 100} %), uni and bi, except RHEL 2.6.9 uni`, () => {
@@ -126,22 +142,30 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
     return { pass: lo >= hi * (1 - tol), detail: `at ${log2(largest('uni'))} B, MB/s: ${parts.join('; ')}; spread ${fmt((1 - lo / hi) * 100, 1)} %` };
   });
 
-  claim(2, 'RHEL 2.6.9 uni bandwidth significantly lower than RHEL 2.6.12 and CHAOS for large messages (>= 2^16), and its OpTime higher', () => {
+  claim(2, `RHEL 2.6.9 uni: for large messages (>= 2^16) its mean bandwidth is significantly lower than both RHEL 2.6.12's and CHAOS's and its mean OpTime significantly higher (Welch p < 0.05 and >= ${minEffect * 100} % apart), at the largest size and at half the large sizes or more`, () => {
     const big = sizes('uni').filter((s) => s >= 65536);
+    if (big.length === 0) throw new Error('no com uni results at 2^16 or above');
     let lowerBw = 0;
     let higherOp = 0;
+    let atLargest = false;
     const parts: string[] = [];
     for (const s of big) {
-      if (beyondNatives(k269, s, BW, -1)) lowerBw++;
-      if (beyondNatives(k269, s, OP, 1)) higherOp++;
+      const bw = beyondNatives(k269, s, BW, -1);
+      const op = beyondNatives(k269, s, OP, 1);
+      if (bw) lowerBw++;
+      if (op) higherOp++;
+      if (s === big[big.length - 1]) atLargest = bw && op;
       const t = T.test(k269, k2612, 'com', 'uni', 'size_bytes', s, BW);
       if (t) parts.push(`${log2(s)}: ${fmt(t.meanA)} vs ${fmt(t.meanB)} (t=${fmt(t.t)}, p=${fmt(t.p, 3)})`);
     }
     const half = Math.ceil(big.length / 2);
-    return { pass: big.length > 0 && lowerBw >= half && higherOp >= half, detail: `lower bandwidth at ${lowerBw}/${big.length} sizes, higher OpTime at ${higherOp}/${big.length}; 2.6.9 vs 2.6.12 MB/s ${parts.join('; ')}` };
+    return {
+      pass: atLargest && lowerBw >= half && higherOp >= half,
+      detail: `lower bandwidth at ${lowerBw}/${big.length} sizes, higher OpTime at ${higherOp}/${big.length}, both at the largest: ${atLargest ? 'yes' : 'no'}; 2.6.9 vs 2.6.12 MB/s ${parts.join('; ')}`,
+    };
   });
 
-  claim(3, `Xen uni bandwidth lower for small messages (<= 2^10, significant) and converging for large ones (within ${tol * 100} % at the largest size)`, () => {
+  claim(3, `Xen uni bandwidth significantly lower than CHAOS and RHEL 2.6.12 at every size <= 2^10 (Welch p < 0.05, >= ${minEffect * 100} % lower) and converging for large ones (within ${tol * 100} % of CHAOS at the largest size); bi: at sizes <= 2^10 the difference is insignificant (at most 20 % of the Xen/CHAOS and Xen/2.6.12 t-tests significant)`, () => {
     const small = sizes('uni').filter((s) => s <= 1024);
     let lower = 0;
     const parts: string[] = [];
@@ -154,7 +178,27 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
     const x = need(T.row(kXen, 'com', 'uni', 'size_bytes', size, BW), 'xen uni largest').mean;
     const c = need(T.row(kChaos, 'com', 'uni', 'size_bytes', size, BW), 'chaos uni largest').mean;
     const converged = Math.abs(x / c - 1) <= tol;
-    return { pass: small.length > 0 && lower === small.length && converged, detail: `Xen below both at ${lower}/${small.length} small sizes (Xen vs CHAOS MB/s ${parts.join('; ')}); at ${log2(size)}: Xen ${fmt(x)} vs CHAOS ${fmt(c)}` };
+    // The second sentence: bidirectional small messages show no significant difference.
+    const smallBi = sizes('bi').filter((s) => s <= 1024);
+    let biTests = 0;
+    let biSig = 0;
+    const biAt: string[] = [];
+    for (const s of smallBi) {
+      for (const o of [kChaos, k2612]) {
+        const t = T.test(kXen, o, 'com', 'bi', 'size_bytes', s, BW);
+        if (!t) continue;
+        biTests++;
+        if (t.sig) {
+          biSig++;
+          biAt.push(`${log2(s)} vs ${o} ${fmt(t.meanA)}/${fmt(t.meanB)} (${pct(t.meanA / t.meanB - 1, 1)})`);
+        }
+      }
+    }
+    const biInsignificant = biTests > 0 && biSig <= 0.2 * biTests;
+    return {
+      pass: small.length > 0 && lower === small.length && converged && biInsignificant,
+      detail: `uni: Xen below both at ${lower}/${small.length} small sizes (Xen vs CHAOS MB/s ${parts.join('; ')}); at ${log2(size)}: Xen ${fmt(x)} vs CHAOS ${fmt(c)}; bi <= 2^10: ${biSig} of ${biTests} t-tests significant${biAt.length ? ': ' + biAt.slice(0, 4).join('; ') + (biAt.length > 4 ? '; ...' : '') : ''}`,
+    };
   });
 
   claim(4, 'Bi: CHAOS and RHEL 2.6.12 hypersaturate between 2^12 and 2^16 (mean above the large-message plateau); Xen does not reach them, and even its best run is lower at 2^14 and 2^15', () => {
@@ -177,7 +221,7 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
     return { pass, detail: parts.join('; ') };
   });
 
-  claim(5, `Bi: RHEL 2.6.9's best runs match CHAOS and RHEL 2.6.12 (within ${tol * 100} % at every size); a lower mean comes from variance`, () => {
+  claim(5, `Bi: RHEL 2.6.9's mean bandwidth is significantly lower than both CHAOS's and RHEL 2.6.12's (Welch p < 0.05, >= ${minEffect * 100} % lower) at one size or more in 2^12..2^16, while its best run matches theirs (within ${tol * 100} % of the better best run at every size): the lower mean comes from variance`, () => {
     let worst = 0;
     let worstAt = 0;
     for (const s of sizes('bi')) {
@@ -189,7 +233,19 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
         worstAt = s;
       }
     }
-    return { pass: worst <= tol, detail: `largest gap between 2.6.9's best run and the others' best: ${fmt(worst * 100, 1)} % at ${log2(worstAt || 1)}` };
+    const mid = sizes('bi').filter((s) => s >= 4096 && s <= 65536);
+    const lowerAt: string[] = [];
+    for (const s of mid) {
+      if (!beyondNatives(k269, s, BW, -1, 'bi')) continue;
+      const m = need(T.row(k269, 'com', 'bi', 'size_bytes', s, BW), `2.6.9 bi ${s}`);
+      const c = need(T.row(kChaos, 'com', 'bi', 'size_bytes', s, BW), `chaos bi ${s}`);
+      lowerAt.push(`${log2(s)} (${fmt(m.mean)} vs CHAOS ${fmt(c.mean)}, sd ${fmt(m.sd)} vs ${fmt(c.sd)})`);
+    }
+    const maxMatches = worst <= tol;
+    return {
+      pass: lowerAt.length > 0 && maxMatches,
+      detail: `mean significantly lower than both at ${lowerAt.length}/${mid.length} sizes in 2^12..2^16${lowerAt.length ? ': ' + lowerAt.join('; ') : ''}; largest gap between 2.6.9's best run and the others' best: ${fmt(worst * 100, 1)} % at ${log2(worstAt || 1)}`,
+    };
   });
 
   claim(6, 'OpTime: no significant difference between Xen, CHAOS and RHEL 2.6.12 for messages >= 2^16 (uni and bi), at 80 % of the sizes or more', () => {
@@ -229,6 +285,37 @@ export function checkClaims(summary: readonly SummaryLike[], compare: readonly C
       parts.push(`${p}: xen ${fmt(x, 1)}, chaos ${fmt(c, 1)}, 2.6.12 ${fmt(r, 1)}, 2.6.9 ${fmt(o, 1)}${xenOk && lowest ? '' : ' (x)'}`);
     }
     return { pass, detail: `us by processes: ${parts.join('; ')}` };
+  });
+
+  claim(8, 'LINPACK (Figure 5): Xen Mflops 2 % below CHAOS (-3 % to -1 %) and 3 % above both RHEL kernels (+2 % to +4 %); Xen factor and total times above CHAOS\'s (means) and significantly below both RHEL kernels\' (Welch p < 0.05); no significant solve-time difference between Xen and any other kernel', () => {
+    const size = T.linpackSize();
+    if (size === undefined) throw new Error('no linpack results');
+    const mean = (k: string, metric: string) => need(T.row(k, 'linpack', '', 'size_bytes', size, metric), `${k} linpack ${metric}`).mean;
+    const xM = mean(kXen, 'mflops');
+    const vsChaos = xM / mean(kChaos, 'mflops') - 1;
+    const vsRhel = [k269, k2612].map((k) => xM / mean(k, 'mflops') - 1);
+    const mflopsOk = vsChaos >= -0.03 && vsChaos <= -0.01 && vsRhel.every((d) => d >= 0.02 && d <= 0.04);
+    const slowerThanChaos = ['factor_s', 'total_s'].every((m) => mean(kXen, m) > mean(kChaos, m));
+    const fasterThanRhel = ['factor_s', 'total_s'].every((m) =>
+      [k269, k2612].every((k) => {
+        const t = T.test(kXen, k, 'linpack', '', 'size_bytes', size, m);
+        return t !== undefined && t.sig && t.meanA < t.meanB;
+      }),
+    );
+    const solveSig: string[] = [];
+    let solveTests = 0;
+    for (const k of [kChaos, k269, k2612]) {
+      const t = T.test(kXen, k, 'linpack', '', 'size_bytes', size, 'solve_s');
+      if (!t) continue;
+      solveTests++;
+      if (t.sig) solveSig.push(`${k} (${fmt(t.meanA, 4)} vs ${fmt(t.meanB, 4)} s, p=${fmt(t.p, 3)})`);
+    }
+    const solveOk = solveTests === 3 && solveSig.length === 0;
+    const fChaos = T.test(kXen, kChaos, 'linpack', '', 'size_bytes', size, 'factor_s');
+    return {
+      pass: mflopsOk && slowerThanChaos && fasterThanRhel && solveOk,
+      detail: `Mflops Xen ${fmt(xM, 1)}: ${pct(vsChaos, 2)} vs CHAOS, ${pct(vsRhel[0]!, 2)} vs 2.6.9, ${pct(vsRhel[1]!, 2)} vs 2.6.12; factor s Xen ${fmt(mean(kXen, 'factor_s'), 3)} vs CHAOS ${fmt(mean(kChaos, 'factor_s'), 3)}${fChaos ? ` (p=${fmt(fChaos.p, 3)})` : ''}, total s ${fmt(mean(kXen, 'total_s'), 3)} vs ${fmt(mean(kChaos, 'total_s'), 3)}; Xen significantly faster than both RHEL in factor and total: ${fasterThanRhel ? 'yes' : 'no'}; solve time significantly different from ${solveSig.length ? solveSig.join('; ') : 'none'}`,
+    };
   });
 
   return results;

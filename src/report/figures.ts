@@ -11,6 +11,40 @@ export interface FigureOptions {
   /** Size of one panel. */
   widthPx?: number;
   heightPx?: number;
+  /**
+   * Every profile of the run in the scenario's order. Profile i always gets colour i and marker i,
+   * in every figure, whether or not it has data there. Default: first appearance in the summary
+   * (which follows the scenario's profile order).
+   */
+  profiles?: readonly string[];
+  /** linpack: the profile the others are divided by (the paper: CHAOS). Default chaos-2.6.9 if present, else the first profile. */
+  referenceProfile?: string;
+}
+
+/** Colours (Tableau 10) and markers by position in the profile order, cycling past their length. */
+export const PROFILE_COLOURS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'] as const;
+export const PROFILE_MARKERS = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left', 'stroke', 'wedge'] as const;
+
+/** The profile order of a figure: given, or first appearance in the whole summary. */
+export function profileOrder(summary: readonly SummaryLike[], given?: readonly string[]): string[] {
+  const seen = new Set<string>(given ?? []);
+  const out = [...seen];
+  for (const r of summary) {
+    const p = String(r.profile ?? '');
+    if (!seen.has(p)) {
+      seen.add(p);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/** The fixed colour and marker scales of a profile order. */
+function profileScales(order: readonly string[]): { color: object; shape: object } {
+  return {
+    color: { field: 'profile', type: 'nominal', title: 'kernel', scale: { domain: order, range: order.map((_, i) => PROFILE_COLOURS[i % PROFILE_COLOURS.length]) } },
+    shape: { field: 'profile', type: 'nominal', title: 'kernel', scale: { domain: order, range: order.map((_, i) => PROFILE_MARKERS[i % PROFILE_MARKERS.length]) } },
+  };
 }
 
 /** A summary.csv row as produced by summaryRows or read back from the file. */
@@ -30,7 +64,7 @@ interface KindSpec {
   modes: string[] | null;
 }
 
-const KINDS: Record<FigureKind, KindSpec> = {
+const KINDS: Record<Exclude<FigureKind, 'linpack'>, KindSpec> = {
   bandwidth: {
     metric: 'bandwidth_MBps', stat: 'mean', x: 'size_bytes', xTitle: 'message size (bytes)', yTitle: 'bandwidth (MB/s)',
     title: 'Presta com bandwidth, mean and 95% CI', logY: false, errorBars: true, modes: ['uni', 'bi'],
@@ -45,7 +79,7 @@ const KINDS: Record<FigureKind, KindSpec> = {
   },
   latency: {
     metric: 'latency_us', stat: 'mean', x: 'procs', xTitle: 'processes', yTitle: 'max latency (µs)',
-    title: 'Presta laten maximum latency, mean and 95% CI', logY: false, errorBars: true, modes: null,
+    title: 'Presta laten maximum latency, mean and 95% CI', logY: true, errorBars: true, modes: null,
   },
 };
 
@@ -63,6 +97,7 @@ function powersOfTwo(xs: number[]): number[] {
  * x on a log2 axis, one column panel per mode. Exported so tests and users can inspect or restyle it.
  */
 export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], opts: FigureOptions = {}): TopLevelSpec {
+  if (kind === 'linpack') return linpackSpec(summary, opts);
   const k = KINDS[kind];
   const data: Record<string, number | string>[] = [];
   for (const r of summary) {
@@ -82,19 +117,17 @@ export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], op
     });
   }
   const xs = data.map((d) => d.x as number);
-  const profiles = [...new Set(data.map((d) => d.profile as string))];
   const x = {
     field: 'x', type: 'quantitative' as const, title: k.xTitle,
     scale: { type: 'log' as const, base: 2, nice: false },
     axis: { values: xs.length ? powersOfTwo(xs) : [], labelExpr: "'2^' + format(log(datum.value) / LN2, 'd')", grid: true },
   };
-  const color = { field: 'profile', type: 'nominal' as const, title: 'kernel', scale: { domain: profiles } };
+  const { color, shape } = profileScales(profileOrder(summary, opts.profiles));
   const yScale = k.logY ? { type: 'log' as const } : { zero: true };
+  const y = { field: 'y', type: 'quantitative', title: k.yTitle, scale: yScale };
   const layer: object[] = [
-    {
-      mark: { type: 'line', point: true },
-      encoding: { x, y: { field: 'y', type: 'quantitative', title: k.yTitle, scale: yScale }, color },
-    },
+    { mark: { type: 'line' }, encoding: { x, y, color } },
+    { mark: { type: 'point', filled: true, size: 50 }, encoding: { x, y, color, shape } },
   ];
   if (k.errorBars) {
     layer.push({
@@ -116,6 +149,64 @@ export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], op
     } as TopLevelSpec;
   }
   return { ...base, width, height, layer } as TopLevelSpec;
+}
+
+/** The metrics of Figure 5, in the paper's order, with the axis label of each. */
+export const LINPACK_METRICS = [['factor_s', 'factor time'], ['solve_s', 'solve time'], ['total_s', 'total time'], ['mflops', 'Mflops']] as const;
+
+/**
+ * Figure 5: per LINPACK metric, each profile's mean relative to the reference profile's mean, as
+ * grouped bars of (mean / reference - 1) in percent with the 95 % CI scaled alike (lower is better
+ * for times, higher for Mflops).
+ */
+function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopLevelSpec {
+  const order = profileOrder(summary, opts.profiles);
+  const present = new Set(summary.filter((r) => r.workload === 'linpack').map((r) => String(r.profile)));
+  const ref = opts.referenceProfile ?? (present.has('chaos-2.6.9') ? 'chaos-2.6.9' : order.find((p) => present.has(p)) ?? '');
+  const data: Record<string, number | string>[] = [];
+  for (const [metric, label] of LINPACK_METRICS) {
+    const rows = summary.filter((r) => r.workload === 'linpack' && r.metric === metric);
+    const refRow = rows.find((r) => r.profile === ref);
+    const refMean = refRow ? parseNumber(refRow.mean) : null;
+    if (refMean === null || !Number.isFinite(refMean) || refMean === 0) continue;
+    const pct = (v: number): number => (v / refMean - 1) * 100;
+    for (const r of rows) {
+      const m = parseNumber(r.mean);
+      if (m === null || !Number.isFinite(m)) continue;
+      const lo = parseNumber(r.ci95_low);
+      const hi = parseNumber(r.ci95_high);
+      data.push({
+        profile: String(r.profile), metric: label, y: pct(m),
+        lo: lo !== null && Number.isFinite(lo) ? pct(lo) : pct(m),
+        hi: hi !== null && Number.isFinite(hi) ? pct(hi) : pct(m),
+      });
+    }
+  }
+  const { color } = profileScales(order);
+  const x = { field: 'metric', type: 'nominal', title: null, sort: LINPACK_METRICS.map((m) => m[1]), axis: { labelAngle: 0 } };
+  const xOffset = { field: 'profile', type: 'nominal', sort: order };
+  // The difference from the reference in percent: the paper's ratios sit within a few percent of 1,
+  // which bars drawn from 0 would hide.
+  const yTitle = `% difference from ${ref}`;
+  const yScale = { zero: true };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: opts.title ?? `LINPACK LU ${linpackOrderLabel(summary)} relative to ${ref}: lower is better for times, higher for Mflops`,
+    data: { values: data },
+    width: opts.widthPx ?? 480,
+    height: opts.heightPx ?? 260,
+    layer: [
+      { mark: { type: 'bar' }, encoding: { x, xOffset, y: { field: 'y', type: 'quantitative', title: yTitle, scale: yScale }, color } },
+      { mark: { type: 'errorbar', ticks: true }, encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' } } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** "3000d" from the matrix's bytes (8 n^2), as the paper titles Figure 5. */
+function linpackOrderLabel(summary: readonly SummaryLike[]): string {
+  const r = summary.find((x) => x.workload === 'linpack');
+  const bytes = r ? parseNumber(r.size_bytes) : null;
+  return bytes ? `${Math.round(Math.sqrt(bytes / 8))}d` : '';
 }
 
 /** Renders a figure to an SVG string, headless (vega's SVG renderer needs no canvas). */

@@ -15,6 +15,10 @@ export const RESULT_COLUMNS = [
   'bandwidth_MBps',
   'optime_us',
   'latency_us',
+  'factor_s',
+  'solve_s',
+  'total_s',
+  'mflops',
   'elapsed_ns',
   'retransmits',
   'drops',
@@ -25,7 +29,7 @@ export type ResultColumn = (typeof RESULT_COLUMNS)[number];
 export type ResultRow = Record<ResultColumn, number | string>;
 
 /** Columns aggregated over replications, in output order. */
-export const METRICS = ['bandwidth_MBps', 'optime_us', 'latency_us', 'retransmits', 'drops'] as const;
+export const METRICS = ['bandwidth_MBps', 'optime_us', 'latency_us', 'factor_s', 'solve_s', 'total_s', 'mflops', 'retransmits', 'drops'] as const;
 export type Metric = (typeof METRICS)[number];
 
 export const SUMMARY_COLUMNS = [

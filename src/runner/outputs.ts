@@ -68,6 +68,7 @@ const FIGURE_DATA: Record<FigureKind, { metric: string; modes: string[] | null }
   'max-bandwidth': { metric: 'bandwidth_MBps', modes: ['bi'] },
   optime: { metric: 'optime_us', modes: ['uni', 'bi'] },
   latency: { metric: 'latency_us', modes: null },
+  linpack: { metric: 'mflops', modes: null },
 };
 
 /** Summary rows a figure of this kind would draw. */

@@ -10,6 +10,7 @@ import type { RunPoint, Scenario, WorkloadSpec } from '../scenario/types.js';
 import type { ResultColumn, RunKeyColumn } from '../report/tables.js';
 import { runCom, runComProgram } from '../workloads/com.js';
 import { runLaten } from '../workloads/laten.js';
+import { runLinpack } from '../workloads/linpack.js';
 import type { WorkloadMetrics } from '../workloads/metrics.js';
 import { runMpiPingpong } from '../workloads/mpi-pingpong.js';
 import { runPingpong } from '../workloads/pingpong.js';
@@ -32,6 +33,10 @@ export interface ResultRow extends Record<ResultColumn, number | string> {
   bandwidth_MBps: number | '';
   optime_us: number | '';
   latency_us: number | '';
+  factor_s: number | '';
+  solve_s: number | '';
+  total_s: number | '';
+  mflops: number | '';
   elapsed_ns: number;
   retransmits: number;
   drops: number;
@@ -46,8 +51,9 @@ export function pointColumns(scenario: Scenario, point: RunPoint): Pick<ResultRo
     profile: point.profile.name,
     workload: w.type,
     mode: w.type === 'com' ? (w.mode ?? 'uni') : '',
-    size_bytes: w.type === 'laten' ? 0 : (w.sizeBytes ?? ''),
-    procs: w.procs ?? (w.type === 'stream' ? (w.streams ?? 1) + 1 : 2),
+    // linpack: the matrix's bytes (8 n^2), so each matrix order is its own point.
+    size_bytes: w.type === 'laten' ? 0 : w.type === 'linpack' ? 8 * (w.matrixOrder ?? 3000) ** 2 : (w.sizeBytes ?? ''),
+    procs: w.procs ?? (w.type === 'stream' ? (w.streams ?? 1) + 1 : w.type === 'linpack' ? 1 : 2),
     ops: w.ops ?? '',
     sock_buf_bytes: w.sockBufBytes ?? '',
     from_node: w.fromNode ?? '',
@@ -70,6 +76,8 @@ function runWorkload(cluster: Cluster, w: WorkloadSpec, scenario: Scenario): Wor
       return runLaten(cluster, w, mpi);
     case 'mpi-pingpong':
       return runMpiPingpong(cluster, w, mpi);
+    case 'linpack':
+      return runLinpack(cluster, w);
   }
 }
 
@@ -139,6 +147,10 @@ export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | 
     bandwidth_MBps: round(m.bandwidthMBps),
     optime_us: round(m.optimeUs),
     latency_us: round(m.latencyUs),
+    factor_s: round(m.factorNs === undefined ? undefined : m.factorNs / 1e9, 9),
+    solve_s: round(m.solveNs === undefined ? undefined : m.solveNs / 1e9, 9),
+    total_s: round(m.factorNs === undefined ? undefined : m.elapsedNs / 1e9, 9),
+    mflops: round(m.mflops),
     elapsed_ns: m.elapsedNs,
     retransmits,
     drops: countDrops(cluster),

@@ -38,13 +38,17 @@ const SWITCH_KEYS = ['portBufferBytes', 'fabricLatencyNs', 'portRateBps'];
 const PROFILE_ENTRY_KEYS = ['name', 'base', 'description', 'set'];
 const OUTPUT_KEYS = ['dir', 'results', 'summary', 'compare', 'figures', 'trace'];
 const TRACE_KEYS = ['layers', 'nodes', 'fromNs', 'toNs', 'file'];
-const FIGURES = ['bandwidth', 'max-bandwidth', 'optime', 'latency'] as const;
-const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'mpi-pingpong'];
+const FIGURES = ['bandwidth', 'max-bandwidth', 'optime', 'latency', 'linpack'] as const;
+const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'mpi-pingpong', 'linpack'];
 
 type WorkloadField = Exclude<keyof WorkloadSpec, 'type'>;
-const WORKLOAD_FIELDS: WorkloadField[] = ['mode', 'sizeBytes', 'procs', 'ops', 'fromNode', 'toNode', 'streams', 'sockBufBytes', 'sequence'];
-/** Workload fields that describe how a sweep runs, not a point: set once per block, never swept. */
-export const UNSWEPT_FIELDS: readonly string[] = ['sequence'];
+const WORKLOAD_FIELDS: WorkloadField[] = ['mode', 'sizeBytes', 'procs', 'ops', 'fromNode', 'toNode', 'streams', 'sockBufBytes', 'sequence', 'matrixOrder', 'peakMflops', 'flopEfficiency'];
+/**
+ * Workload fields that are never swept: `sequence` describes how a sweep runs, not a point;
+ * linpack's rate fields are not part of a result's run key, so a sweep over them would pool
+ * different values in one summary point. Set them once per workload block.
+ */
+export const UNSWEPT_FIELDS: readonly string[] = ['sequence', 'peakMflops', 'flopEfficiency'];
 
 /** The fields each workload type accepts, in documentation order. */
 export const TYPE_FIELDS: Record<WorkloadType, WorkloadField[]> = {
@@ -53,6 +57,7 @@ export const TYPE_FIELDS: Record<WorkloadType, WorkloadField[]> = {
   'mpi-pingpong': ['sizeBytes', 'ops'],
   com: ['mode', 'sizeBytes', 'procs', 'ops', 'sequence'],
   laten: ['procs', 'ops'],
+  linpack: ['matrixOrder', 'peakMflops', 'flopEfficiency'],
 };
 
 function defaultValue(type: WorkloadType, f: WorkloadField): number | string {
@@ -75,6 +80,12 @@ function defaultValue(type: WorkloadType, f: WorkloadField): number | string {
       return 0;
     case 'sequence':
       return 'program';
+    case 'matrixOrder':
+      return 3000;
+    case 'peakMflops':
+      return 6800;
+    case 'flopEfficiency':
+      return 0.2;
   }
 }
 
@@ -350,6 +361,12 @@ function fieldRule(type: WorkloadType, f: Exclude<WorkloadField, 'mode' | 'seque
       return { min: 1, max: cluster.nodes - 1, integer: true };
     case 'sockBufBytes':
       return { min: 0, max: 2 ** 30, integer: true };
+    case 'matrixOrder':
+      return { min: 2, max: 20000, integer: true }; // 20000^2 doubles = 3.2 GB; ~n events per run
+    case 'peakMflops':
+      return { min: 1, max: 1e9 };
+    case 'flopEfficiency':
+      return { min: 1e-6, max: 1 };
   }
 }
 

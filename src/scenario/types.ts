@@ -46,7 +46,7 @@ export interface KernelProfile {
   source: string;
 }
 
-export type WorkloadType = 'stream' | 'pingpong' | 'com' | 'laten' | 'mpi-pingpong';
+export type WorkloadType = 'stream' | 'pingpong' | 'com' | 'laten' | 'mpi-pingpong' | 'linpack';
 
 /**
  * One concrete workload: the scenario's `workload` block with one value per swept field.
@@ -75,6 +75,12 @@ export interface WorkloadSpec {
    * Presta execution does; 'independent' runs each size in a fresh simulation. Not sweepable.
    */
   sequence?: 'program' | 'independent';
+  /** linpack: order n of the n x n double matrix. Default 3000 (the paper). */
+  matrixOrder?: number;
+  /** linpack: the CPU's peak double-precision rate (Mflop/s). Default 6800 (3.4 GHz x 2, docs/model.md). */
+  peakMflops?: number;
+  /** linpack: fraction of peak the serial code sustains (0..1]. Default 0.2 (Est, docs/model.md). */
+  flopEfficiency?: number;
 }
 
 export interface TraceOutput {
@@ -91,8 +97,8 @@ export interface OutputsConfig {
   results: boolean;
   summary: boolean;
   compare: boolean;
-  /** Figures to draw as SVG: bandwidth, max-bandwidth, optime, latency. */
-  figures: Array<'bandwidth' | 'max-bandwidth' | 'optime' | 'latency'>;
+  /** Figures to draw as SVG: bandwidth, max-bandwidth, optime, latency, linpack. */
+  figures: Array<'bandwidth' | 'max-bandwidth' | 'optime' | 'latency' | 'linpack'>;
   trace?: TraceOutput;
 }
 

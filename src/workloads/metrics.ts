@@ -3,6 +3,10 @@ export interface WorkloadMetrics {
   bandwidthMBps?: number;
   optimeUs?: number;
   latencyUs?: number;
+  /** linpack: factor and solve phase times (ns) and LINPACK's Mflop/s. */
+  factorNs?: number;
+  solveNs?: number;
+  mflops?: number;
   /** Simulated time the measured part took. */
   elapsedNs: number;
 }

@@ -113,9 +113,9 @@ describe('commands', () => {
     const r = await cliIn(['validate', s, '-q'], cwd);
     assert.equal(r.code, 1, r.stderr);
     const claims = r.stdout.split('\n').filter((l) => /^(PASS|FAIL) \d\./.test(l));
-    assert.equal(claims.length, 7);
+    assert.equal(claims.length, 8);
     assert.ok(claims.every((l) => l.startsWith('FAIL')), 'a pingpong-only run supports no claim');
-    assert.match(r.stdout, /0\/7 claims pass/);
+    assert.match(r.stdout, /0\/8 claims pass/);
   });
 
   test('trace writes only the asked layers and reports the row count', async () => {

@@ -51,6 +51,19 @@ test('each workload type gets its own defaults and only its own fields', () => {
   assert.deepEqual(w('pingpong'), { type: 'pingpong', sizeBytes: 32, ops: 100, fromNode: 0, toNode: 1, sockBufBytes: 0 });
   assert.deepEqual(w('mpi-pingpong'), { type: 'mpi-pingpong', sizeBytes: 32, ops: 100 });
   assert.deepEqual(w('laten'), { type: 'laten', procs: 2, ops: 100 });
+  assert.deepEqual(w('linpack'), { type: 'linpack', matrixOrder: 3000, peakMflops: 6800, flopEfficiency: 0.2 });
+});
+
+test('linpack fields: out of range and on another type are refused, naming the field', () => {
+  const load = (workload: object) => () => loadScenario(scenarioFile('lp.yaml', { workload }));
+  assert.match(refused(load({ type: 'linpack', flopEfficiency: 0 })), /flopEfficiency/);
+  assert.match(refused(load({ type: 'linpack', flopEfficiency: 1.5 })), /flopEfficiency/);
+  assert.match(refused(load({ type: 'linpack', matrixOrder: 2.5 })), /matrixOrder/);
+  assert.match(refused(load({ type: 'com', matrixOrder: 1000 })), /matrixOrder.*not a field of workload type com/);
+  assert.match(refused(load({ type: 'linpack', ops: 10 })), /ops.*not a field of workload type linpack/);
+  // Not in the run key: a sweep would pool its values in one summary point.
+  const swept = () => loadScenario(scenarioFile('lp-sweep.yaml', { workload: { type: 'linpack' }, sweep: { flopEfficiency: [0.1, 0.2] } }));
+  assert.match(refused(swept), /flopEfficiency.*cannot be swept/);
 });
 
 test('numbers: 1e9, 2^20 and 1<<20 strings; integer seed becomes a string', () => {
