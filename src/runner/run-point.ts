@@ -111,7 +111,7 @@ export function runJob(scenario: Scenario, job: readonly RunPoint[], trace: Trac
   if (!first) return [];
   if (job.length === 1) return [runPoint(scenario, first, trace)];
   const sim = new Simulator({ seed: first.seed, trace });
-  const cluster = buildCluster(sim, scenario.cluster, first.profile);
+  const cluster = buildScenarioCluster(sim, scenario, first);
   const marks: Array<{ retransmits: number; drops: number; events: number }> = [];
   const mark = (): { retransmits: number; drops: number; events: number } => ({ retransmits: countRetransmits(cluster), drops: countDrops(cluster), events: sim.eventsRun });
   const sizes = job.map((p) => p.workload.sizeBytes ?? 32);
@@ -125,10 +125,7 @@ export function runJob(scenario: Scenario, job: readonly RunPoint[], trace: Trac
     const prev = k > 0 ? marks[k - 1]! : { retransmits: 0, drops: 0, events: 0 };
     return {
       ...pointColumns(scenario, point),
-      bandwidth_MBps: round(m.bandwidthMBps),
-      optime_us: round(m.optimeUs),
-      latency_us: round(m.latencyUs),
-      elapsed_ns: m.elapsedNs,
+      ...measuredColumns(m),
       retransmits: now.retransmits - prev.retransmits,
       drops: now.drops - prev.drops,
       events: now.events - prev.events,
@@ -136,14 +133,14 @@ export function runJob(scenario: Scenario, job: readonly RunPoint[], trace: Trac
   });
 }
 
-export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | null = null): ResultRow {
-  const sim = new Simulator({ seed: point.seed, trace });
-  const cluster = buildCluster(sim, scenario.cluster, point.profile, { noise: scenario.noise === 'on' });
-  const w = point.workload;
-  const m = runWorkload(cluster, w, scenario);
-  const retransmits = countRetransmits(cluster);
+/** The scenario's cluster for a point's profile, with the scenario's noise switch. */
+function buildScenarioCluster(sim: Simulator, scenario: Scenario, point: RunPoint): Cluster {
+  return buildCluster(sim, scenario.cluster, point.profile, { noise: scenario.noise === 'on' });
+}
+
+/** The measured figures of a workload's metrics, as results columns. */
+function measuredColumns(m: WorkloadMetrics): Pick<ResultRow, 'bandwidth_MBps' | 'optime_us' | 'latency_us' | 'factor_s' | 'solve_s' | 'total_s' | 'mflops' | 'elapsed_ns'> {
   return {
-    ...pointColumns(scenario, point),
     bandwidth_MBps: round(m.bandwidthMBps),
     optime_us: round(m.optimeUs),
     latency_us: round(m.latencyUs),
@@ -152,7 +149,17 @@ export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | 
     total_s: round(m.factorNs === undefined ? undefined : m.elapsedNs / 1e9, 9),
     mflops: round(m.mflops),
     elapsed_ns: m.elapsedNs,
-    retransmits,
+  };
+}
+
+export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | null = null): ResultRow {
+  const sim = new Simulator({ seed: point.seed, trace });
+  const cluster = buildScenarioCluster(sim, scenario, point);
+  const m = runWorkload(cluster, point.workload, scenario);
+  return {
+    ...pointColumns(scenario, point),
+    ...measuredColumns(m),
+    retransmits: countRetransmits(cluster),
     drops: countDrops(cluster),
     events: sim.eventsRun,
   };
