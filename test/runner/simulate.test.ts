@@ -275,13 +275,15 @@ describe('report-lite', () => {
     const lite = await import('../../src/runner/report-lite.js');
     const { figurePoints } = await import('../../src/runner/outputs.js');
     const r = await simulate(loadScenario(scenarioFile(tmp())), { jobs: 1, write: false });
-    assert.deepEqual([...lite.FIGURE_KINDS].sort(), ['bandwidth', 'latency', 'max-bandwidth', 'optime']);
+    const lp = await simulate(loadScenario(scenarioFile(tmp()), ['workloads=[{type: linpack, matrixOrder: 40}]']), { jobs: 1, write: false });
+    const summary = [...r.summary, ...lp.summary];
+    assert.deepEqual([...lite.FIGURE_KINDS].sort(), ['bandwidth', 'latency', 'linpack', 'max-bandwidth', 'optime']);
     for (const kind of lite.FIGURE_KINDS) {
-      const n = figurePoints(kind, r.summary);
-      assert.ok(n > 0, `${kind}: MIXED has data for it`);
-      const svg = await lite.figureSvg(kind, r.summary);
+      const n = figurePoints(kind, summary);
+      assert.ok(n > 0, `${kind}: MIXED and a linpack run have data for it`);
+      const svg = await lite.figureSvg(kind, summary);
       assert.match(svg, /^<svg[\s\S]*<\/svg>\s*$/, kind);
     }
-    await assert.rejects(lite.figureSvg('no-such-kind' as never, r.summary));
+    await assert.rejects(lite.figureSvg('no-such-kind' as never, summary));
   });
 });
