@@ -289,9 +289,20 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     return this.p.skbOverheadBytes + (len > this.linearBytes ? len : this.linearBytes);
   }
 
+  /**
+   * tcp_sync_mss's "bound mss with half of window", redone whenever the largest window seen
+   * grows (tcp_ack_update_window): on loopback (MSS 16384) a 32 KiB socket buffer advertises
+   * windows below one MSS, and an MSS-sized segment would never fit (Linux 2.6.12,
+   * net/ipv4/tcp_output.c tcp_sync_mss; 68 bytes less the 32-byte header with timestamps).
+   */
+  private sendMss(): number {
+    const half = this.maxWindow >> 1;
+    return half > 0 && this.mss > half ? Math.max(half, 68 - TCP_HEADER_BYTES) : this.mss;
+  }
+
   /** tcp_current_mss(sk, large): the TSO frame size in bytes. */
   private currentMss(): number {
-    if (!this.tsoOn) return this.mss;
+    if (!this.tsoOn) return this.sendMss();
     let segs = Math.min(TSO_MAX_SEGS, Math.max(1, Math.floor(this.cwnd / this.p.tsoWinDivisor)));
     const capSegs = Math.max(1, Math.floor(this.maxWindow / 2 / this.mss));
     if (segs > capSegs) segs = capSegs;
