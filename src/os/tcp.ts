@@ -367,6 +367,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     const pkt = new Packet(this.host.address, this.peerAddress, this.peer, skb.seq, skb.len, this.rcvNxt, this.advertise(), FLAG_ACK, this.mss);
     pkt.retransmit = skb.sends > 1;
     this.stats.segmentsSent += pkt.segs;
+    // Counted per segment sent again (fast retransmit, NewReno partial ACK, go-back-N after a timeout).
+    if (pkt.retransmit) this.stats.retransmits += pkt.segs;
     this.stats.bytesSent += skb.len;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
     this.sim.at(unit.exec(this.p.txSkbNs), onXmit, this, pkt);
@@ -389,7 +391,6 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
       this.fragment(this.qFirst, this.mss);
       this.sendHead++;
     }
-    this.stats.retransmits++;
     this.transmitSkb(this.queue[this.qFirst]!, unit);
   }
 
@@ -418,7 +419,6 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.packetsOut = 0;
     this.tsoOn = false;
     if (this.sendHead < this.queue.length && this.queue[this.sendHead]!.len > this.mss) this.fragment(this.sendHead, this.mss);
-    this.stats.retransmits++;
     this.writeXmit(unit);
     this.armRto();
   }

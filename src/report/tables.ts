@@ -17,6 +17,7 @@ export const RESULT_COLUMNS = [
   'latency_us',
   'elapsed_ns',
   'retransmits',
+  'timeouts',
   'drops',
   'events',
 ] as const;

@@ -34,6 +34,7 @@ export interface ResultRow extends Record<ResultColumn, number | string> {
   latency_us: number | '';
   elapsed_ns: number;
   retransmits: number;
+  timeouts: number;
   drops: number;
   events: number;
 }
@@ -91,7 +92,13 @@ export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | 
   const w = point.workload;
   const m = runWorkload(cluster, w, scenario);
   let retransmits = 0;
-  for (const n of cluster.nodes) for (const c of n.kernel.connections) retransmits += c.stats.retransmits;
+  let timeouts = 0;
+  for (const n of cluster.nodes) {
+    for (const c of n.kernel.connections) {
+      retransmits += c.stats.retransmits;
+      timeouts += c.stats.timeouts;
+    }
+  }
   return {
     ...pointColumns(scenario, point),
     bandwidth_MBps: round(m.bandwidthMBps),
@@ -99,6 +106,7 @@ export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | 
     latency_us: round(m.latencyUs),
     elapsed_ns: m.elapsedNs,
     retransmits,
+    timeouts,
     drops: countDrops(cluster),
     events: sim.eventsRun,
   };
