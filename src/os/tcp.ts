@@ -73,10 +73,10 @@ interface OooSeg {
 }
 
 function onRto(c: TcpConn): void {
-  c.rtoFired();
+  c.rtoTimerFired();
 }
 function onDelack(c: TcpConn): void {
-  c.delackFired();
+  c.delackTimerFired();
 }
 function onXmit(c: TcpConn, pkt: Packet): void {
   c.device.send(pkt);
@@ -129,7 +129,15 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private srttNs = 0;
   private mdevNs = 0;
   private rtoNs = INITIAL_RTO_NS;
+  /**
+   * The retransmission timer, as Linux's sk_reset_timer only moves a deadline: the event stays
+   * queued while the deadline moves later and re-queues itself at the deadline when it fires
+   * early. Re-arming on every ACK by cancel-and-schedule left one dead event per ACK in the
+   * queue for a whole RTO (thousands per busy connection).
+   */
   private rtoTimer: SimEvent | null = null;
+  /** When the timer is due (ns), or -1 when it is not armed. */
+  private rtoDeadlineNs = -1;
   private smallUnackedEnd = 0; // Minshall: end of the last small segment sent
 
   // ---- receive side ----
@@ -147,7 +155,9 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private readonly windowClamp: number;
   private quickAcksLeft: number;
   private pingpong = false;
+  /** The delayed-ACK timer: a deadline and at most one queued event, as the RTO timer. */
   private delackTimer: SimEvent | null = null;
+  private delackDeadlineNs = -1;
   /** The receiver's estimate of the peer's segment size (icsk_ack.rcv_mss) and the last small one. */
   private rcvMss: number;
   private lastSegSize = 0;
@@ -276,7 +286,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     }
     // tcp_cleanup_rbuf: send a scheduled ACK that the input path held back (more than one
     // MSS unacked), or advertise a window that has at least doubled since the last ACK.
-    const held = this.delackTimer !== null && this.rcvNxt - this.rcvWup > this.rcvMss;
+    const held = this.delackDeadlineNs >= 0 && this.rcvNxt - this.rcvWup > this.rcvMss;
     const fresh = this.selectWindowRaw();
     if (held || (fresh >= this.mss && fresh >= 2 * this.remainingWindow())) this.sendAck(this.ownerUnit);
     return n;
@@ -373,14 +383,32 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
     this.sim.at(unit.exec(this.p.txSkbNs), onXmit, this, pkt);
     this.cancelDelack(); // the ACK rides on the data
-    if (this.rtoTimer === null) this.armRto();
+    if (this.rtoDeadlineNs < 0) this.armRto();
     // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
     if (this.rcvNxt > 0) this.pingpong = true;
   }
 
   private armRto(): void {
+    const due = Math.round(this.sim.now + this.rtoNs);
+    this.rtoDeadlineNs = due;
+    if (this.rtoTimer !== null && this.rtoTimer.timeNs <= due) return;
     this.sim.cancel(this.rtoTimer);
-    this.rtoTimer = this.sim.schedule(this.rtoNs, onRto, this);
+    this.rtoTimer = this.sim.at(due, onRto, this);
+  }
+
+  private stopRto(): void {
+    this.rtoDeadlineNs = -1;
+  }
+
+  /** The queued timer event: fire if armed and due, else re-queue at the deadline or drop it. */
+  rtoTimerFired(): void {
+    this.rtoTimer = null;
+    if (this.rtoDeadlineNs < 0) return;
+    if (this.sim.now < this.rtoDeadlineNs) {
+      this.rtoTimer = this.sim.at(this.rtoDeadlineNs, onRto, this);
+      return;
+    }
+    this.rtoFired();
   }
 
   private retransmitHead(unit: ExecUnit): void {
@@ -395,7 +423,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   }
 
   rtoFired(): void {
-    this.rtoTimer = null;
+    this.rtoDeadlineNs = -1;
     const unit = this.host.softirqUnit;
     if (this.packetsOut === 0) {
       // Window probe: a zero-length segment makes the peer report its window.
@@ -448,8 +476,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
       if (!this.sndbufLocked) this.newSpace();
       if (this.packetsOut > 0) this.armRto();
       else {
-        this.sim.cancel(this.rtoTimer);
-        this.rtoTimer = null;
+        this.stopRto();
       }
       this.wakeWriter();
     } else if (ack === this.sndUna && pkt.len === 0 && this.packetsOut > 0 && !windowGrew) {
@@ -652,23 +679,35 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (now || quick || (unackedBytes > this.rcvMss && this.selectWindowRaw() >= this.rcvWnd)) {
       if (quick) this.quickAcksLeft--;
       this.sendAck(unit);
-    } else if (this.delackTimer === null) {
-      this.delackTimer = this.sim.schedule(this.p.delackMinNs, onDelack, this);
+    } else if (this.delackDeadlineNs < 0) {
+      const due = Math.round(this.sim.now + this.p.delackMinNs);
+      this.delackDeadlineNs = due;
+      if (this.delackTimer === null || this.delackTimer.timeNs > due) {
+        this.sim.cancel(this.delackTimer);
+        this.delackTimer = this.sim.at(due, onDelack, this);
+      }
     }
   }
 
-  delackFired(): void {
+  delackTimerFired(): void {
     this.delackTimer = null;
+    if (this.delackDeadlineNs < 0) return;
+    if (this.sim.now < this.delackDeadlineNs) {
+      this.delackTimer = this.sim.at(this.delackDeadlineNs, onDelack, this);
+      return;
+    }
+    this.delackFired();
+  }
+
+  delackFired(): void {
+    this.delackDeadlineNs = -1;
     // A delayed ACK that had to fire means the exchange is not interactive (leave pingpong).
     this.pingpong = false;
     if (this.rcvNxt > this.rcvWup) this.sendAck(this.host.softirqUnit);
   }
 
   private cancelDelack(): void {
-    if (this.delackTimer !== null) {
-      this.sim.cancel(this.delackTimer);
-      this.delackTimer = null;
-    }
+    this.delackDeadlineNs = -1;
   }
 
   private sendAck(unit: ExecUnit, flags = 0): void {

@@ -6,6 +6,7 @@ import { buildCluster } from '../../src/cluster/cluster.js';
 import { serializationNs } from '../../src/hw/link.js';
 import { IP_HEADER_BYTES, TCP_HEADER_BYTES } from '../../src/hw/packet.js';
 import { runStream } from '../../src/workloads/stream.js';
+import { runCom } from '../../src/workloads/com.js';
 import { runPingpong, WARMUP_OPS } from '../../src/workloads/pingpong.js';
 import { spawn } from '../../src/engine/process.js';
 import { ProcCtx, readOnce, waitForEvent, writeAll } from '../../src/os/syscalls.js';
@@ -212,4 +213,28 @@ test('in a loss-free bulk stream 2.6.9 never splits a TSO frame, so it runs to t
   assert.ok(defect.multiSegment > 100, `only ${defect.multiSegment} multi-segment TSO frames: the test needs TSO at work`);
   assert.equal(defect.charges, 0);
   assert.equal(defect.elapsedNs, fixed.elapsedNs);
+});
+
+test('timers keep one queued event each: the event queue of a bidirectional MPI exchange stays bounded by the connections, not by the ACKs sent', () => {
+  for (const prof of ['rhel-2.6.12', 'xen-3.0.1']) {
+    const sim = new Simulator({ seed: 5 });
+    const c = buildCluster(sim, clusterConfig({ placement: 'cyclic' }), profile(prof));
+    let maxQueued = 0;
+    const at = sim.at.bind(sim);
+    const schedule = sim.schedule.bind(sim);
+    sim.at = (t, fn, a, b) => {
+      if (sim.pending > maxQueued) maxQueued = sim.pending;
+      return at(t, fn, a, b);
+    };
+    sim.schedule = (d, fn, a, b) => {
+      if (sim.pending > maxQueued) maxQueued = sim.pending;
+      return schedule(d, fn, a, b);
+    };
+    const m = runCom(c, { type: 'com', mode: 'bi', procs: 2, sizeBytes: 1 << 20, ops: 4 }, { placement: 'cyclic' });
+    assert.ok(m.elapsedNs! > 0);
+    // Two connection ends with two timers each, packets in flight on a few queues, the ranks,
+    // the OS noise: tens of events. Re-arming a timer by cancel-and-schedule left a dead event
+    // per ACK for a whole RTO: thousands.
+    assert.ok(maxQueued < 150, `${prof}: ${maxQueued} events queued at once`);
+  }
 });
