@@ -196,7 +196,10 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     // tcp_select_initial_window: start at the space for 4 (3, 2 for large MSS) segments.
     this.windowClamp = winFromSpace(this.rcvbuf);
     const initSegs = this.mss > 1460 * 3 ? 2 : this.mss > 1460 ? 3 : 4;
-    this.rcvSsthresh = Math.min(Math.floor(this.windowClamp / this.mss) * this.mss, initSegs * this.mss);
+    // The space is rounded down to whole MSS only when it exceeds one MSS: on loopback (MSS 16384)
+    // a small buffer would otherwise offer a zero window for ever.
+    const space = this.windowClamp > this.mss ? Math.floor(this.windowClamp / this.mss) * this.mss : this.windowClamp;
+    this.rcvSsthresh = Math.min(space, initSegs * this.mss);
     // A frame from the NIC is charged its buffer's truesize; loopback skbs carry their data.
     this.tsoOn = device.tso && this.p.tso === 1;
     this.quickAcksLeft = this.p.quickAcks;

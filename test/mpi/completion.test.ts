@@ -110,20 +110,23 @@ test(`random MPI workloads (com uni/bi, laten, mpi-pingpong; 2-64 ranks; cyclic 
         ops: fc.integer({ min: 1, max: 3 }),
         rateBps: fc.constantFrom(1e8, 1e9),
         fromNode: fc.integer({ min: 0, max: 3 }),
+        // P4_SOCKBUFSIZE: 0 is p4's default request (16384).
+        sockBufBytes: fc.constantFrom(0, 0, 4096, 65536),
         seed: fc.integer({ min: 1, max: 1e6 }),
       }),
       (k) => {
         const procs = k.kind === 'mpi-pingpong' ? 2 : 2 * k.halfProcs;
         const sizeBytes = Math.min(k.sizeBytes, Math.floor(MAX_TOTAL_BYTES / (k.ops * procs)));
         const c = cluster(k.prof, k.placement, k.rateBps, k.seed);
+        const buf = k.sockBufBytes > 0 ? { sockBufBytes: k.sockBufBytes } : {};
         checkedRun(() => {
-          if (k.kind === 'laten') runLaten(c, { type: 'laten', procs, ops: k.ops } as WorkloadSpec, { placement: k.placement });
-          else if (k.kind === 'mpi-pingpong') runMpiPingpong(c, { type: 'mpi-pingpong', sizeBytes, ops: k.ops, fromNode: k.fromNode, toNode: (k.fromNode + 1) % 4 } as WorkloadSpec);
-          else runCom(c, { type: 'com', mode: k.kind === 'com-uni' ? 'uni' : 'bi', procs, sizeBytes, ops: k.ops } as WorkloadSpec, { placement: k.placement });
+          if (k.kind === 'laten') runLaten(c, { type: 'laten', procs, ops: k.ops, ...buf } as WorkloadSpec, { placement: k.placement });
+          else if (k.kind === 'mpi-pingpong') runMpiPingpong(c, { type: 'mpi-pingpong', sizeBytes, ops: k.ops, fromNode: k.fromNode, toNode: (k.fromNode + 1) % 4, ...buf } as WorkloadSpec);
+          else runCom(c, { type: 'com', mode: k.kind === 'com-uni' ? 'uni' : 'bi', procs, sizeBytes, ops: k.ops, ...buf } as WorkloadSpec, { placement: k.placement });
         });
       },
     ),
     // 200 cases take about 5 s on the project machine, so the suite runs all of them.
-    { numRuns: 200, seed: 10 },
+    { numRuns: Number(process.env.XENHPC_CASES ?? 200), seed: Number(process.env.XENHPC_SEED ?? 10) },
   );
 });
