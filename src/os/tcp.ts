@@ -93,7 +93,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   readonly label: string;
   readonly flowLabel: string;
   readonly mss: number;
-  readonly stats: SocketStats = { bytesSent: 0, bytesDelivered: 0, segmentsSent: 0, retransmits: 0, timeouts: 0, fastRetransmits: 0 };
+  readonly stats: SocketStats = { bytesWritten: 0, bytesSent: 0, bytesDelivered: 0, segmentsSent: 0, retransmits: 0, timeouts: 0, fastRetransmits: 0 };
   private readonly sim: Simulator;
   private readonly p: HostParams;
   private readonly trace: TraceLayer | null;
@@ -261,6 +261,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     }
     const accepted = bytes - left;
     this.writeSeq += accepted;
+    this.stats.bytesWritten += accepted;
     if (this.wmemQueued > this.maxWmemQueued) this.maxWmemQueued = this.wmemQueued;
     if (accepted > 0) this.writeXmit(this.ownerUnit);
     return accepted;

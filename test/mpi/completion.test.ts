@@ -79,7 +79,7 @@ function checkedRun(fn: () => void): void {
       assert.equal(ch.out.length, 0, `rank ${rank.rank}>${ch.peer}: ${ch.out.length} messages never read`);
       const peerSock = w.ranks[ch.peer]!.socketTo(rank.rank);
       assert.equal(peerSock.readableBytes, 0, `rank ${ch.peer}: bytes from ${rank.rank} left unread`);
-      assert.equal(peerSock.stats.bytesDelivered, (ch.sock as unknown as { writeSeq: number }).writeSeq, `${rank.rank}>${ch.peer}: bytes the application wrote != bytes the peer read`);
+      assert.equal(peerSock.stats.bytesDelivered, ch.sock.stats.bytesWritten, `${rank.rank}>${ch.peer}: bytes the application wrote != bytes the peer read`);
     });
   }
 }

@@ -115,6 +115,7 @@ test('with a small port buffer frames drop, are retransmitted, and every byte ar
     assert.deepEqual(watches[k]!.violations, []);
     // Once: the application read exactly what was written, no byte twice, none missing.
     assert.equal(got[k], limitBytes, `stream ${k}: read ${got[k]} of ${limitBytes} bytes`);
+    assert.equal(a.stats.bytesWritten, limitBytes);
     assert.equal(b.stats.bytesDelivered, limitBytes);
     assert.equal(b.readableBytes, 0);
     // Retransmissions put more on the wire than the application wrote, yet delivered it once.
