@@ -160,6 +160,11 @@ export class MpiRank {
     return this.channel(peer).sock;
   }
 
+  /** This rank's open connections (for end-of-run checks): null where none was opened. */
+  openChannels(): readonly (Channel | null)[] {
+    return this.chans;
+  }
+
   /** Unacknowledged counted packets to `peer` (packet flow control). */
   packetsUnacked(peer: number): number {
     return this.packSent[peer]!;

@@ -32,10 +32,16 @@ export interface StreamSocket {
 }
 
 export interface SocketStats {
+  /** Bytes the application wrote (accepted into the send buffer). */
+  bytesWritten: number;
+  /** Bytes put on the wire, retransmissions included. */
   bytesSent: number;
+  /** Bytes the application read. */
   bytesDelivered: number;
   segmentsSent: number;
+  /** Segments sent again (fast retransmit, NewReno partial ACK, go-back-N after a timeout). */
   retransmits: number;
+  /** Retransmission timeouts with data in flight (episodes, not segments). */
   timeouts: number;
   fastRetransmits: number;
 }

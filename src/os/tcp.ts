@@ -73,10 +73,10 @@ interface OooSeg {
 }
 
 function onRto(c: TcpConn): void {
-  c.rtoFired();
+  c.rtoTimerFired();
 }
 function onDelack(c: TcpConn): void {
-  c.delackFired();
+  c.delackTimerFired();
 }
 function onXmit(c: TcpConn, pkt: Packet): void {
   c.device.send(pkt);
@@ -93,7 +93,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   readonly label: string;
   readonly flowLabel: string;
   readonly mss: number;
-  readonly stats: SocketStats = { bytesSent: 0, bytesDelivered: 0, segmentsSent: 0, retransmits: 0, timeouts: 0, fastRetransmits: 0 };
+  readonly stats: SocketStats = { bytesWritten: 0, bytesSent: 0, bytesDelivered: 0, segmentsSent: 0, retransmits: 0, timeouts: 0, fastRetransmits: 0 };
   private readonly sim: Simulator;
   private readonly p: HostParams;
   private readonly trace: TraceLayer | null;
@@ -129,7 +129,15 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private srttNs = 0;
   private mdevNs = 0;
   private rtoNs = INITIAL_RTO_NS;
+  /**
+   * The retransmission timer, as Linux's sk_reset_timer only moves a deadline: the event stays
+   * queued while the deadline moves later and re-queues itself at the deadline when it fires
+   * early. Re-arming on every ACK by cancel-and-schedule left one dead event per ACK in the
+   * queue for a whole RTO (thousands per busy connection).
+   */
   private rtoTimer: SimEvent | null = null;
+  /** When the timer is due (ns), or -1 when it is not armed. */
+  private rtoDeadlineNs = -1;
   private smallUnackedEnd = 0; // Minshall: end of the last small segment sent
   /** tcp_sock.lsndtime: when data was last sent (ns); -1 before the first send. */
   private lastDataSentNs = -1;
@@ -149,7 +157,9 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private readonly windowClamp: number;
   private quickAcksLeft: number;
   private pingpong = false;
+  /** The delayed-ACK timer: a deadline and at most one queued event, as the RTO timer. */
   private delackTimer: SimEvent | null = null;
+  private delackDeadlineNs = -1;
   /** The receiver's estimate of the peer's segment size (icsk_ack.rcv_mss) and the last small one. */
   private rcvMss: number;
   private lastSegSize = 0;
@@ -188,7 +198,10 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     // tcp_select_initial_window: start at the space for 4 (3, 2 for large MSS) segments.
     this.windowClamp = winFromSpace(this.rcvbuf);
     const initSegs = this.mss > 1460 * 3 ? 2 : this.mss > 1460 ? 3 : 4;
-    this.rcvSsthresh = Math.min(Math.floor(this.windowClamp / this.mss) * this.mss, initSegs * this.mss);
+    // The space is rounded down to whole MSS only when it exceeds one MSS: on loopback (MSS 16384)
+    // a small buffer would otherwise offer a zero window for ever.
+    const space = this.windowClamp > this.mss ? Math.floor(this.windowClamp / this.mss) * this.mss : this.windowClamp;
+    this.rcvSsthresh = Math.min(space, initSegs * this.mss);
     // A frame from the NIC is charged its buffer's truesize; loopback skbs carry their data.
     this.tsoOn = device.tso && this.p.tso === 1;
     this.quickAcksLeft = this.p.quickAcks;
@@ -250,6 +263,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     }
     const accepted = bytes - left;
     this.writeSeq += accepted;
+    this.stats.bytesWritten += accepted;
     if (this.wmemQueued > this.maxWmemQueued) this.maxWmemQueued = this.wmemQueued;
     if (accepted > 0) this.writeXmit(this.ownerUnit);
     return accepted;
@@ -278,7 +292,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     }
     // tcp_cleanup_rbuf: send a scheduled ACK that the input path held back (more than one
     // MSS unacked), or advertise a window that has at least doubled since the last ACK.
-    const held = this.delackTimer !== null && this.rcvNxt - this.rcvWup > this.rcvMss;
+    const held = this.delackDeadlineNs >= 0 && this.rcvNxt - this.rcvWup > this.rcvMss;
     const fresh = this.selectWindowRaw();
     if (held || (fresh >= this.mss && fresh >= 2 * this.remainingWindow())) this.sendAck(this.ownerUnit);
     return n;
@@ -291,9 +305,20 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     return this.p.skbOverheadBytes + (len > this.linearBytes ? len : this.linearBytes);
   }
 
+  /**
+   * tcp_sync_mss's "bound mss with half of window", redone whenever the largest window seen
+   * grows (tcp_ack_update_window): on loopback (MSS 16384) a 32 KiB socket buffer advertises
+   * windows below one MSS, and an MSS-sized segment would never fit (Linux 2.6.12,
+   * net/ipv4/tcp_output.c tcp_sync_mss; 68 bytes less the 32-byte header with timestamps).
+   */
+  private sendMss(): number {
+    const half = this.maxWindow >> 1;
+    return half > 0 && this.mss > half ? Math.max(half, 68 - TCP_HEADER_BYTES) : this.mss;
+  }
+
   /** tcp_current_mss(sk, large): the TSO frame size in bytes. */
   private currentMss(): number {
-    if (!this.tsoOn) return this.mss;
+    if (!this.tsoOn) return this.sendMss();
     let segs = Math.min(TSO_MAX_SEGS, Math.max(1, Math.floor(this.cwnd / this.p.tsoWinDivisor)));
     const capSegs = Math.max(1, Math.floor(this.maxWindow / 2 / this.mss));
     if (segs > capSegs) segs = capSegs;
@@ -361,11 +386,13 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     const pkt = new Packet(this.host.address, this.peerAddress, this.peer, skb.seq, skb.len, this.rcvNxt, this.advertise(), FLAG_ACK, this.mss);
     pkt.retransmit = skb.sends > 1;
     this.stats.segmentsSent += pkt.segs;
+    // Counted per segment sent again (fast retransmit, NewReno partial ACK, go-back-N after a timeout).
+    if (pkt.retransmit) this.stats.retransmits += pkt.segs;
     this.stats.bytesSent += skb.len;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
     this.sim.at(unit.exec(this.p.txSkbNs), onXmit, this, pkt);
     this.cancelDelack(); // the ACK rides on the data
-    if (this.rtoTimer === null) this.armRto();
+    if (this.rtoDeadlineNs < 0) this.armRto();
     // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
     if (this.rcvNxt > 0) this.pingpong = true;
   }
@@ -385,8 +412,26 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   }
 
   private armRto(): void {
+    const due = Math.round(this.sim.now + this.rtoNs);
+    this.rtoDeadlineNs = due;
+    if (this.rtoTimer !== null && this.rtoTimer.timeNs <= due) return;
     this.sim.cancel(this.rtoTimer);
-    this.rtoTimer = this.sim.schedule(this.rtoNs, onRto, this);
+    this.rtoTimer = this.sim.at(due, onRto, this);
+  }
+
+  private stopRto(): void {
+    this.rtoDeadlineNs = -1;
+  }
+
+  /** The queued timer event: fire if armed and due, else re-queue at the deadline or drop it. */
+  rtoTimerFired(): void {
+    this.rtoTimer = null;
+    if (this.rtoDeadlineNs < 0) return;
+    if (this.sim.now < this.rtoDeadlineNs) {
+      this.rtoTimer = this.sim.at(this.rtoDeadlineNs, onRto, this);
+      return;
+    }
+    this.rtoFired();
   }
 
   private retransmitHead(unit: ExecUnit): void {
@@ -397,12 +442,11 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
       this.fragment(this.qFirst, this.mss);
       this.sendHead++;
     }
-    this.stats.retransmits++;
     this.transmitSkb(this.queue[this.qFirst]!, unit);
   }
 
   rtoFired(): void {
-    this.rtoTimer = null;
+    this.rtoDeadlineNs = -1;
     const unit = this.host.softirqUnit;
     if (this.packetsOut === 0) {
       // Window probe: a zero-length segment makes the peer report its window.
@@ -426,7 +470,6 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.packetsOut = 0;
     this.tsoOn = false;
     if (this.sendHead < this.queue.length && this.queue[this.sendHead]!.len > this.mss) this.fragment(this.sendHead, this.mss);
-    this.stats.retransmits++;
     this.writeXmit(unit);
     this.armRto();
   }
@@ -456,8 +499,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
       if (!this.sndbufLocked) this.newSpace();
       if (this.packetsOut > 0) this.armRto();
       else {
-        this.sim.cancel(this.rtoTimer);
-        this.rtoTimer = null;
+        this.stopRto();
       }
       this.wakeWriter();
     } else if (ack === this.sndUna && pkt.len === 0 && this.packetsOut > 0 && !windowGrew) {
@@ -660,23 +702,35 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (now || quick || (unackedBytes > this.rcvMss && this.selectWindowRaw() >= this.rcvWnd)) {
       if (quick) this.quickAcksLeft--;
       this.sendAck(unit);
-    } else if (this.delackTimer === null) {
-      this.delackTimer = this.sim.schedule(this.p.delackMinNs, onDelack, this);
+    } else if (this.delackDeadlineNs < 0) {
+      const due = Math.round(this.sim.now + this.p.delackMinNs);
+      this.delackDeadlineNs = due;
+      if (this.delackTimer === null || this.delackTimer.timeNs > due) {
+        this.sim.cancel(this.delackTimer);
+        this.delackTimer = this.sim.at(due, onDelack, this);
+      }
     }
   }
 
-  delackFired(): void {
+  delackTimerFired(): void {
     this.delackTimer = null;
+    if (this.delackDeadlineNs < 0) return;
+    if (this.sim.now < this.delackDeadlineNs) {
+      this.delackTimer = this.sim.at(this.delackDeadlineNs, onDelack, this);
+      return;
+    }
+    this.delackFired();
+  }
+
+  delackFired(): void {
+    this.delackDeadlineNs = -1;
     // A delayed ACK that had to fire means the exchange is not interactive (leave pingpong).
     this.pingpong = false;
     if (this.rcvNxt > this.rcvWup) this.sendAck(this.host.softirqUnit);
   }
 
   private cancelDelack(): void {
-    if (this.delackTimer !== null) {
-      this.sim.cancel(this.delackTimer);
-      this.delackTimer = null;
-    }
+    this.delackDeadlineNs = -1;
   }
 
   private sendAck(unit: ExecUnit, flags = 0): void {

@@ -21,6 +21,7 @@ export const RESULT_COLUMNS = [
   'mflops',
   'elapsed_ns',
   'retransmits',
+  'timeouts',
   'drops',
   'events',
 ] as const;

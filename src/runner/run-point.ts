@@ -39,6 +39,7 @@ export interface ResultRow extends Record<ResultColumn, number | string> {
   mflops: number | '';
   elapsed_ns: number;
   retransmits: number;
+  timeouts: number;
   drops: number;
   events: number;
 }
@@ -93,18 +94,27 @@ function countDrops(cluster: Cluster): number {
 
 const round = (x: number | undefined, digits = 6): number | '' => (x === undefined ? '' : Number(x.toFixed(digits)));
 
-function countRetransmits(cluster: Cluster): number {
+/** TCP segments sent again and retransmission timeouts, over every connection of the run. */
+function countTcpLosses(cluster: Cluster): { retransmits: number; timeouts: number } {
   let retransmits = 0;
-  for (const n of cluster.nodes) for (const c of n.kernel.connections) retransmits += c.stats.retransmits;
-  return retransmits;
+  let timeouts = 0;
+  for (const n of cluster.nodes) {
+    for (const c of n.kernel.connections) {
+      retransmits += c.stats.retransmits;
+      timeouts += c.stats.timeouts;
+    }
+  }
+  return { retransmits, timeouts };
 }
+
+type Counters = { retransmits: number; timeouts: number; drops: number; events: number };
 
 /**
  * The rows of one job (src/runner/jobs.ts): a single point runs alone; a com program runs its
  * points' sizes in order in one simulation with the first point's seed (the same for all: it
- * depends on the replication only). A program row's retransmits, drops and events are those of
- * its own size, from the previous size's end to its own (the last one to the run's end), so a
- * program of one size gives exactly runPoint's row.
+ * depends on the replication only). A program row's retransmits, timeouts, drops and events are
+ * those of its own size, from the previous size's end to its own (the last one to the run's end),
+ * so a program of one size gives exactly runPoint's row.
  */
 export function runJob(scenario: Scenario, job: readonly RunPoint[], trace: TraceBus | null = null): ResultRow[] {
   const first = job[0];
@@ -112,21 +122,21 @@ export function runJob(scenario: Scenario, job: readonly RunPoint[], trace: Trac
   if (job.length === 1) return [runPoint(scenario, first, trace)];
   const sim = new Simulator({ seed: first.seed, trace });
   const cluster = buildScenarioCluster(sim, scenario, first);
-  const marks: Array<{ retransmits: number; drops: number; events: number }> = [];
-  const mark = (): { retransmits: number; drops: number; events: number } => ({ retransmits: countRetransmits(cluster), drops: countDrops(cluster), events: sim.eventsRun });
+  const marks: Counters[] = [];
+  const mark = (): Counters => ({ ...countTcpLosses(cluster), drops: countDrops(cluster), events: sim.eventsRun });
   const sizes = job.map((p) => p.workload.sizeBytes ?? 32);
   const metrics = runComProgram(cluster, first.workload, sizes, { placement: scenario.cluster.placement }, (k) => {
     if (k < sizes.length - 1) marks[k] = mark();
   });
   marks[sizes.length - 1] = mark();
   return job.map((point, k) => {
-    const m = metrics[k]!;
     const now = marks[k]!;
-    const prev = k > 0 ? marks[k - 1]! : { retransmits: 0, drops: 0, events: 0 };
+    const prev = k > 0 ? marks[k - 1]! : { retransmits: 0, timeouts: 0, drops: 0, events: 0 };
     return {
       ...pointColumns(scenario, point),
-      ...measuredColumns(m),
+      ...measuredColumns(metrics[k]!),
       retransmits: now.retransmits - prev.retransmits,
+      timeouts: now.timeouts - prev.timeouts,
       drops: now.drops - prev.drops,
       events: now.events - prev.events,
     };
@@ -159,7 +169,7 @@ export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | 
   return {
     ...pointColumns(scenario, point),
     ...measuredColumns(m),
-    retransmits: countRetransmits(cluster),
+    ...countTcpLosses(cluster),
     drops: countDrops(cluster),
     events: sim.eventsRun,
   };

@@ -6,10 +6,12 @@ import { buildCluster } from '../../src/cluster/cluster.js';
 import { serializationNs } from '../../src/hw/link.js';
 import { IP_HEADER_BYTES, TCP_HEADER_BYTES } from '../../src/hw/packet.js';
 import { runStream } from '../../src/workloads/stream.js';
+import { runCom } from '../../src/workloads/com.js';
 import { runPingpong, WARMUP_OPS } from '../../src/workloads/pingpong.js';
 import { spawn } from '../../src/engine/process.js';
 import { ProcCtx, compute, readExactly, readOnce, waitForEvent, writeAll } from '../../src/os/syscalls.js';
 import { clusterConfig, profile, quietProfile, UNMODERATED_NIC } from '../support/profiles.js';
+import type { TcpConn } from '../../src/os/tcp.js';
 
 /** 1448 bytes of payload per 1538 bytes on the wire at 10^9 bit/s, in MB/s (10^6 B/s). */
 const PLATEAU_MBPS = (1448 / 1538) * 125;
@@ -23,8 +25,11 @@ test('a 64 MiB transfer over one connection through the switch carries 117.7 MB/
   assert.equal(c.switch.drops, 0);
 });
 
-/** Two senders into one receiver until `stopNs`; bytes each receiver got between `fromNs` and `stopNs`. */
-function twoStreams(portBufferBytes: number, stopNs: number, fromNs: number) {
+/**
+ * Two senders into one receiver until `stopNs`; bytes each receiver got between `fromNs` and
+ * `stopNs`. With `limitBytes`, each sender writes that many bytes and stops.
+ */
+function twoStreams(portBufferBytes: number, stopNs: number, fromNs: number, limitBytes = Infinity) {
   const sim = new Simulator({ seed: 7 });
   const c = buildCluster(sim, clusterConfig({ switch: { portBufferBytes, fabricLatencyNs: 3000 } }), profile('rhel-2.6.12', {}, UNMODERATED_NIC));
   const dst = c.nodes[1]!;
@@ -40,7 +45,12 @@ function twoStreams(portBufferBytes: number, stopNs: number, fromNs: number) {
     sctx.own(a);
     rctx.own(b);
     spawn(sim, (function* () {
-      for (;;) yield* writeAll(sctx, a, 65536);
+      let left = limitBytes;
+      while (left > 0) {
+        const n = Math.min(65536, left);
+        yield* writeAll(sctx, a, n);
+        left -= n;
+      }
     })());
     spawn(sim, (function* () {
       for (;;) {
@@ -53,7 +63,7 @@ function twoStreams(portBufferBytes: number, stopNs: number, fromNs: number) {
   atFrom[0] = got[0]!;
   atFrom[1] = got[1]!;
   sim.run(stopNs);
-  return { c, sim, conns, window: [got[0]! - atFrom[0]!, got[1]! - atFrom[1]!] };
+  return { c, sim, conns, got, window: [got[0]! - atFrom[0]!, got[1]! - atFrom[1]!] };
 }
 
 test('two streams into one switch port share it within 10 % and together hold the plateau', () => {
@@ -65,22 +75,75 @@ test('two streams into one switch port share it within 10 % and together hold th
   assert.ok(c.switch.maxBacklogBytes <= 262144);
 });
 
+/**
+ * Record, per receiving connection, which sequence ranges arrived in segments, and after each
+ * segment check that the bytes handed to the application (read or readable) are a prefix of the
+ * stream that is fully covered by arrived segments: nothing delivered before it arrived, nothing
+ * delivered out of order.
+ */
+function watchDelivery(b: TcpConn): { violations: string[] } {
+  const arrived: [number, number][] = [];
+  const out = { violations: [] as string[] };
+  const input = b.input.bind(b);
+  b.input = (pkt, unit) => {
+    if (pkt.len > 0) arrived.push([pkt.seq, pkt.seq + pkt.len]);
+    input(pkt, unit);
+    arrived.sort((x, y) => x[0] - y[0]);
+    let covered = 0;
+    for (const [lo, hi] of arrived) if (lo <= covered && hi > covered) covered = hi;
+    const delivered = b.stats.bytesDelivered + b.readableBytes;
+    if (delivered > covered) out.violations.push(`${b.label}: ${delivered} bytes delivered, only ${covered} arrived in order`);
+    // Keep the list short: merge the covered prefix into one range.
+    const rest = arrived.filter(([, hi]) => hi > covered);
+    arrived.length = 0;
+    arrived.push([0, covered], ...rest);
+  };
+  return out;
+}
+
 test('with a small port buffer frames drop, are retransmitted, and every byte arrives once and in order', () => {
-  const { c, conns } = twoStreams(24000, 200e6, 0);
+  const limitBytes = 3 << 20;
+  const sim0 = twoStreams(24000, 0, 0, limitBytes); // built but not run: attach the watchers first
+  const watches = sim0.conns.map(({ b }) => watchDelivery(b));
+  sim0.sim.run(20e9);
+  const { c, conns, got } = sim0;
   assert.ok(c.switch.drops > 0, 'no drops');
   assert.ok(c.switch.maxBacklogBytes <= 24000);
   let retransmits = 0;
-  for (const { a, b } of conns) {
+  for (const [k, { a, b }] of conns.entries()) {
     retransmits += a.stats.retransmits;
-    // In order and exactly once: what the receiver read plus what waits in its buffer is
-    // exactly the sender's acknowledged prefix or more, never more than was written.
-    const delivered = b.stats.bytesDelivered + b.readableBytes;
-    assert.ok(delivered <= a.stats.bytesSent, 'receiver has more bytes than were sent');
-    // (each flow makes progress; with TX-completion interrupts in the model one flow of seed 7 gets
-    // about 0.4 MB through in the 200 ms, the other far more: loss recovery is unfair, not stuck)
-    assert.ok(delivered > 2e5, `delivered ${delivered} of ${a.stats.bytesSent} sent, ${a.stats.retransmits} retransmits`);
+    assert.deepEqual(watches[k]!.violations, []);
+    // Once: the application read exactly what was written, no byte twice, none missing.
+    assert.equal(got[k], limitBytes, `stream ${k}: read ${got[k]} of ${limitBytes} bytes`);
+    assert.equal(a.stats.bytesWritten, limitBytes);
+    assert.equal(b.stats.bytesDelivered, limitBytes);
+    assert.equal(b.readableBytes, 0);
+    // Retransmissions put more on the wire than the application wrote, yet delivered it once.
+    assert.ok(a.stats.bytesSent > limitBytes, `stream ${k}: no byte was sent twice`);
   }
   assert.ok(retransmits > 0, 'no retransmissions');
+});
+
+test('retransmits counts segments sent again and timeouts counts RTO episodes, as the trace of a lossy run shows', () => {
+  const sink = new MemoryTraceSink();
+  const sim = new Simulator({ seed: 11, trace: new TraceBus(sink) });
+  const c = buildCluster(sim, clusterConfig({ switch: { portBufferBytes: 12000, fabricLatencyNs: 3000 } }), profile('rhel-2.6.9'));
+  runStream(c, { type: 'stream', sizeBytes: 2 << 20, streams: 3 });
+  let segs = 0;
+  let rtos = 0;
+  for (const r of sink.rows) {
+    if (r.layer === 'tcp' && r.event === 'retransmit') segs += Math.max(1, Math.ceil(r.bytes / 1448));
+    if (r.layer === 'tcp' && r.event === 'rto') rtos++;
+  }
+  let retransmits = 0;
+  let timeouts = 0;
+  for (const n of c.nodes) for (const k of n.kernel.connections) {
+    retransmits += k.stats.retransmits;
+    timeouts += k.stats.timeouts;
+  }
+  assert.ok(rtos > 0 && segs > rtos, `the run must lose enough for timeouts and more segments than timeouts (${segs} segments, ${rtos} timeouts)`);
+  assert.equal(retransmits, segs);
+  assert.equal(timeouts, rtos);
 });
 
 test('the half round trip of a 32-byte ping-pong is the sum of its modelled parts', () => {
@@ -198,4 +261,58 @@ test('cwnd survives a pause shorter than the RTO and restarts after one longer t
   // An idle time of many RTOs halves cwnd down to the restart window and no further.
   const huge = cwndAfterIdle(100e9);
   assert.equal(huge.after, initial);
+});
+
+test('timers keep one queued event each: the event queue of a bidirectional MPI exchange stays bounded by the connections, not by the ACKs sent', () => {
+  for (const prof of ['rhel-2.6.12', 'xen-3.0.1']) {
+    const sim = new Simulator({ seed: 5 });
+    const c = buildCluster(sim, clusterConfig({ placement: 'cyclic' }), profile(prof));
+    let maxQueued = 0;
+    const at = sim.at.bind(sim);
+    const schedule = sim.schedule.bind(sim);
+    sim.at = (t, fn, a, b) => {
+      if (sim.pending > maxQueued) maxQueued = sim.pending;
+      return at(t, fn, a, b);
+    };
+    sim.schedule = (d, fn, a, b) => {
+      if (sim.pending > maxQueued) maxQueued = sim.pending;
+      return schedule(d, fn, a, b);
+    };
+    const m = runCom(c, { type: 'com', mode: 'bi', procs: 2, sizeBytes: 1 << 20, ops: 4 }, { placement: 'cyclic' });
+    assert.ok(m.elapsedNs! > 0);
+    // Two connection ends with two timers each, packets in flight on a few queues, the ranks,
+    // the OS noise: tens of events. Re-arming a timer by cancel-and-schedule left a dead event
+    // per ACK for a whole RTO: thousands.
+    assert.ok(maxQueued < 150, `${prof}: ${maxQueued} events queued at once`);
+  }
+});
+
+test('loopback (MSS 16384) with small socket buffers: the initial window is the buffer space, segments fit the window, every byte gets through', () => {
+  // (A 2048-byte request completes at one segment per 40 ms delayed ACK: one send skb fills its
+  // 4096-byte buffer. Slow, as in Linux, but not stuck, so it is not part of this check.)
+  for (const sockBufBytes of [4096, 16384]) {
+    const sim = new Simulator({ seed: 2 });
+    const c = buildCluster(sim, clusterConfig(), profile('rhel-2.6.12'));
+    const n = c.nodes[0]!;
+    const [a, b] = n.kernel.connect(n.kernel, { sockBufBytes, nodelay: true });
+    const sctx = new ProcCtx(sim, n.cpus[1]!, n.kernel.params, 'w');
+    const rctx = new ProcCtx(sim, n.cpus[2]!, n.kernel.params, 'r');
+    sctx.own(a);
+    rctx.own(b);
+    const total = 200_000;
+    let got = 0;
+    spawn(sim, (function* () {
+      for (let i = 0; i < total / 2000; i++) yield* writeAll(sctx, a, 2000);
+    })());
+    spawn(sim, (function* () {
+      while (got < total) {
+        if (b.readableBytes === 0) yield* waitForEvent(rctx);
+        else got += yield* readOnce(rctx, b, 65536);
+      }
+      sim.stop();
+    })());
+    sim.run(60e9);
+    assert.equal(got, total, `SO_RCVBUF ${sockBufBytes}: ${got} of ${total} bytes after ${sim.now} ns`);
+    assert.ok(sim.now < 1e9, `SO_RCVBUF ${sockBufBytes}: took ${sim.now} ns (stalls on the persist timer)`);
+  }
 });

@@ -19,12 +19,12 @@ function results(bw: (k: string, mode: string, size: number, r: number) => numbe
         for (let r = 0; r < 5; r++) {
           const size = 2 ** e;
           const b = bw(k, mode, size, r);
-          rows.push({ scenario: 's', profile: k, workload: 'com', mode, size_bytes: size, procs: 2, replication: r, seed: `1#${r}`, bandwidth_MBps: b, optime_us: (size / b) * (mode === 'uni' ? 0.5 : 1), latency_us: '', elapsed_ns: 1, retransmits: 0, drops: 0, events: 1 });
+          rows.push({ scenario: 's', profile: k, workload: 'com', mode, size_bytes: size, procs: 2, replication: r, seed: `1#${r}`, bandwidth_MBps: b, optime_us: (size / b) * (mode === 'uni' ? 0.5 : 1), latency_us: '', elapsed_ns: 1, retransmits: 0, timeouts: 0, drops: 0, events: 1 });
         }
       }
     }
     for (const p of [2, 4, 8, 16, 32, 64]) {
-      for (let r = 0; r < 5; r++) rows.push({ scenario: 's', profile: k, workload: 'laten', mode: '', size_bytes: 0, procs: p, replication: r, seed: `1#${r}`, bandwidth_MBps: '', optime_us: '', latency_us: lat(k, p, r), elapsed_ns: 1, retransmits: 0, drops: 0, events: 1 });
+      for (let r = 0; r < 5; r++) rows.push({ scenario: 's', profile: k, workload: 'laten', mode: '', size_bytes: 0, procs: p, replication: r, seed: `1#${r}`, bandwidth_MBps: '', optime_us: '', latency_us: lat(k, p, r), elapsed_ns: 1, retransmits: 0, timeouts: 0, drops: 0, events: 1 });
     }
   }
   return rows;

@@ -14,14 +14,14 @@ function close(actual: unknown, expected: number, tol = 1e-12): void {
 function row(profile: string, sizeBytes: number, replication: number, bandwidthMBps: number): ResultRow {
   return {
     scenario: 's', profile, workload: 'com', mode: 'uni', size_bytes: sizeBytes, procs: 2, ops: 100, sock_buf_bytes: '', from_node: '', to_node: '', replication, seed: 100 + replication,
-    bandwidth_MBps: bandwidthMBps, optime_us: '', latency_us: '', factor_s: '', solve_s: '', total_s: '', mflops: '', elapsed_ns: 1_000_000, retransmits: 0, drops: '', events: 500,
+    bandwidth_MBps: bandwidthMBps, optime_us: '', latency_us: '', factor_s: '', solve_s: '', total_s: '', mflops: '', elapsed_ns: 1_000_000, retransmits: 0, timeouts: 0, drops: '', events: 500,
   };
 }
 
 function laten(profile: string, replication: number, latencyUs: number): ResultRow {
   return {
     scenario: 's', profile, workload: 'laten', mode: '', size_bytes: '', procs: 4, ops: 100, sock_buf_bytes: '', from_node: '', to_node: '', replication, seed: 7,
-    bandwidth_MBps: '', optime_us: '', latency_us: latencyUs, factor_s: '', solve_s: '', total_s: '', mflops: '', elapsed_ns: 5000, retransmits: '', drops: '', events: 9,
+    bandwidth_MBps: '', optime_us: '', latency_us: latencyUs, factor_s: '', solve_s: '', total_s: '', mflops: '', elapsed_ns: 5000, retransmits: '', timeouts: '', drops: '', events: 9,
   };
 }
 
