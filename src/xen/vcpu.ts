@@ -96,6 +96,7 @@ export class Pcpu {
   private segItemEnds = false;
   private inCallback = false;
   private blockPending = false;
+  private hvBusyUntilNs = 0;
   private reschedulePending = false;
 
   constructor(
@@ -295,7 +296,10 @@ export class Pcpu {
       }
     }
     this.overheadNs += overheadNs;
-    this.startSegment(now + overheadNs);
+    // Hypervisor work already under way (a decision interrupted by a wake) finishes first.
+    const base = Math.max(now, this.hvBusyUntilNs);
+    this.hvBusyUntilNs = base + overheadNs;
+    this.startSegment(base + overheadNs);
   }
 
   /** Hypervisor time spent in scheduler invocations and switches (ns). */
