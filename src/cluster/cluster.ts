@@ -63,7 +63,7 @@ export function buildCluster(sim: Simulator, cfg: ClusterConfig, profile: Kernel
     sw.addPort(`switch->${name}`, cfg.switch.portRateBps || cfg.link.rateBps, cfg.link.propagationNs, nic, [nodeAddress(i)]);
     let node: ClusterNode;
     if (profile.path === 'xen') {
-      const x = buildXenNode(sim, { name, address: nodeAddress(i), cores, nic, host: profile.host, xen: profile.xen ?? {}, profileName: profile.name });
+      const x = buildXenNode(sim, { name, address: nodeAddress(i), cores, nic, host: profile.host, xen: profile.xen ?? {}, profileName: profile.name, noise });
       node = { index: i, name, kernel: x.kernel, cpus: x.cpus, cores, nic, ...(x.drops ? { extraDrops: x.drops } : {}) };
     } else {
       const kernel = new Kernel(sim, name, nodeAddress(i), profile.host, cores, cores[0]);

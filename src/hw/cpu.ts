@@ -3,7 +3,8 @@
  * work (interrupts, softirq packet processing) and user work (system calls, copies) charged to
  * the same core wait for each other, which is how ranks and the network stack share CPUs.
  */
-import type { Simulator } from '../engine/simulator.js';
+import { until, type Waitable } from '../engine/process.js';
+import type { EventFn, Simulator } from '../engine/simulator.js';
 import type { ExecUnit } from './exec-unit.js';
 import type { Interruptions } from './interruptions.js';
 
@@ -26,6 +27,16 @@ export class Core implements ExecUnit {
     this.busyUntilNs = this.interruptions === null ? start + d : this.interruptions.stretch(start, d);
     this.busyNs += d;
     return this.busyUntilNs;
+  }
+
+  /** Completion by event: the same event, at the same time and order, as `sim.at(exec(ns), fn)`. */
+  run(ns: number, fn?: EventFn | null, a?: any, b?: any): void {
+    const t = this.exec(ns);
+    if (fn) this.sim.at(t, fn, a, b);
+  }
+
+  wait(ns: number): Waitable {
+    return until(this.exec(ns));
   }
 
   /** The time at which all work submitted so far is done. */

@@ -27,7 +27,7 @@ export class NapiPoller {
   packets = 0;
 
   constructor(
-    private readonly sim: Simulator,
+    readonly sim: Simulator,
     private readonly input: ProtocolInput,
     readonly unit: ExecUnit,
     private readonly source: RxSource,
@@ -40,7 +40,7 @@ export class NapiPoller {
     this.running = true;
     // The interrupt entry and the first packet run back to back on the same CPU: charging both
     // now gives the same completion time as an event between them, without the event.
-    this.unit.exec(this.irqNs);
+    this.unit.run(this.irqNs);
     this.pollNext();
   }
 
@@ -51,7 +51,7 @@ export class NapiPoller {
       this.source.enableIrq();
       return;
     }
-    this.sim.at(this.unit.exec(this.perPacketNs), deliver, this, pkt);
+    this.unit.run(this.perPacketNs, deliver, this, pkt);
   }
 
   deliver(pkt: Packet): void {

@@ -4,7 +4,7 @@
  * call had to sleep. A process has one waker signal that all its sockets fire (data arrived,
  * send space freed); sleeping on it is what select() does.
  */
-import { Signal, until, type ProcessBody } from '../engine/process.js';
+import { Signal, type ProcessBody } from '../engine/process.js';
 import type { Simulator } from '../engine/simulator.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import type { HostParams } from './profile.js';
@@ -31,7 +31,7 @@ export class ProcCtx {
 
 /** Charge `ns` of work to the process's CPU and wait until it is done. */
 export function* compute(ctx: ProcCtx, ns: number): ProcessBody<void> {
-  yield until(ctx.unit.exec(ns));
+  yield ctx.unit.wait(ns);
 }
 
 /**
@@ -41,14 +41,14 @@ export function* compute(ctx: ProcCtx, ns: number): ProcessBody<void> {
  */
 export function* waitForEvent(ctx: ProcCtx): ProcessBody<void> {
   yield ctx.waker;
-  ctx.unit.exec(ctx.params.wakeupNs);
+  ctx.unit.run(ctx.params.wakeupNs);
 }
 
 /** One non-blocking write(): returns the bytes accepted (0 = EAGAIN). */
 export function* writeOnce(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<number> {
   const room = sock.writableBytes;
   const n = Math.min(bytes, room);
-  yield until(ctx.unit.exec(ctx.params.syscallNs + n * ctx.params.copyNsPerByte));
+  yield ctx.unit.wait(ctx.params.syscallNs + n * ctx.params.copyNsPerByte);
   return n > 0 ? sock.writeSome(n) : 0;
 }
 
@@ -67,7 +67,7 @@ export function* writeAll(ctx: ProcCtx, sock: StreamSocket, bytes: number): Proc
 /** One non-blocking read(): returns the bytes taken (0 = EAGAIN). */
 export function* readOnce(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<number> {
   const n = Math.min(bytes, sock.readableBytes);
-  yield until(ctx.unit.exec(ctx.params.syscallNs + n * ctx.params.copyNsPerByte));
+  yield ctx.unit.wait(ctx.params.syscallNs + n * ctx.params.copyNsPerByte);
   return n > 0 ? sock.readSome(n) : 0;
 }
 

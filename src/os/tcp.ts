@@ -390,7 +390,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (pkt.retransmit) this.stats.retransmits += pkt.segs;
     this.stats.bytesSent += skb.len;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
-    this.sim.at(unit.exec(this.p.txSkbNs), onXmit, this, pkt);
+    unit.run(this.p.txSkbNs, onXmit, this, pkt);
     this.cancelDelack(); // the ACK rides on the data
     if (this.rtoDeadlineNs < 0) this.armRto();
     // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
@@ -680,7 +680,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     const queued = this.readable;
     const collapsed = Math.ceil(queued / 3840) * (4096 + this.p.skbOverheadBytes);
     if (collapsed + oooTrue < this.rmemAlloc) {
-      unit.exec(queued * this.p.copyNsPerByte);
+      unit.run(queued * this.p.copyNsPerByte);
       if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'collapse', this.label, this.rcvNxt, queued, this.rmemAlloc);
       this.rcvQueue.length = 0;
       this.rcvFirst = 0;
@@ -737,7 +737,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.cancelDelack();
     const pkt = new Packet(this.host.address, this.peerAddress, this.peer, this.sndNxt, 0, this.rcvNxt, this.advertise(), FLAG_ACK | flags, this.mss);
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'ack', this.label, this.rcvNxt, 0, this.rcvWnd);
-    this.sim.at(unit.exec(this.p.txSkbNs), onXmit, this, pkt);
+    unit.run(this.p.txSkbNs, onXmit, this, pkt);
   }
 
   /**

@@ -16,7 +16,7 @@
  * The factor phase sums to 2/3 n^3 - n^2/2 - n/6 and the solve to 2 n^2 - n; LINPACK reports
  * Mflops as (2/3 n^3 + 2 n^2) / total time, and so do we.
  */
-import { until, spawn, type ProcessBody } from '../engine/process.js';
+import { spawn, type ProcessBody } from '../engine/process.js';
 import type { Cluster } from '../cluster/cluster.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import type { WorkloadSpec } from '../scenario/types.js';
@@ -56,11 +56,11 @@ export interface LinpackResult extends WorkloadMetrics {
 
 function* linpackProcess(sim: Cluster['sim'], cpu: ExecUnit, n: number, nsPerFlop: number, out: { factorNs: number; solveNs: number }): ProcessBody<void> {
   const t0 = sim.now;
-  for (let k = 0; k < n - 1; k++) yield until(cpu.exec(factorStepFlops(n, k) * nsPerFlop));
+  for (let k = 0; k < n - 1; k++) yield cpu.wait(factorStepFlops(n, k) * nsPerFlop);
   const t1 = sim.now;
   for (let j = 0; j < 2 * n; j++) {
     const f = solveStepFlops(n, j);
-    if (f > 0) yield until(cpu.exec(f * nsPerFlop));
+    if (f > 0) yield cpu.wait(f * nsPerFlop);
   }
   out.factorNs = t1 - t0;
   out.solveNs = sim.now - t1;

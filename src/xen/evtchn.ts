@@ -31,6 +31,9 @@ interface Side {
 function deliver(ch: EventChannel, s: Side): void {
   ch.deliver(s);
 }
+function afterSendHypercall(ch: EventChannel, s: Side): void {
+  ch.afterSend(s);
+}
 function runHandler(ch: EventChannel, s: Side): void {
   ch.runHandler(s);
 }
@@ -78,15 +81,22 @@ export class EventChannel {
 
   private send(from: Vcpu, to: Side, event: string): void {
     to.received++;
-    const t = from.exec(this.costs.hypercallNs);
     if (this.trace !== null) this.trace.emit(this.sim.now, this.traceNode, event, this.name, to.received, 0, to.pending ? 1 : 0);
-    if (to.pending) return;
+    if (to.pending) {
+      from.run(this.costs.hypercallNs);
+      return;
+    }
     to.pending = true;
-    this.sim.at(t + this.costs.evtchnLatencyNs, deliver, this, to);
+    // The IPI leaves when the sender's hypercall is done (the sender may be preempted meanwhile).
+    from.run(this.costs.hypercallNs, afterSendHypercall, this, to);
+  }
+
+  afterSend(s: Side): void {
+    this.sim.schedule(this.costs.evtchnLatencyNs, deliver, this, s);
   }
 
   deliver(s: Side): void {
-    this.sim.at(s.vcpu.exec(this.costs.evtchnUpcallNs), runHandler, this, s);
+    s.vcpu.run(this.costs.evtchnUpcallNs, runHandler, this, s);
   }
 
   runHandler(s: Side): void {

@@ -216,7 +216,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
       this.txBusy = false;
       return;
     }
-    this.sim.at(this.dom0.exec(cost), txWorkDone, this, { released, releasedVifs, batch });
+    this.dom0.run(cost, txWorkDone, this, { released, releasedVifs, batch });
   }
 
   txWorkDone(w: TxWork): void {
@@ -242,7 +242,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
         this.sim.at(this.sim.now, releaseTx, this, pkt);
       }
       // netif_rx into dom0's stack, bridge, dev_queue_xmit to the e1000.
-      this.sim.at(this.dom0.exec(this.p.bridgeNs + this.p.nicDriverPacketNs), bridgeOut, this, pkt);
+      this.dom0.run(this.p.bridgeNs + this.p.nicDriverPacketNs, bridgeOut, this, pkt);
     }
     if (this.deallocPkts.length > 0 || (this.pending < this.p.maxPendingTx && !this.listEmpty())) this.sim.at(this.sim.now, runTx, this);
     else this.txBusy = false;
@@ -254,7 +254,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
     if (local !== undefined) {
       // Guest to guest on this host: netback copies the mapped frame into a fresh dom0 page
       // (it is not from the page cache), so the guest's TX page is released at once.
-      this.dom0.exec((pkt.ipBytes + ETH_HEADER_BYTES) * this.p.copyNsPerByte);
+      this.dom0.run((pkt.ipBytes + ETH_HEADER_BYTES) * this.p.copyNsPerByte);
       this.vifStartXmit(local, pkt, true);
       if (!copied) this.releaseTx(pkt);
       return;
@@ -342,7 +342,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
     // One remap multicall with a TLB flush of dom0, one GNTTABOP_transfer for the batch.
     cost += 2 * p.hypercallNs + p.tlbFlushNs;
     this.rxBatches++;
-    this.sim.at(this.dom0.exec(cost), rxWorkDone, this, { pkts, vifs });
+    this.dom0.run(cost, rxWorkDone, this, { pkts, vifs });
   }
 
   rxWorkDone(w: RxWork): void {

@@ -115,7 +115,7 @@ export class Netfront implements NetDevice, EventHandler {
       throw new Error(`netfront ${this.node}: packet of ${pkt.len} bytes exceeds one frame (no SG/TSO in this Xen)`);
     }
     const port = this.currentPort();
-    this.sim.at(port.vcpu.exec(this.p.netfrontPacketNs), xmitOn, port, pkt);
+    port.vcpu.run(this.p.netfrontPacketNs, xmitOn, port, pkt);
     return true;
   }
 
@@ -177,7 +177,7 @@ export class Netfront implements NetDevice, EventHandler {
       this.qHead = 0;
     }
     const port = this.ports[this.vcpus.indexOf(vcpu)] ?? this.ports[0]!;
-    this.sim.at(vcpu.exec(this.p.netfrontPacketNs), drainStep, port, pkt);
+    vcpu.run(this.p.netfrontPacketNs, drainStep, port, pkt);
   }
 
   drainStep(vcpu: Vcpu, pkt: Packet): void {
@@ -212,7 +212,7 @@ export class Netfront implements NetDevice, EventHandler {
     this.pollIdx = 0;
     this.pollDone = n;
     const cost = (n > 0 ? this.p.hypercallNs : 0) + n * (this.p.pageFlipGuestNs + this.p.netfrontPacketNs);
-    this.sim.at(this.irqVcpu.exec(cost), pollNext, this);
+    this.irqVcpu.run(cost, pollNext, this);
   }
 
   /** Hand the next packet of the batch to IP/TCP (each its protocol cost), then finish the poll. */
@@ -224,7 +224,7 @@ export class Netfront implements NetDevice, EventHandler {
     }
     if (this.pollIdx < this.pollBatch.length) {
       this.pollIdx++;
-      this.sim.at(this.irqVcpu.exec(this.host.rxPacketNs), pollDeliver, this);
+      this.irqVcpu.run(this.host.rxPacketNs, pollDeliver, this);
       return;
     }
     this.finishPoll();
@@ -265,7 +265,7 @@ export class Netfront implements NetDevice, EventHandler {
     // Published without a notification: RX requests never notify the back end in 3.0.1.
     ring.pushRequests();
     // One multicall: zap the pages' mappings, give them back (decrease_reservation), flush.
-    if (vcpu !== null) vcpu.exec(this.p.hypercallNs + this.p.tlbFlushNs);
+    if (vcpu !== null) vcpu.run(this.p.hypercallNs + this.p.tlbFlushNs);
   }
 
   /** Buffers posted and not yet used by the back end. */

@@ -17,7 +17,10 @@ import { EventChannel } from './evtchn.js';
 import { Netback, type Vif } from './netback.js';
 import { Netfront } from './netfront.js';
 import { type XenParams, xenParams } from './profile.js';
-import { Pcpu, Vcpu } from './vcpu.js';
+import { Pcpu, Vcpu, type SedfParams } from './vcpu.js';
+import { Interruptions, PeriodicStream } from '../hw/interruptions.js';
+import { createHostNoise } from '../os/noise.js';
+import type { RngStream } from '../engine/rng.js';
 
 export interface XenNodeSpec {
   name: string;
@@ -30,6 +33,8 @@ export interface XenNodeSpec {
   /** The profile's xen section (XEN_PARAMS). */
   xen: Record<string, number>;
   profileName: string;
+  /** OS noise: the hypervisor's tick on each core, and dom0's and the guest's kernel noise on their VCPUs. */
+  noise: boolean;
 }
 
 export interface XenNode {
@@ -95,20 +100,51 @@ export function attachGuest(
   return { kernel, netfront, vif };
 }
 
+/** The node's physical cores under SEDF, each with the hypervisor's t_timer as an interruption stream. */
+export function buildPcpus(sim: Simulator, cores: readonly Core[], p: XenParams, rng: RngStream | null): Pcpu[] {
+  if (p.schedNs + p.domainSwitchNs >= p.extraQuantumNs) {
+    throw new Error(`xen profile: schedNs + domainSwitchNs (${p.schedNs + p.domainSwitchNs} ns) must be below extraQuantumNs (${p.extraQuantumNs} ns), or no extra quantum makes progress`);
+  }
+  const costs = { extraQuantumNs: p.extraQuantumNs, schedNs: p.schedNs, wakeNs: p.vcpuWakeNs, switchNs: p.domainSwitchNs };
+  return cores.map((core) => {
+    // Each CPU's t_timer was armed when it came up: its own phase. No stream when noise is off.
+    if (rng === null) return new Pcpu(sim, core, costs);
+    const phaseNs = Math.floor(rng.next() * p.hvTickPeriodNs);
+    if (p.hvTickPeriodNs > 0 && p.hvTickNs > 0) core.interruptions = new Interruptions([new PeriodicStream(p.hvTickPeriodNs, phaseNs, p.hvTickNs)]);
+    return new Pcpu(sim, core, costs);
+  });
+}
+
+/** SEDF parameters of dom0's VCPUs (sedf_add_task: domain 0; extraweight 0). */
+export function dom0Sedf(p: XenParams): SedfParams {
+  return { periodNs: p.dom0PeriodNs, sliceNs: p.dom0SliceNs, extraWeight: 0 };
+}
+
+/** SEDF parameters of a guest's VCPUs (sedf_add_task: other domains). */
+export function guestSedf(p: XenParams): SedfParams {
+  return { periodNs: p.guestPeriodNs, sliceNs: p.guestSliceNs, extraWeight: p.guestExtraWeight };
+}
+
 export function buildXenNode(sim: Simulator, spec: XenNodeSpec): XenNode {
   const p = xenParams(spec.xen);
   const n = spec.cores.length;
-  const pcpus = spec.cores.map((c) => new Pcpu(c));
-  const dom0 = new Vcpu(sim, `${spec.name}/dom0.v0`, pcpus[p.dom0Pcpu % n]!, p.vcpuWakeNs, p.domainSwitchNs);
+  const pcpus = buildPcpus(sim, spec.cores, p, spec.noise ? sim.rng.stream(`xen/${spec.name}/t_timer`) : null);
+  const dom0 = new Vcpu(sim, `${spec.name}/dom0.v0`, pcpus[p.dom0Pcpu % n]!, dom0Sedf(p));
   const guestVcpus: Vcpu[] = [];
-  for (let i = 0; i < n; i++) guestVcpus.push(new Vcpu(sim, `${spec.name}/domU.v${i}`, pcpus[(p.guestFirstPcpu + i) % n]!, p.vcpuWakeNs, p.domainSwitchNs));
+  for (let i = 0; i < n; i++) guestVcpus.push(new Vcpu(sim, `${spec.name}/domU.v${i}`, pcpus[(p.guestFirstPcpu + i) % n]!, guestSedf(p)));
   const netback = new Netback(sim, spec.name, dom0, p, spec.nic);
   // dom0's e1000 has no NAPI: per frame from the interrupt, the driver then netif_rx and the
   // bridge; the interrupt entry is the event upcall of the physical irq.
   spec.nic.attachDriver(new NapiPoller(sim, netback, dom0, new Dom0NicRx(spec.nic, netback), p.nicDriverPacketNs + p.bridgeNs, p.evtchnUpcallNs));
   const { kernel, netfront, vif } = attachGuest(sim, spec.name, netback, 'vif1.0', spec.address, guestVcpus, spec.host, p);
-  // OS noise for dom0 and the guest (createHostNoise in src/os/noise.ts) is wired with Xen's
-  // scheduler, which decides which VCPU an interruption on a physical CPU takes time from.
+  if (spec.noise) {
+    // dom0 and the guest run XenLinux with the profile's host section (HZ 100): each VCPU its own
+    // tick phase and detour realisation. A VCPU's noise takes time only while that VCPU runs.
+    for (const v of [dom0, ...guestVcpus]) {
+      const streams = createHostNoise(spec.host, sim.rng.stream(`noise/${v.name}`));
+      if (streams.length > 0) v.interruptions = new Interruptions(streams);
+    }
+  }
   registry.set(kernel, { dom0, guestVcpus, pcpus, netback, netfront, vif, kernel });
   return { kernel, cpus: guestVcpus, drops: () => vif.rxDrops + netfront.txDrops + netback.unknownDrops };
 }

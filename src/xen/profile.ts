@@ -41,6 +41,16 @@ export interface XenParams {
   netfrontPacketNs: number;
   copyNsPerByte: number;
   dom0TxCleanDelayNs: number;
+  // ---- SEDF scheduler and hypervisor tick ----
+  dom0PeriodNs: number;
+  dom0SliceNs: number;
+  guestPeriodNs: number;
+  guestSliceNs: number;
+  guestExtraWeight: number;
+  extraQuantumNs: number;
+  schedNs: number;
+  hvTickPeriodNs: number;
+  hvTickNs: number;
 }
 
 export const XEN_PARAMS: Record<keyof XenParams, ParamSpec> = {
@@ -74,6 +84,15 @@ export const XEN_PARAMS: Record<keyof XenParams, ParamSpec> = {
   netfrontPacketNs: { unit: 'ns', min: 0, max: 1e6, doc: 'netfront bookkeeping per packet (grant entry, request, skb)' },
   copyNsPerByte: { unit: 'ns/B', min: 0, max: 100, doc: 'dom0 memcpy cost per byte (TX header copy, local delivery)' },
   dom0TxCleanDelayNs: { unit: 'ns', min: 0, max: 1e8, doc: 'e1000 TX-clean delay in dom0 (TxIntDelay) before a sent frame releases its guest slot' },
+  dom0PeriodNs: { unit: 'ns', min: 10000, max: 1e10, integer: true, doc: 'SEDF period of dom0 VCPUs (sedf_add_task, domain 0)' },
+  dom0SliceNs: { unit: 'ns', min: 0, max: 1e10, integer: true, doc: 'SEDF slice of dom0 VCPUs per period: its real-time reservation' },
+  guestPeriodNs: { unit: 'ns', min: 10000, max: 1e10, integer: true, doc: 'SEDF period of guest VCPUs (WEIGHT_PERIOD)' },
+  guestSliceNs: { unit: 'ns', min: 0, max: 1e10, integer: true, doc: 'SEDF slice of guest VCPUs; 0 = best effort, extra time only' },
+  guestExtraWeight: { unit: 'weight', min: 1, max: 65535, integer: true, doc: 'guest extraweight: extra-queue score 2^17/weight (dom0 scores 1024*period/slice)' },
+  extraQuantumNs: { unit: 'ns', min: 1000, max: 1e9, integer: true, doc: 'EXTRA_QUANTUM: length of one extra-time slice, then SEDF runs again' },
+  schedNs: { unit: 'ns', min: 0, max: 1e6, doc: 'hypervisor time of one timer-driven SEDF invocation (slice or quantum end)' },
+  hvTickPeriodNs: { unit: 'ns', min: 0, max: 1e10, doc: 'period of the hypervisor t_timer on every physical CPU (0 = none)' },
+  hvTickNs: { unit: 'ns', min: 0, max: 1e6, doc: 'hypervisor time of one t_timer tick on a physical CPU' },
 };
 
 /** The record of a profile's xen section as typed parameters (the loader validated it). */

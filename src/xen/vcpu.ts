@@ -1,27 +1,417 @@
 /**
- * Virtual CPUs on physical cores: a stand-in for Xen 3.0.1's SEDF scheduler.
+ * Virtual CPUs on physical cores under Xen 3.0.1's default scheduler, SEDF (simple earliest
+ * deadline first; xen RELEASE-3.0.0 and 3.0.2-branched `xen/common/sched_sedf.c`, default
+ * `opt_sched = "sedf"` in `schedule.c`). Rules as the source has them (UNBLOCK_EXTRA_SUPPORT,
+ * EXTRA_BLOCK_WEIGHT builds):
+ *  - each VCPU has a period and a slice; dom0 20 ms / 15 ms (a real-time reservation), guests
+ *    slice 0 (best effort): they run only in extra time. Both are EXTRA_AWARE;
+ *  - the run queue (deadline order) beats extra time; extra time goes first to the penalty queue
+ *    (a VCPU that blocked and woke inside its period gets back the slice it lost), then to the
+ *    utilisation queue by score (a stride: 2^17/extraweight for a guest, 1024*period/slice for
+ *    dom0: lower runs first, each run charges its score to the others);
+ *  - extra time is handed out in EXTRA_QUANTUM slices (500 us): a guest VCPU that keeps the
+ *    CPU is re-scheduled every quantum (`schedNs` each), and no quantum starts when less than
+ *    one is left before a reservation's next period (the core idles);
+ *  - a waking VCPU preempts the running one when `should_switch` says so: always an idle core,
+ *    never a VCPU in its EDF slice, a guest in utilisation extra time when the waker wants the
+ *    penalty queue, or anyone when the waker's period begins before the current slice ends.
+ * Costs on top of the work: a VCPU that was blocked pays `vcpuWakeNs` on its first item; a
+ * core that switches to another VCPU than it last ran pays `domainSwitchNs` (lazy switch: idle
+ * in between does not count); a timer-driven scheduler invocation (slice or quantum end) pays
+ * `schedNs`. The hypervisor's own 10 ms tick is an interruption stream on the physical core
+ * (node.ts), the guest kernel's noise an optional `Interruptions` on the VCPU.
  *
- * Each VCPU is pinned to one physical core and charges its work FIFO on that core, so a VCPU
- * that shares a core with another (dom0's VCPU and one guest VCPU, when a 4-VCPU guest and
- * dom0 share 4 cores) waits for the other's work, item by item, in submission order. Two
- * hypervisor costs are added on top of the work itself:
- *  - a blocked VCPU (nothing left to run when work arrives) first pays `vcpuWakeNs`: Xen
- *    wakes it, runs the scheduler and switches it in. This covers an event delivered to an idle
- *    VCPU, a guest IPI waking a process on another VCPU, and a timer tick on an idle VCPU;
- *  - a core that last ran a different VCPU pays `domainSwitchNs` (register state, page-table
- *    base and TLB) before running this one. A core that ran nothing else in between does not
- *    (Xen's lazy context switch keeps the last VCPU's state loaded across idle).
- * What SEDF does beyond that (slices, periods, preemption in the middle of a work item,
- * migration between cores) is not modelled; see docs/model-xen.md.
+ * Work is a FIFO of items per VCPU, each with a completion callback: the core decides at
+ * dispatch time which VCPU runs, and a preempted item resumes later with what is left.
  */
-import type { Simulator } from '../engine/simulator.js';
+import type { Simulator, EventFn, SimEvent } from '../engine/simulator.js';
+import { Signal, type Waitable } from '../engine/process.js';
 import type { Core } from '../hw/cpu.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
+import type { Interruptions } from '../hw/interruptions.js';
 
-/** A physical core as the hypervisor sees it: which VCPU ran on it last. */
+/** SEDF parameters of one VCPU (sedf_add_task defaults unless a profile says otherwise). */
+export interface SedfParams {
+  periodNs: number;
+  /** 0 = best effort: runs only in extra time. */
+  sliceNs: number;
+  /** Weight in the utilisation extra queue; 0 = score from period/slice (dom0). */
+  extraWeight: number;
+}
+
+/** Per-core scheduler costs and the extra-time quantum. */
+export interface SedfCosts {
+  extraQuantumNs: number;
+  schedNs: number;
+  wakeNs: number;
+  switchNs: number;
+}
+
+const PEN = 0;
+const UTIL = 1;
+
+function fireSignal(s: Signal<void>): void {
+  s.fire();
+}
+function blockCheckEvent(p: Pcpu): void {
+  p.onBlockCheck();
+}
+function segmentEvent(p: Pcpu): void {
+  p.onSegmentEnd();
+}
+
+function insertSorted(q: Vcpu[], v: Vcpu, key: (x: Vcpu) => number): void {
+  // Same as list_insert_sort: before the first element with a larger key (ties go after).
+  const k = key(v);
+  let i = 0;
+  while (i < q.length && !(k < key(q[i]!))) i++;
+  q.splice(i, 0, v);
+}
+function removeFrom(q: Vcpu[], v: Vcpu): boolean {
+  const i = q.indexOf(v);
+  if (i < 0) return false;
+  q.splice(i, 1);
+  return true;
+}
+const byDeadline = (v: Vcpu): number => v.deadlNs;
+const byPeriodBegin = (v: Vcpu): number => v.deadlNs - v.periodNs;
+
+/** A physical core and its SEDF queues (per-CPU: VCPUs do not migrate in SEDF). */
 export class Pcpu {
+  /** The VCPU whose state is loaded (last run; idle does not unload it). */
   last: Vcpu | null = null;
-  constructor(readonly core: Core) {}
+  /** The VCPU running now, or null when the core is idle. */
+  current: Vcpu | null = null;
+  readonly runq: Vcpu[] = [];
+  readonly waitq: Vcpu[] = [];
+  readonly extraq: [Vcpu[], Vcpu[]] = [[], []];
+  /** End of the current slice or quantum (current_slice_expires). */
+  sliceExpiresNs = Infinity;
+  /** Scheduler invocations, and those driven by a slice or quantum end (which cost schedNs). */
+  schedules = 0;
+  timedSchedules = 0;
+  private ev: SimEvent | null = null;
+  // The segment in progress: the current VCPU's head item runs until segEndNs (if not cut).
+  private segEndNs = 0;
+  private segItemEnds = false;
+  private inCallback = false;
+  private blockPending = false;
+  private hvBusyUntilNs = 0;
+  private reschedulePending = false;
+
+  constructor(
+    readonly sim: Simulator,
+    readonly core: Core,
+    readonly costs: SedfCosts,
+  ) {}
+
+  /** A VCPU on this core got work while blocked (sedf_wake + should_switch). */
+  wake(v: Vcpu): void {
+    const now = this.sim.now;
+    if (this.runq.includes(v) || this.waitq.includes(v)) return;
+    v.asleep = false;
+    if (v.deadlNs === 0) v.deadlNs = now + v.sliceNs;
+    if (now < v.deadlNs - v.periodNs) {
+      // Woke in extra time (its slice of this period is used up).
+      if (v.wantPen) this.extraAdd(v, PEN, 0);
+      this.extraAddUnblocked(v);
+    } else if (now < v.deadlNs) {
+      // Short block: no more real time this period; the lost slice is owed in penalty extra time.
+      v.deadlNs += v.periodNs;
+      if (v.blockAbsNs !== 0) {
+        const pen = Math.max(0, v.sliceNs - v.cputimeNs);
+        v.penaltyNs = pen;
+        if (pen > 0) {
+          v.score[PEN] = Math.floor((v.periodNs * 1024) / pen);
+          if (!removeFrom(this.extraq[PEN], v)) v.wantPen = true;
+          this.extraAdd(v, PEN, 0);
+        }
+      }
+      v.cputimeNs = 0;
+      this.extraAddUnblocked(v);
+    } else {
+      // Long block: the waking time starts a new period.
+      v.deadlNs = now + v.periodNs;
+      v.cputimeNs = 0;
+      this.extraAddUnblocked(v);
+    }
+    if (v.deadlNs - v.periodNs > now) insertSorted(this.waitq, v, byPeriodBegin);
+    else insertSorted(this.runq, v, byDeadline);
+    if (this.shouldSwitch(v)) this.preempt();
+  }
+
+  private extraAddUnblocked(v: Vcpu): void {
+    if (v.extraAware && !this.extraq[UTIL].includes(v)) this.extraAdd(v, UTIL, 0);
+  }
+
+  /** extraq_add_sort_update: insert by score, charging `sub` to every VCPU on the queue. */
+  private extraAdd(v: Vcpu, i: number, sub: number): void {
+    const q = this.extraq[i]!;
+    let at = q.length;
+    for (let j = 0; j < q.length; j++) {
+      const o = q[j]!;
+      o.score[i]! -= sub;
+      if (at === q.length && v.score[i]! < o.score[i]!) {
+        at = j;
+        if (sub === 0) break;
+      }
+    }
+    q.splice(at, 0, v);
+  }
+
+  private shouldSwitch(v: Vcpu): boolean {
+    if (v.deadlNs - v.periodNs < this.sliceExpiresNs) return true;
+    const cur = this.current;
+    if (cur === null) return true;
+    if (cur.runPen) return v.wantPen && v.score[PEN]! < cur.score[PEN]!;
+    if (cur.runUtil) return v.wantPen;
+    return false; // a VCPU in its EDF slice is not interrupted
+  }
+
+  /** Stop the running segment now and re-schedule (after a callback, if inside one). */
+  private preempt(): void {
+    if (this.inCallback) {
+      this.reschedulePending = true;
+      return;
+    }
+    this.sim.cancel(this.ev);
+    this.ev = null;
+    this.blockPending = false;
+    this.accountSegment(this.sim.now);
+    this.schedule(false);
+  }
+
+  /** Charge the progress of the segment up to `t` to the running item. */
+  private accountSegment(t: number): void {
+    const v = this.current;
+    if (v === null || v.itemCount() === 0) return;
+    const r = v.headRemainingNs();
+    // The interruptions served so far are assumed to lie before t: the item keeps at least as
+    // much work as is left to the segment's end (an interruption after t may be counted twice).
+    const left = Math.min(r, Math.max(0, this.segEndNs - t));
+    v.setHeadRemainingNs(left);
+  }
+
+  onBlockCheck(): void {
+    this.ev = null;
+    this.blockPending = false;
+    const v = this.current;
+    if (v !== null && v.itemCount() > 0) {
+      this.startSegment(this.sim.now);
+      return;
+    }
+    this.schedule(false);
+  }
+
+  /** The running VCPU, out of work a moment ago, got more at the same instant: go on. */
+  resume(): void {
+    if (!this.blockPending) return;
+    this.blockPending = false;
+    this.sim.cancel(this.ev);
+    this.ev = null;
+    this.startSegment(this.sim.now);
+  }
+
+  onSegmentEnd(): void {
+    this.ev = null;
+    const now = this.sim.now;
+    const v = this.current;
+    if (v !== null && this.segItemEnds) {
+      v.setHeadRemainingNs(0);
+      this.inCallback = true;
+      v.completeHead();
+      this.inCallback = false;
+      if (this.reschedulePending) {
+        this.reschedulePending = false;
+        if (v.itemCount() === 0) v.asleep = true;
+        this.schedule(false);
+        return;
+      }
+      if (v.itemCount() > 0) {
+        this.startSegment(now);
+        return;
+      }
+      // Out of work. Work that its own code submits at this same instant (a process resuming
+      // from the item just done) continues on the VCPU without a block: decide after it.
+      this.blockPending = true;
+      this.ev = this.sim.schedule(0, blockCheckEvent, this);
+      return;
+    }
+    this.accountSegment(now);
+    this.schedule(true);
+  }
+
+  /** sedf_do_schedule and the switch to its choice. `timed`: a slice or quantum ended. */
+  private schedule(timed: boolean): void {
+    const now = this.sim.now;
+    this.schedules++;
+    let overheadNs = 0;
+    if (timed) {
+      this.timedSchedules++;
+      overheadNs += this.costs.schedNs;
+    }
+    const cur = this.current;
+    if (cur !== null) {
+      if (cur.itemCount() === 0) cur.asleep = true;
+      if (cur.asleep) cur.blockAbsNs = now;
+      if (cur.runPen || cur.runUtil) this.deschedExtra(now, cur);
+      else this.deschedEdf(now, cur);
+    }
+    this.updateQueues(now);
+    let next: Vcpu | null = null;
+    let timeNs: number;
+    if (this.runq.length > 0) {
+      next = this.runq[0]!;
+      timeNs = next.sliceNs - next.cputimeNs;
+      if (this.waitq.length > 0) timeNs = Math.min(now + timeNs, byPeriodBegin(this.waitq[0]!)) - now;
+    } else if (this.waitq.length > 0) {
+      const endXt = byPeriodBegin(this.waitq[0]!);
+      timeNs = endXt - now;
+      if (endXt - now >= this.costs.extraQuantumNs) {
+        if (this.extraq[PEN].length > 0) {
+          next = this.extraq[PEN][0]!;
+          next.runPen = true;
+          timeNs = this.costs.extraQuantumNs;
+        } else if (this.extraq[UTIL].length > 0) {
+          next = this.extraq[UTIL][0]!;
+          next.runUtil = true;
+          timeNs = this.costs.extraQuantumNs;
+        }
+      }
+    } else {
+      timeNs = Infinity; // idle until a wake
+    }
+    if (timeNs <= 0) timeNs = this.costs.extraQuantumNs; // "seriously BEHIND schedule"
+    if (next === null && timeNs !== Infinity && this.waitq.length > 0) this.idleRunnableNs += timeNs;
+    this.current = next;
+    this.sliceExpiresNs = now + timeNs;
+    if (next !== null) {
+      next.schedStartNs = now;
+      if (this.last !== next) {
+        if (this.last !== null) {
+          overheadNs += this.costs.switchNs;
+          next.switches++;
+        }
+        this.last = next;
+      }
+    }
+    this.overheadNs += overheadNs;
+    // Hypervisor work already under way (a decision interrupted by a wake) finishes first.
+    const base = Math.max(now, this.hvBusyUntilNs);
+    this.hvBusyUntilNs = base + overheadNs;
+    this.startSegment(base + overheadNs);
+  }
+
+  /** Hypervisor time spent in scheduler invocations and switches (ns). */
+  overheadNs = 0;
+  /**
+   * Time the core idled with a runnable VCPU waiting for its next period because less than one
+   * extra quantum was left before it (ns; an upper bound: a wake may cut the idle short).
+   */
+  idleRunnableNs = 0;
+
+  private startSegment(startNs: number): void {
+    const v = this.current;
+    const expires = this.sliceExpiresNs;
+    if (v === null || v.itemCount() === 0) {
+      this.segItemEnds = false;
+      this.segEndNs = startNs;
+      if (expires !== Infinity) this.ev = this.sim.at(Math.max(expires, this.sim.now), segmentEvent, this);
+      return;
+    }
+    const work = v.headRemainingNs();
+    const start = Math.min(startNs, Math.max(expires, this.sim.now));
+    let end = start;
+    if (start < expires) {
+      const guestEnd = v.interruptions === null ? start + work : v.interruptions.stretch(start, work);
+      const coreIntr = this.core.interruptions;
+      end = coreIntr === null ? guestEnd : coreIntr.stretch(start, guestEnd - start);
+    }
+    if (start < expires && end <= expires) {
+      this.segItemEnds = true;
+      this.segEndNs = end;
+      this.ev = this.sim.at(end, segmentEvent, this);
+    } else {
+      this.segItemEnds = false;
+      this.segEndNs = start < expires ? end : start + work;
+      this.ev = this.sim.at(Math.max(expires, this.sim.now), segmentEvent, this);
+    }
+  }
+
+  private deschedEdf(now: number, v: Vcpu): void {
+    v.cputimeNs += now - v.schedStartNs;
+    if (v.cputimeNs < v.sliceNs && !v.asleep) return;
+    removeFrom(this.runq, v);
+    removeFrom(this.waitq, v);
+    if (v.cputimeNs >= v.sliceNs) {
+      v.cputimeNs -= v.sliceNs;
+      v.deadlNs += v.periodNs;
+    }
+    if (!v.asleep) insertSorted(this.waitq, v, byPeriodBegin);
+    else {
+      removeFrom(this.extraq[PEN], v);
+      removeFrom(this.extraq[UTIL], v);
+    }
+  }
+
+  private deschedExtra(now: number, v: Vcpu): void {
+    const i = v.runPen ? PEN : UTIL;
+    v.runPen = false;
+    v.runUtil = false;
+    v.cputimeNs = 0;
+    v.extraTimeNs += now - v.schedStartNs;
+    removeFrom(this.extraq[i]!, v);
+    let oldScore = v.score[i]!;
+    if (i === PEN) {
+      v.penaltyNs -= now - v.schedStartNs;
+      if (v.penaltyNs <= 0) {
+        v.penaltyNs = 0;
+        v.wantPen = false;
+      } else {
+        v.score[PEN] = Math.floor((v.periodNs * 1024) / v.penaltyNs);
+        oldScore = 0;
+      }
+    } else {
+      v.score[UTIL] = v.extraWeight > 0 || v.sliceNs <= 0 ? Math.floor(131072 / Math.max(1, v.extraWeight)) : Math.floor((v.periodNs * 1024) / v.sliceNs);
+    }
+    if (!v.asleep) {
+      if (((v.extraAware && i === UTIL) || (v.wantPen && i === PEN))) this.extraAdd(v, i, oldScore);
+    } else {
+      removeFrom(this.runq, v);
+      removeFrom(this.waitq, v);
+      removeFrom(this.extraq[1 - i]!, v);
+    }
+  }
+
+  private updateQueues(now: number): void {
+    while (this.waitq.length > 0 && byPeriodBegin(this.waitq[0]!) <= now) {
+      const v = this.waitq.shift()!;
+      insertSorted(this.runq, v, byDeadline);
+    }
+    for (const v of this.runq.slice()) {
+      if (v.sliceNs === 0) {
+        removeFrom(this.runq, v);
+        v.deadlNs += v.periodNs;
+        const pb = v.deadlNs - v.periodNs;
+        if (pb < now) v.deadlNs += Math.ceil((now - pb) / v.periodNs) * v.periodNs;
+        insertSorted(this.waitq, v, byPeriodBegin);
+        continue;
+      }
+      if (v.deadlNs < now || v.cputimeNs > v.sliceNs) {
+        removeFrom(this.runq, v);
+        v.deadlNs += v.periodNs;
+        if (v.deadlNs < now) v.deadlNs += Math.ceil((now - v.deadlNs) / v.periodNs) * v.periodNs;
+        v.cputimeNs = 0;
+        if (v.deadlNs - v.periodNs > now) insertSorted(this.waitq, v, byPeriodBegin);
+        else insertSorted(this.runq, v, byDeadline);
+      } else break;
+    }
+  }
+
+  /** Start the core if it idles and the VCPU just woke there (called by Vcpu.run). */
+  kick(): void {
+    if (this.current === null && this.ev === null && !this.inCallback) this.schedule(false);
+  }
 }
 
 export class Vcpu implements ExecUnit {
@@ -30,53 +420,120 @@ export class Vcpu implements ExecUnit {
   wakes = 0;
   /** Domain switches paid on this VCPU's core before its work. */
   switches = 0;
-  private doneNs = 0;
-  // Completion times of submitted items not yet past (FIFO, increasing): lets a driver learn
-  // which VCPU's item is finishing at this instant (see runningAtNow).
-  private ends: number[] = [];
-  private endsHead = 0;
+  /** Noise of the guest kernel on this VCPU (its ticks, daemons), or null. */
+  interruptions: Interruptions | null = null;
+
+  // ---- SEDF state (sedf_vcpu_info) ----
+  readonly periodNs: number;
+  readonly sliceNs: number;
+  readonly extraWeight: number;
+  readonly extraAware = true;
+  asleep = true;
+  runPen = false;
+  runUtil = false;
+  wantPen = false;
+  deadlNs = 0;
+  cputimeNs = 0;
+  schedStartNs = 0;
+  blockAbsNs = 0;
+  penaltyNs = 0;
+  readonly score = [0, 0];
+  /** Time run in extra time (ns). */
+  extraTimeNs = 0;
+
+  // Work items, FIFO: a ring of parallel arrays, bounded by the items pending.
+  private remNs: number[] = [];
+  private fns: (EventFn | null)[] = [];
+  private as: any[] = [];
+  private bs: any[] = [];
+  private head = 0;
+  private completing = false;
 
   constructor(
     private readonly sim: Simulator,
     readonly name: string,
     readonly pcpu: Pcpu,
-    private readonly wakeNs: number,
-    private readonly switchNs: number,
-  ) {}
+    sedf: SedfParams,
+  ) {
+    this.periodNs = sedf.periodNs;
+    this.sliceNs = sedf.sliceNs;
+    this.extraWeight = sedf.extraWeight;
+  }
 
   /** True when the VCPU has no work queued or running: it is blocked in the hypervisor. */
   get blocked(): boolean {
-    return this.doneNs < this.sim.now;
+    return this.itemCount() === 0;
   }
 
-  exec(ns: number): number {
-    let cost = ns;
-    if (this.doneNs < this.sim.now) {
-      cost += this.wakeNs;
+  itemCount(): number {
+    return this.remNs.length - this.head;
+  }
+  headRemainingNs(): number {
+    return this.remNs[this.head]!;
+  }
+  setHeadRemainingNs(ns: number): void {
+    this.remNs[this.head] = ns;
+  }
+
+  /** Pops the head item and calls its callback (the Pcpu calls this at its completion). */
+  completeHead(): void {
+    const fn = this.fns[this.head]!;
+    const a = this.as[this.head];
+    const b = this.bs[this.head];
+    this.fns[this.head] = null;
+    this.as[this.head] = undefined;
+    this.bs[this.head] = undefined;
+    this.head++;
+    if (this.head === this.remNs.length) {
+      this.remNs.length = this.fns.length = this.as.length = this.bs.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.remNs.length) {
+      this.remNs.splice(0, this.head);
+      this.fns.splice(0, this.head);
+      this.as.splice(0, this.head);
+      this.bs.splice(0, this.head);
+      this.head = 0;
+    }
+    if (fn !== null) {
+      this.completing = true;
+      fn(a, b);
+      this.completing = false;
+    }
+  }
+
+  run(ns: number, fn: EventFn | null = null, a?: any, b?: any): void {
+    let cost = Math.round(ns);
+    const wasBlocked = this.itemCount() === 0 && this.pcpu.current !== this;
+    if (wasBlocked) {
+      cost += this.pcpu.costs.wakeNs;
       this.wakes++;
     }
-    if (this.pcpu.last !== this) {
-      if (this.pcpu.last !== null) {
-        cost += this.switchNs;
-        this.switches++;
-      }
-      this.pcpu.last = this;
-    }
-    const end = this.pcpu.core.exec(cost);
-    this.busyNs += Math.round(cost);
-    this.doneNs = end;
-    this.ends.push(end);
-    return end;
+    this.remNs.push(cost);
+    this.fns.push(fn);
+    this.as.push(a);
+    this.bs.push(b);
+    this.busyNs += cost;
+    this.pcpu.core.busyNs += cost;
+    if (wasBlocked) {
+      this.pcpu.wake(this);
+      this.pcpu.kick();
+    } else if (this.pcpu.current === this) this.pcpu.resume();
   }
 
-  /** True if one of this VCPU's work items completes exactly now (the code it ran acts now). */
+  wait(ns: number): Waitable {
+    const s = new Signal<void>(this.sim);
+    this.run(ns, fireSignal, s);
+    return s;
+  }
+
+  /** Charge work nobody waits for; returns its completion if nothing preempts it (a lower bound). */
+  exec(ns: number): number {
+    this.run(ns);
+    return this.sim.now + Math.round(ns);
+  }
+
+  /** True while the callback of one of this VCPU's items runs (the code it ran acts now). */
   runningAtNow(): boolean {
-    const now = this.sim.now;
-    while (this.endsHead < this.ends.length && this.ends[this.endsHead]! < now) this.endsHead++;
-    if (this.endsHead > 256 && this.endsHead * 2 > this.ends.length) {
-      this.ends.splice(0, this.endsHead);
-      this.endsHead = 0;
-    }
-    return this.endsHead < this.ends.length && this.ends[this.endsHead] === now;
+    return this.completing;
   }
 }

@@ -6,8 +6,8 @@ import { LinkChannel } from '../../src/hw/link.js';
 import { Nic } from '../../src/hw/nic.js';
 import { FLAG_ACK, type FrameSink, Packet } from '../../src/hw/packet.js';
 import { Netback } from '../../src/xen/netback.js';
-import { attachGuest } from '../../src/xen/node.js';
-import { Pcpu, Vcpu } from '../../src/xen/vcpu.js';
+import { attachGuest, buildPcpus, dom0Sedf, guestSedf } from '../../src/xen/node.js';
+import { Vcpu } from '../../src/xen/vcpu.js';
 import { profile, UNMODERATED_NIC } from '../support/profiles.js';
 import { paramsOf } from './helpers.js';
 
@@ -22,14 +22,14 @@ test('three backlogged vifs on one dom0: netback serves them round robin (within
   const prof = profile('xen-3.0.1', { tickNs: 0, daemonIntervalNs: 0, longDetourIntervalNs: 0 }, UNMODERATED_NIC);
   const p = paramsOf(prof);
   const sim = new Simulator({ seed: 1 });
-  const cores = [0, 1, 2, 3].map((i) => new Pcpu(new Core(sim, `h/cpu${i}`)));
-  const dom0 = new Vcpu(sim, 'h/dom0', cores[0]!, p.vcpuWakeNs, p.domainSwitchNs);
+  const cores = buildPcpus(sim, [0, 1, 2, 3].map((i) => new Core(sim, `h/cpu${i}`)), p, sim.rng.stream('t_timer'));
+  const dom0 = new Vcpu(sim, 'h/dom0', cores[0]!, dom0Sedf(p));
   const sink = new CountingSink();
   const nic = new Nic(sim, 'h/eth0', prof.nic, { tso: false, rxBufferTruesizeBytes: prof.host.rxSkbTruesizeBytes });
   nic.attachLink(new LinkChannel(sim, 'h->sw', 1e9, 500, sink));
   const nb = new Netback(sim, 'h', dom0, p, nic);
   const guests = [1, 2, 3].map((g) => {
-    const vcpu = new Vcpu(sim, `h/d${g}.v0`, cores[g]!, p.vcpuWakeNs, p.domainSwitchNs);
+    const vcpu = new Vcpu(sim, `h/d${g}.v0`, cores[g]!, guestSedf(p));
     return attachGuest(sim, 'h', nb, `vif${g}.0`, 10 + g, [vcpu], prof.host, p);
   });
   // Each guest queues far more full-size frames than the wire can carry in the window, to an
