@@ -18,11 +18,6 @@ export interface ExecUnit {
   run(ns: number, fn?: EventFn | null, a?: any, b?: any): void;
   /** Charge `ns` of work for a process: yield the result to wait until the work is done. */
   wait(ns: number): Waitable;
-  /**
-   * Charge work nobody waits for and return when it completes if nothing preempts it (exact on
-   * a Core; a lower bound on a VCPU). Kept for callers not yet converted to `run`.
-   */
-  exec(ns: number): number;
   /** Total work executed so far (ns). */
   readonly busyNs: number;
 }

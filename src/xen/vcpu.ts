@@ -526,12 +526,6 @@ export class Vcpu implements ExecUnit {
     return s;
   }
 
-  /** Charge work nobody waits for; returns its completion if nothing preempts it (a lower bound). */
-  exec(ns: number): number {
-    this.run(ns);
-    return this.sim.now + Math.round(ns);
-  }
-
   /** True while the callback of one of this VCPU's items runs (the code it ran acts now). */
   runningAtNow(): boolean {
     return this.completing;
