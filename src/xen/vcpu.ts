@@ -470,6 +470,11 @@ export class Vcpu implements ExecUnit {
     return this.itemCount() === 0;
   }
 
+  /** Item slots held in memory (pending items plus consumed ones not yet compacted away). */
+  get storedItems(): number {
+    return this.remNs.length;
+  }
+
   itemCount(): number {
     return this.remNs.length - this.head;
   }
