@@ -388,23 +388,28 @@ export class Pcpu {
       const v = this.waitq.shift()!;
       insertSorted(this.runq, v, byDeadline);
     }
-    for (const v of this.runq.slice()) {
+    // The run queue from its head, as update_queues walks it: it stops at the first VCPU that
+    // may stay; the ones before it are moved (no copy of the queue: this runs per decision).
+    while (this.runq.length > 0) {
+      const v = this.runq[0]!;
       if (v.sliceNs === 0) {
-        removeFrom(this.runq, v);
+        this.runq.shift();
         v.deadlNs += v.periodNs;
         const pb = v.deadlNs - v.periodNs;
         if (pb < now) v.deadlNs += Math.ceil((now - pb) / v.periodNs) * v.periodNs;
         insertSorted(this.waitq, v, byPeriodBegin);
         continue;
       }
-      if (v.deadlNs < now || v.cputimeNs > v.sliceNs) {
-        removeFrom(this.runq, v);
-        v.deadlNs += v.periodNs;
-        if (v.deadlNs < now) v.deadlNs += Math.ceil((now - v.deadlNs) / v.periodNs) * v.periodNs;
-        v.cputimeNs = 0;
-        if (v.deadlNs - v.periodNs > now) insertSorted(this.waitq, v, byPeriodBegin);
-        else insertSorted(this.runq, v, byDeadline);
-      } else break;
+      if (!(v.deadlNs < now || v.cputimeNs > v.sliceNs)) break;
+      this.runq.shift();
+      v.deadlNs += v.periodNs;
+      if (v.deadlNs < now) v.deadlNs += Math.ceil((now - v.deadlNs) / v.periodNs) * v.periodNs;
+      v.cputimeNs = 0;
+      if (v.deadlNs - v.periodNs > now) insertSorted(this.waitq, v, byPeriodBegin);
+      else {
+        insertSorted(this.runq, v, byDeadline);
+        if (this.runq[0] === v) break; // fixed and back at the head: it may stay
+      }
     }
   }
 
@@ -463,6 +468,11 @@ export class Vcpu implements ExecUnit {
   /** True when the VCPU has no work queued or running: it is blocked in the hypervisor. */
   get blocked(): boolean {
     return this.itemCount() === 0;
+  }
+
+  /** Item slots held in memory (pending items plus consumed ones not yet compacted away). */
+  get storedItems(): number {
+    return this.remNs.length;
   }
 
   itemCount(): number {
