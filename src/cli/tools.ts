@@ -1,7 +1,7 @@
 /** `xenhpc trace`, `plot`, `merge` and `profiles`. */
 import { rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { FIGURE_KINDS, RESULT_COLUMNS, summaryRows, writeCsvAtomic, type FigureKind } from '../runner/report-lite.js';
+import { FIGURE_KINDS, summaryRows, type FigureKind } from '../runner/report-lite.js';
 import { HOST_PARAMS, NIC_PARAMS, type ParamSpec } from '../os/profile.js';
 import { XEN_PARAMS } from '../xen/profile.js';
 import { ScenarioError } from '../scenario/errors.js';
@@ -9,7 +9,7 @@ import { listProfiles, loadProfile } from '../scenario/profiles.js';
 import { expandPoints } from '../scenario/sweep.js';
 import { InputError } from '../runner/errors.js';
 import { mergeShardFiles } from '../runner/merge.js';
-import { checkOutputDir, checkOutputFile, isFigureKind, writeFigures, writeReports } from '../runner/outputs.js';
+import { checkOutputDir, checkOutputFile, isFigureKind, writeFigures, writeReports, writeResultsCsv } from '../runner/outputs.js';
 import { describePoint } from '../runner/points.js';
 import { JobTable } from '../runner/jobs.js';
 import { runTasks, type TaskResult } from '../runner/pool.js';
@@ -122,7 +122,7 @@ export async function mergeCommand(flags: MergeFlags, io: Io): Promise<number> {
   const merged = mergeShardFiles(flags.files, scenario);
   const outputs = scenario ? { ...scenario.outputs, results: false } : { results: false, summary: false, compare: false, figures: [] };
   // results first (always: it is what merge is for), then the reports the scenario asks for.
-  writeCsvAtomic(resultsName, RESULT_COLUMNS, merged.rows);
+  writeResultsCsv(resultsName, merged.rows, merged.fingerprint);
   io.stdout.write(`${describeFile({ kind: 'results', path: resultsName, rows: merged.rows.length })}\n`);
   const rep = await writeReports(dir, outputs, merged.rows);
   for (const f of rep.files) io.stdout.write(`${describeFile(f)}\n`);

@@ -18,6 +18,8 @@ import { isFingerprint, scenarioFingerprint } from './fingerprint.js';
 export interface MergeResult {
   rows: TextRow[];
   points: number[];
+  /** The scenario fingerprint every merged row carried (undefined for files of an older xenhpc). */
+  fingerprint: string | undefined;
 }
 
 function sample(xs: readonly number[]): string {
@@ -67,5 +69,5 @@ export function mergeShardFiles(files: readonly string[], scenario?: Scenario): 
     }
     if (gaps.length) throw new InputError(files.join(' '), POINT_COLUMN, `${gaps.length} points missing (${sample(gaps)}); a shard is missing or unfinished`);
   }
-  return { rows: indices.map((i) => byIndex.get(i)!.row), points: indices };
+  return { rows: indices.map((i) => byIndex.get(i)!.row), points: indices, fingerprint: expected?.fp };
 }

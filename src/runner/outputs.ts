@@ -2,6 +2,7 @@
  * The report files of a complete run: results.csv, summary.csv, compare.csv and SVG figures,
  * each written to a temporary name and renamed.
  */
+import { FINGERPRINT_COLUMN } from './fingerprint.js';
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from './errors.js';
@@ -99,6 +100,15 @@ export async function writeFigures(dir: string, kinds: readonly FigureKind[], su
   return { files, skipped };
 }
 
+/**
+ * results.csv: the result columns, then (when known) the scenario's fingerprint in every row, so a
+ * results file names the scenario that made it and merge can refuse one of another scenario.
+ */
+export function writeResultsCsv(path: string, rows: readonly TextRow[], fingerprint: string | undefined): void {
+  if (fingerprint === undefined) writeCsvAtomic(path, RESULT_COLUMNS, rows);
+  else writeCsvAtomic(path, [...RESULT_COLUMNS, FINGERPRINT_COLUMN], rows.map((r) => ({ ...r, [FINGERPRINT_COLUMN]: fingerprint })));
+}
+
 export interface Reports {
   summary: SummaryRow[];
   compare: CompareRow[];
@@ -107,7 +117,7 @@ export interface Reports {
 }
 
 /** Computes summary and compare from the rows (text form) and writes what `outputs` asks for. */
-export async function writeReports(dir: string, outputs: Pick<OutputsConfig, 'results' | 'summary' | 'compare' | 'figures'>, rows: readonly TextRow[], write = true): Promise<Reports> {
+export async function writeReports(dir: string, outputs: Pick<OutputsConfig, 'results' | 'summary' | 'compare' | 'figures'>, rows: readonly TextRow[], write = true, fingerprint?: string): Promise<Reports> {
   const summary = summaryRows(rows);
   const compare = compareRows(rows);
   const files: WrittenFile[] = [];
@@ -115,7 +125,7 @@ export async function writeReports(dir: string, outputs: Pick<OutputsConfig, 're
   if (!write) return { summary, compare, files, skippedFigures };
   if (outputs.results) {
     const path = join(dir, 'results.csv');
-    writeCsvAtomic(path, RESULT_COLUMNS, rows);
+    writeResultsCsv(path, rows, fingerprint);
     files.push({ kind: 'results', path, rows: rows.length });
   }
   if (outputs.summary) {

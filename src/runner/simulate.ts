@@ -216,7 +216,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     }
     return { ...base, summary: [], compare: [], aborted: false };
   }
-  const rep = await writeReports(outDir, scenario.outputs, rows, write);
+  const rep = await writeReports(outDir, scenario.outputs, rows, write, fingerprint);
   files.push(...rep.files);
   if (write) rmSync(partialPath, { force: true });
   return { ...base, summary: rep.summary, compare: rep.compare, skippedFigures: rep.skippedFigures, aborted: false };

@@ -105,7 +105,19 @@ describe('simulate', () => {
     const f = scenarioFile(dir);
     await simulate(loadScenario(f), { jobs: 1, outDir: join(dir, 'o') });
     const changed = loadScenario(f, ['seed=6']);
-    await assert.rejects(simulate(changed, { jobs: 1, outDir: join(dir, 'o'), resume: true }), (e: unknown) => e instanceof InputError && /results\.csv:2: profile: .*matches no point/.test(e.message));
+    await assert.rejects(simulate(changed, { jobs: 1, outDir: join(dir, 'o'), resume: true }), (e: unknown) => e instanceof InputError && /results\.csv:2: scenario_sha256: row was computed from a different scenario/.test(e.message));
+  });
+
+  test('results.csv names its scenario: every row ends with the fingerprint, and merge refuses results of two scenarios', async () => {
+    const dir = tmp();
+    const f = scenarioFile(dir);
+    const s = loadScenario(f);
+    await simulate(s, { jobs: 1, outDir: join(dir, 'a') });
+    await simulate(loadScenario(f, ['seed=6']), { jobs: 1, outDir: join(dir, 'b') });
+    const lines = read(join(dir, 'a', 'results.csv')).trim().split('\n');
+    assert.ok(lines[0]!.endsWith(',scenario_sha256'), lines[0]);
+    assert.ok(lines.slice(1).every((l) => l.endsWith(`,${scenarioFingerprint(s)}`)));
+    assert.throws(() => mergeShardFiles([join(dir, 'a', 'results.csv'), join(dir, 'b', 'results.csv')], s), (e: unknown) => e instanceof InputError && /different scenario/.test(e.message));
   });
 
   test('shards partition the points and merge back in order', async () => {
