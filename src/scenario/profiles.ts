@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOST_PARAMS, NIC_PARAMS, type HostParams, type NicParams, type ParamSpec } from '../os/profile.js';
-import { XEN_PARAMS } from '../xen/profile.js';
+import { XEN_PARAMS, xenParamsProblem } from '../xen/profile.js';
 import { ScenarioError, ValueError, checkNumber, didYouMean, isPlainObject, show } from './errors.js';
 import { readSource, type Path, type Source } from './source.js';
 import type { KernelProfile } from './types.js';
@@ -104,8 +104,11 @@ export function validateProfile(src: Source): KernelProfile {
   const host = checkSection(src, ['host'], v.host, 'host') as unknown as HostParams;
   const nic = checkSection(src, ['nic'], v.nic, 'nic') as unknown as NicParams;
   const profile: KernelProfile = { name, description, path: v.path, host, nic, source: src.file };
-  if (v.path === 'xen') profile.xen = checkSection(src, ['xen'], v.xen, 'xen');
-  else if (v.xen !== undefined) throw src.error(['xen'], 'xen parameters given for a native profile', 'only with path: xen');
+  if (v.path === 'xen') {
+    profile.xen = checkSection(src, ['xen'], v.xen, 'xen');
+    const bad = xenParamsProblem(profile.xen);
+    if (bad) throw src.error(['xen', bad.param], bad.message, bad.allowed);
+  } else if (v.xen !== undefined) throw src.error(['xen'], 'xen parameters given for a native profile', 'only with path: xen');
   return profile;
 }
 
@@ -155,6 +158,8 @@ export function applyProfileOverrides(base: KernelProfile, set: Record<string, u
     }
     (p[section] as unknown as Record<string, number>)[param] = n;
   }
+  const bad = p.xen ? xenParamsProblem(p.xen) : undefined;
+  if (bad) throw new OverrideError(`xen.${bad.param}`, bad.message, bad.allowed);
   return p;
 }
 

@@ -102,3 +102,20 @@ export function xenParams(rec: Record<string, number>): XenParams {
   }
   return rec as unknown as XenParams;
 }
+
+/**
+ * A rule between xen parameters that each one's range cannot say: every extra quantum must leave
+ * time for work after the scheduler's own cost and a domain switch, or no guest ever progresses.
+ * Returns the parameter to blame and why, or undefined when the section is consistent.
+ */
+export function xenParamsProblem(rec: Record<string, number>): { param: keyof XenParams; message: string; allowed: string } | undefined {
+  const { schedNs, domainSwitchNs, extraQuantumNs } = rec as unknown as XenParams;
+  if (schedNs + domainSwitchNs >= extraQuantumNs) {
+    return {
+      param: 'extraQuantumNs',
+      message: `${extraQuantumNs} ns leaves no time for work after schedNs + domainSwitchNs (${schedNs + domainSwitchNs} ns)`,
+      allowed: `more than schedNs + domainSwitchNs = ${schedNs + domainSwitchNs} ns`,
+    };
+  }
+  return undefined;
+}

@@ -336,3 +336,12 @@ test('JSON duplicate keys are refused at any depth, as YAML refuses them; equal 
   const escaped = writeTemp('dup2.json', `{"profiles": ["${NATIVE}"], "workload": {"type": "laten"}, "w\\u006frkload": {"type": "com"}}`);
   assert.match(refused(() => loadScenario(escaped)), /duplicate key "workload"/);
 });
+
+test('xen parameters that leave an extra quantum no time for work are refused, in a profile override and in a profile file', () => {
+  const over = scenarioFile('xq.yaml', { profiles: [{ name: 'xq', base: 'xen-3.0.1', set: { 'xen.extraQuantumNs': 3000 } }], workload: { type: 'laten' } });
+  const m = refused(() => loadScenario(over));
+  assert.match(m, /profiles\[0\]\.set\.xen\.extraQuantumNs: 3000 ns leaves no time for work after schedNs \+ domainSwitchNs/);
+  // The same quantum with a cheaper scheduler is fine.
+  const ok = scenarioFile('xq-ok.yaml', { profiles: [{ name: 'xq', base: 'xen-3.0.1', set: { 'xen.extraQuantumNs': 3000, 'xen.schedNs': 100, 'xen.domainSwitchNs': 100 } }], workload: { type: 'laten' } });
+  assert.equal(loadScenario(ok).profiles[0]!.xen!.extraQuantumNs, 3000);
+});
