@@ -7,7 +7,7 @@ import { TraceBus, type TraceFilter, type TraceSink } from '../engine/trace.js';
 import { TraceCsvWriter } from './report-lite.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
-import { runJob, runPoint, type ResultRow } from './run-point.js';
+import { runJob, type ResultRow } from './run-point.js';
 
 /** Every trace layer the model emits (docs/trace.md). */
 export const TRACE_LAYERS = ['wire', 'switch', 'nic', 'tcp', 'ring', 'evtchn', 'netback', 'vif'] as const;
@@ -72,19 +72,10 @@ export interface TracedRun {
   path: string;
 }
 
-/** Runs one point with a trace streamed to `path` (temp name + rename). */
+/** Runs one point with a trace streamed to `path` (temp name + rename): a job of one point. */
 export function runTracedPoint(scenario: Scenario, point: RunPoint, req: TraceRequest, path: string): TracedRun {
-  const writer = new TraceCsvWriter(path);
-  try {
-    const sink: TraceSink = req.nodes && req.nodes.length ? new NodeFilterSink(writer, req.nodes) : writer;
-    const bus = new TraceBus(sink, traceFilter(req));
-    const row = runPoint(scenario, point, bus);
-    writer.close();
-    return { row, rows: writer.rows, path };
-  } catch (e) {
-    writer.abort();
-    throw e;
-  }
+  const r = runTracedJob(scenario, [point], req, path);
+  return { row: r.rows[0]!, rows: r.traceRows, path: r.path };
 }
 
 /** A traced job: its rows (one per point) and the trace of the whole simulation. */
