@@ -57,7 +57,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .usage('$0 <command> [options]\n\nDiscrete-event simulator of MPI communication on a Gigabit cluster, native and Xen.')
     .command(
       'run <scenario>',
-      'run a scenario: results.csv, summary.csv, compare.csv, figures',
+      'run a scenario: results.csv, summary.csv, compare.csv, figures, manifest.json',
       (y) =>
         runFlags(y)
           .option('shard', { type: 'string', describe: 'run shard i of n (1-based) and write results.shard-i-of-n.csv only', requiresArg: true })
