@@ -8,7 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import { FIGURE_KINDS } from '../runner/report-lite.js';
 import { EXIT, UsageError, reportError } from './common.js';
 import { runCommand, validateCommand, type Io, type RunFlags } from './run.js';
-import { TRACE_LAYERS, mergeCommand, plotCommand, profilesListCommand, profilesShowCommand, traceCommand, type MergeFlags, type PlotFlags, type TraceFlags } from './tools.js';
+import { TRACE_LAYERS, mergeCommand, plotCommand, pointsCommand, profilesListCommand, profilesShowCommand, traceCommand, type MergeFlags, type PlotFlags, type PointsFlags, type TraceFlags } from './tools.js';
 
 const scenarioFlags = <T>(y: Argv<T>) =>
   y
@@ -33,6 +33,7 @@ const POSITIONAL: Record<string, string> = {
   run: 'the scenario file (YAML or JSON): xenhpc run <scenario>',
   validate: 'the scenario file (YAML or JSON): xenhpc validate <scenario>',
   trace: 'the scenario file (YAML or JSON): xenhpc trace <scenario>',
+  points: 'the scenario file (YAML or JSON): xenhpc points <scenario>',
   plot: 'the results file: xenhpc plot <results.csv>',
   merge: 'the shard files: xenhpc merge <results.shard-i-of-n.csv...>',
   show: 'the profile name or file: xenhpc profiles show <name>',
@@ -56,7 +57,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .usage('$0 <command> [options]\n\nDiscrete-event simulator of MPI communication on a Gigabit cluster, native and Xen.')
     .command(
       'run <scenario>',
-      'run a scenario: results.csv, summary.csv, compare.csv, figures',
+      'run a scenario: results.csv, summary.csv, compare.csv, figures, manifest.json',
       (y) =>
         runFlags(y)
           .option('shard', { type: 'string', describe: 'run shard i of n (1-based) and write results.shard-i-of-n.csv only', requiresArg: true })
@@ -90,6 +91,16 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .example('$0 trace scenarios/pingpong-trace.yaml --layers wire,tcp --out trace.csv', 'wire and TCP events of the first point')
           .example('$0 trace s.yaml --point 5 --nodes n1 --from 0 --to 1e6', 'point 5, node n1, first simulated millisecond'),
       async (a) => set(await traceCommand(a as unknown as TraceFlags, io)),
+    )
+    .command(
+      'points <scenario>',
+      'list the expanded points with their index (for trace --point) and job, then the count; runs nothing',
+      (y) =>
+        scenarioFlags(y)
+          .positional('scenario', { type: 'string', describe: 'scenario file (YAML or JSON)', demandOption: true })
+          .example('$0 points scenarios/quickstart.yaml', 'index, job, profile, rep, workload')
+          .example('$0 points s.yaml --set replications=1', 'the points after a --set'),
+      (a) => set(pointsCommand(a as unknown as PointsFlags, io)),
     )
     .command(
       'plot <results>',
@@ -136,7 +147,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         if (Array.isArray(v)) throw new UsageError(`--${name} given ${v.length} times (${v.map((x) => JSON.stringify(String(x))).join(', ')}); give it once`);
       }
     }, true)
-    .demandCommand(1, 'give a command: run, validate, trace, plot, merge, profiles')
+    .demandCommand(1, 'give a command: run, validate, points, trace, plot, merge, profiles')
     .strict()
     .recommendCommands()
     .help()

@@ -37,9 +37,9 @@ export interface Io {
 
 export function describeFile(f: WrittenFile): string {
   const p = relative(process.cwd(), f.path) || f.path;
-  const unit = f.kind === 'figure' ? 'points' : 'rows';
+  const unit = f.kind === 'figure' ? 'points' : f.kind === 'manifest' ? 'result rows' : 'rows';
   const what: Record<WrittenFile['kind'], string> = {
-    results: 'results', summary: 'summary', compare: 'compare', figure: 'figure', trace: 'trace of point #0', shard: 'shard results', partial: 'partial results',
+    results: 'results', summary: 'summary', compare: 'compare', figure: 'figure', trace: 'trace of point #0', shard: 'shard results', partial: 'partial results', manifest: 'provenance',
   };
   return `wrote ${p} (${what[f.kind]}, ${f.rows} ${unit})`;
 }

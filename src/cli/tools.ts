@@ -11,6 +11,8 @@ import { InputError } from '../runner/errors.js';
 import { mergeShardFiles } from '../runner/merge.js';
 import { checkOutputDir, checkOutputFile, isFigureKind, writeFigures, writeReports, writeResultsCsv } from '../runner/outputs.js';
 import { describePoint } from '../runner/points.js';
+import { manifestFileName, writeManifest } from '../runner/manifest.js';
+import { scenarioFingerprint } from '../runner/fingerprint.js';
 import { JobTable } from '../runner/jobs.js';
 import { runTasks, type TaskResult } from '../runner/pool.js';
 import { readResultsFile, tempPathFor } from '../runner/results-io.js';
@@ -110,6 +112,7 @@ export interface MergeFlags extends ScenarioFlags {
  * figures are written as its `outputs` asks, exactly as an unsharded run writes them.
  */
 export async function mergeCommand(flags: MergeFlags, io: Io): Promise<number> {
+  const startedAt = new Date();
   const scenario = flags.scenario !== undefined ? loadWithFlags(flags.scenario, flags).scenario : undefined;
   if (scenario === undefined && (flags.set !== undefined || flags.reps !== undefined || flags.ops !== undefined)) {
     throw new UsageError('--set, --reps and --ops need --scenario');
@@ -119,6 +122,7 @@ export async function mergeCommand(flags: MergeFlags, io: Io): Promise<number> {
   const resultsName = /\.csv$/i.test(out) ? out : join(out, 'results.csv');
   checkOutputDir(dir, flags.out !== undefined ? '--out' : flags.files[0]!);
   checkOutputFile(resultsName, flags.out !== undefined ? '--out' : flags.files[0]!);
+  if (scenario) checkOutputFile(join(dir, manifestFileName()), flags.out !== undefined ? '--out' : flags.files[0]!);
   const merged = mergeShardFiles(flags.files, scenario);
   const outputs = scenario ? { ...scenario.outputs, results: false } : { results: false, summary: false, compare: false, figures: [] };
   // results first (always: it is what merge is for), then the reports the scenario asks for.
@@ -126,6 +130,12 @@ export async function mergeCommand(flags: MergeFlags, io: Io): Promise<number> {
   io.stdout.write(`${describeFile({ kind: 'results', path: resultsName, rows: merged.rows.length })}\n`);
   const rep = await writeReports(dir, outputs, merged.rows);
   for (const f of rep.files) io.stdout.write(`${describeFile(f)}\n`);
+  if (scenario) {
+    // With the scenario known, the merged directory gets the provenance an unsharded run writes.
+    const n = merged.rows.length;
+    const m = writeManifest(dir, { scenario, fingerprint: scenarioFingerprint(scenario), madeBy: 'merge', points: n, totalPoints: n, startedAt, endedAt: new Date() });
+    io.stdout.write(`${describeFile({ kind: 'manifest', path: m.path, rows: n })}\n`);
+  }
   return EXIT.ok;
 }
 
@@ -171,3 +181,52 @@ export function profilesShowCommand(ref: string, io: Io): number {
 }
 
 export { TRACE_LAYERS };
+
+export interface PointsFlags extends ScenarioFlags {
+  scenario: string;
+}
+
+/**
+ * `xenhpc points`: the expanded points, numbered as `trace --point K` and the `point` column of
+ * shard files number them, with the job that computes each (a com program runs all its sizes in
+ * one simulation, so tracing one of its points simulates the whole program). Workload fields are
+ * shown when they differ between points: those are what tells two points apart.
+ */
+export function pointsCommand(flags: PointsFlags, io: Io): number {
+  const { scenario } = loadWithFlags(flags.scenario, flags);
+  const points = expandPoints(scenario);
+  const jobs = new JobTable(points).jobs;
+  const jobOf: number[] = [];
+  jobs.forEach((j, k) => j.forEach((i) => (jobOf[i] = k)));
+  const fieldValues = new Map<string, Set<string>>();
+  for (const p of points) {
+    for (const [k, v] of Object.entries(p.workload)) {
+      if (k === 'type' || v === undefined) continue;
+      const set = fieldValues.get(k) ?? new Set<string>();
+      set.add(String(v));
+      fieldValues.set(k, set);
+    }
+  }
+  // A field that varies, or that some points have and others lack (mixed workload blocks).
+  const shown = [...fieldValues].filter(([k, vs]) => vs.size > 1 || points.some((p) => (p.workload as unknown as Record<string, unknown>)[k] === undefined)).map(([k]) => k);
+  const table = points.map((p) => {
+    const job = jobs[jobOf[p.index]!]!;
+    const w = p.workload as unknown as Record<string, unknown>;
+    return [
+      String(p.index),
+      String(jobOf[p.index]),
+      job.length > 1 ? `program of ${job.length}` : 'alone',
+      p.profile.name,
+      String(p.replication),
+      [p.workload.type, ...shown.filter((k) => w[k] !== undefined).map((k) => `${k}=${String(w[k])}`)].join(' '),
+    ];
+  });
+  const head = ['point', 'job', 'runs', 'profile', 'rep', 'workload'];
+  const widths = head.map((h, c) => Math.max(h.length, ...table.map((r) => r[c]!.length)));
+  const line = (r: string[]): string => r.map((x, c) => (c === r.length - 1 ? x : c <= 1 || c === 4 ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ').trimEnd();
+  io.stdout.write(`${line(head)}\n`);
+  for (const r of table) io.stdout.write(`${line(r)}\n`);
+  const programs = jobs.filter((j) => j.length > 1).length;
+  io.stdout.write(`${points.length} point${points.length === 1 ? '' : 's'} in ${jobs.length} job${jobs.length === 1 ? '' : 's'}${programs ? ` (${programs} multi-size program${programs === 1 ? '' : 's'})` : ''}\n`);
+  return EXIT.ok;
+}

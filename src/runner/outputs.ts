@@ -15,9 +15,9 @@ import type { TextRow } from './points.js';
 import { writeTextAtomic } from './results-io.js';
 
 export interface WrittenFile {
-  kind: 'results' | 'summary' | 'compare' | 'figure' | 'trace' | 'shard' | 'partial';
+  kind: 'results' | 'summary' | 'compare' | 'figure' | 'trace' | 'shard' | 'partial' | 'manifest';
   path: string;
-  /** Data rows (CSV) or data points (figures). */
+  /** Data rows (CSV), data points (figures), or the results rows a manifest describes. */
   rows: number;
 }
 

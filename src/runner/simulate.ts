@@ -22,6 +22,7 @@ import { runTasks, type RunTasksOptions, type Task, type TaskResult } from './po
 import { checkFingerprints, matchRows, readResultsFile, tempPathFor } from './results-io.js';
 import { FINGERPRINT_COLUMN, scenarioFingerprint } from './fingerprint.js';
 import { checkTraceRequest, type TraceRequest } from './trace-run.js';
+import { manifestFileName, writeManifest } from './manifest.js';
 
 export interface Progress {
   /** Points finished, including those taken from an earlier run (--resume). */
@@ -39,7 +40,7 @@ export interface Progress {
 export interface SimulateOptions {
   /** Worker threads; 1 runs in this thread. Default: os.availableParallelism(). */
   jobs?: number;
-  /** Run only shard index/count (1-based) of the points; writes results.shard-i-of-n.csv only. */
+  /** Run only shard index/count (1-based) of the points; writes results.shard-i-of-n.csv and manifest.shard-i-of-n.json only. */
   shard?: ShardSpec;
   /** Take rows from an earlier run's results or partial file in the output directory and run only the rest. */
   resume?: boolean;
@@ -54,6 +55,8 @@ export interface SimulateOptions {
   flushEveryMs?: number;
   /** Wall-clock limit per point (ms): a point past it stops the run (PointTimeoutError) and the finished rows are kept. */
   pointTimeoutMs?: number;
+  /** The command line manifest.json records. Default: process.argv. */
+  command?: readonly string[];
 }
 
 export interface SimulateResult {
@@ -93,6 +96,7 @@ function scenarioTrace(scenario: Scenario): TraceRequest | undefined {
 
 export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): Promise<SimulateResult> {
   const t0 = performance.now();
+  const startedAt = new Date();
   const write = opts.write ?? true;
   const jobs = opts.jobs ?? defaultJobs();
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError('--jobs', 'jobs', `${jobs} is not a positive integer`, 'integer >= 1');
@@ -108,7 +112,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     // Where the files go is checked before any point runs: a run must not fail at its end.
     const flag = opts.outDir !== undefined ? '--out' : `${scenario.file}: outputs.dir`;
     checkOutputDir(outDir, flag);
-    const names = [resultsFileName(shard), partialFileName(shard), 'summary.csv', 'compare.csv', ...scenario.outputs.figures.map((f) => `${f}.svg`)];
+    const names = [resultsFileName(shard), partialFileName(shard), manifestFileName(shard), 'summary.csv', 'compare.csv', ...scenario.outputs.figures.map((f) => `${f}.svg`)];
     if (scenario.outputs.trace) names.push(scenario.outputs.trace.file);
     for (const n of names) checkOutputFile(join(outDir, n), flag);
   }
@@ -203,6 +207,12 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const rows = ordered.map(([, r]) => r);
   const points = ordered.map(([i]) => i);
   const base = { rows, points, total: selected.length, ran, skipped, damaged, files, skippedFigures: [] as string[] };
+  // Provenance, written last beside the final files (not for an aborted run: its directory holds
+  // only the partial file, and the manifest of the finished run comes with --resume).
+  const manifest = (): WrittenFile => {
+    const m = writeManifest(outDir, { scenario, fingerprint, madeBy: 'run', points: rows.length, totalPoints: all.length, shard, command: opts.command, startedAt, endedAt: new Date() });
+    return { kind: 'manifest', path: m.path, rows: rows.length };
+  };
 
   if (aborted) {
     if (write && done.size > 0) files.push(flushPartial());
@@ -212,12 +222,16 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     if (write) {
       writeCsvAtomic(resultsPath, INDEXED_COLUMNS, ordered.map(([i, r]) => ({ [POINT_COLUMN]: i, ...r, [FINGERPRINT_COLUMN]: fingerprint })));
       files.push({ kind: 'shard', path: resultsPath, rows: rows.length });
+      files.push(manifest());
       rmSync(partialPath, { force: true });
     }
     return { ...base, summary: [], compare: [], aborted: false };
   }
   const rep = await writeReports(outDir, scenario.outputs, rows, write, fingerprint);
   files.push(...rep.files);
-  if (write) rmSync(partialPath, { force: true });
+  if (write) {
+    files.push(manifest());
+    rmSync(partialPath, { force: true });
+  }
   return { ...base, summary: rep.summary, compare: rep.compare, skippedFigures: rep.skippedFigures, aborted: false };
 }

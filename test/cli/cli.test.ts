@@ -10,6 +10,12 @@ import { EventEmitter } from 'node:events';
 import { CLI, TINY, cli, cliIn, listFiles, tempDir, writeScenario } from './helpers.js';
 
 const read = (p: string): string => readFileSync(p, 'utf8');
+/** A manifest.json's fields other than its wall-clock times (which differ between any two runs). */
+function withoutTimes(text: string): Record<string, unknown> {
+  const { startedAt, endedAt, ...rest } = JSON.parse(text) as Record<string, unknown>;
+  assert.ok(typeof startedAt === 'string' && typeof endedAt === 'string' && startedAt <= endedAt, `${String(startedAt)} .. ${String(endedAt)}`);
+  return rest;
+}
 
 describe('determinism', () => {
   test('--jobs 2 and --jobs 1 write byte-identical results, summary and compare', () => {
@@ -21,6 +27,11 @@ describe('determinism', () => {
     assert.match(r.stdout, /wrote b\/results\.csv \(results, 12 rows\)/);
     for (const f of ['results.csv', 'summary.csv', 'compare.csv']) assert.equal(read(join(cwd, 'b', f)), read(join(cwd, 'a', f)), f);
     assert.equal(read(join(cwd, 'a', 'results.csv')).trim().split('\n').length, 13);
+    // The manifests differ only in their times and the command line that made them.
+    const { command: ca, ...ma } = withoutTimes(read(join(cwd, 'a', 'manifest.json')));
+    const { command: cb, ...mb } = withoutTimes(read(join(cwd, 'b', 'manifest.json')));
+    assert.deepEqual(mb, ma);
+    assert.deepEqual([(ca as string[]).slice(2), (cb as string[]).slice(2)], [['run', s, '--jobs', '1', '--out', 'a', '-q'], ['run', s, '--jobs', '2', '--out', 'b', '-q']]);
     assert.ok(!existsSync(join(cwd, 'a', 'results.partial.csv')), 'partial removed after a complete run');
   });
 
@@ -31,12 +42,16 @@ describe('determinism', () => {
     for (let i = 1; i <= 4; i++) {
       const r = await cliIn(['run', s, '--shard', `${i}/4`, '--out', 'sh', '-q'], cwd);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(r.stdout.trim().split('\n'), [`wrote sh/results.shard-${i}-of-4.csv (shard results, 3 rows)`]);
+      assert.deepEqual(r.stdout.trim().split('\n'), [`wrote sh/results.shard-${i}-of-4.csv (shard results, 3 rows)`, `wrote sh/manifest.shard-${i}-of-4.json (provenance, 3 result rows)`]);
+      const man = JSON.parse(read(join(cwd, 'sh', `manifest.shard-${i}-of-4.json`))) as { shard: unknown; points: number; totalPoints: number };
+      assert.deepEqual([man.shard, man.points, man.totalPoints], [{ index: i, count: 4 }, 3, 12]);
     }
     const shards = [4, 2, 3, 1].map((i) => join('sh', `results.shard-${i}-of-4.csv`));
     const m = await cliIn(['merge', ...shards, '--scenario', s, '--out', 'merged'], cwd);
     assert.equal(m.code, 0, m.stderr);
     for (const f of ['results.csv', 'summary.csv', 'compare.csv']) assert.equal(read(join(cwd, 'merged', f)), read(join(cwd, 'full', f)), f);
+    // merge --scenario writes the provenance a run writes: the same scenario and fingerprint.
+    assert.deepEqual(withoutTimes(read(join(cwd, 'merged', 'manifest.json'))), { ...withoutTimes(read(join(cwd, 'full', 'manifest.json'))), madeBy: 'merge' });
     // Without --scenario the point column orders the rows.
     assert.equal((await cliIn(['merge', ...shards, '--out', 'plain/all.csv'], cwd)).code, 0);
     assert.equal(read(join(cwd, 'plain', 'all.csv')), read(join(cwd, 'full', 'results.csv')));
@@ -75,7 +90,7 @@ describe('determinism', () => {
     assert.match(resumed.stderr, /resumed: 1 points taken from the earlier run, 11 run now/);
     assert.equal((await cliIn(['run', s, '--out', 'full', '-q'], cwd)).code, 0);
     for (const f of ['results.csv', 'summary.csv', 'compare.csv']) assert.equal(read(join(cwd, 'part', f)), read(join(cwd, 'full', f)), f);
-    assert.deepEqual(listFiles(join(cwd, 'part')), ['compare.csv', 'results.csv', 'summary.csv']);
+    assert.deepEqual(listFiles(join(cwd, 'part')), ['compare.csv', 'manifest.json', 'results.csv', 'summary.csv']);
   });
 
   test('a signal after every point has finished does not stop the run: exit 0, every final file complete, no partial file', async () => {
@@ -87,7 +102,10 @@ describe('determinism', () => {
     assert.match(r.stderr, /terminated after every point had finished: the run completed/);
     assert.equal((await cliIn(['run', s, '--out', 'full', '-q'], cwd)).code, 0);
     assert.deepEqual(listFiles(join(cwd, 'late')), listFiles(join(cwd, 'full')));
-    for (const f of listFiles(join(cwd, 'full'))) assert.equal(read(join(cwd, 'late', f)), read(join(cwd, 'full', f)), f);
+    for (const f of listFiles(join(cwd, 'full'))) {
+      if (f === 'manifest.json') assert.deepEqual(withoutTimes(read(join(cwd, 'late', f))), withoutTimes(read(join(cwd, 'full', f))));
+      else assert.equal(read(join(cwd, 'late', f)), read(join(cwd, 'full', f)), f);
+    }
   });
 
   test('--point-timeout stops a point past the limit, names it, and keeps the finished rows for --resume', async () => {
@@ -107,6 +125,43 @@ describe('determinism', () => {
 });
 
 describe('commands', () => {
+  test('points lists each point with its index and job, honours --set, prints the count; bad input exits 2 with one line', async () => {
+    const cwd = tempDir();
+    const s = writeScenario(cwd, 's.yaml', TINY);
+    const r = await cliIn(['points', s], cwd);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.match(lines[0]!, /^point\s+job\s+runs\s+profile\s+rep\s+workload$/);
+    assert.equal(lines[lines.length - 1], '12 points in 12 jobs');
+    // Expansion order: profile, then size, then replication (as trace --point counts).
+    const rows = lines.slice(1, -1).map((l) => l.trim().split(/\s+/));
+    assert.deepEqual(rows.map((c) => c[0]), [...Array(12).keys()].map(String));
+    assert.deepEqual(rows[3], ['3', '3', 'alone', 'rhel-2.6.12', '1', 'pingpong', 'sizeBytes=1024']);
+    assert.deepEqual(rows[11], ['11', '11', 'alone', 'rhel-2.6.9', '1', 'pingpong', 'sizeBytes=65536']);
+    // --set changes the points listed.
+    const one = await cliIn(['points', s, '--set', 'replications=1', '--set', 'sweep.sizeBytes=[32]'], cwd);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(one.stdout.trim().split('\n').pop(), '2 points in 2 jobs');
+    // A com program: every size of one (profile, replication) is one job.
+    const com = writeScenario(cwd, 'c.yaml', 'name: c\nreplications: 2\ncluster: { nodes: 2, cpusPerNode: 2 }\nprofiles: [rhel-2.6.12]\nworkload: { type: com, mode: uni, procs: 2, ops: 2 }\nsweep: { sizeBytes: [32, 1024, 4096] }\n');
+    const c = await cliIn(['points', com], cwd);
+    assert.equal(c.code, 0, c.stderr);
+    const cl = c.stdout.trim().split('\n');
+    assert.equal(cl[cl.length - 1], '6 points in 2 jobs (2 multi-size programs)');
+    const comRows = cl.slice(1, -1).map((l) => l.trim().split(/\s+/));
+    assert.deepEqual(comRows.map((c) => c.slice(0, 7).join(' ')), [0, 1, 0, 1, 0, 1].map((job, i) => `${i} ${job} program of 3 rhel-2.6.12 ${job}`));
+    assert.match(cl[1]!, /sizeBytes=32$/);
+    assert.match(cl[6]!, /sizeBytes=4096$/);
+    // Bad input: one line, exit 2, nothing on stdout.
+    for (const args of [['points', s, '--set', 'bogus=1'], ['points', 'missing.yaml'], ['points']]) {
+      const bad = await cliIn(args, cwd);
+      assert.equal(bad.code, 2, args.join(' '));
+      assert.equal(bad.stdout, '');
+      assert.match(bad.stderr, /^error: [^\n]+\n$/);
+    }
+    assert.match((await cliIn(['points'], cwd)).stderr, /points: missing the scenario file/);
+  });
+
   test('validate exits 1 and prints FAIL when claims cannot hold', async () => {
     const cwd = tempDir();
     const s = writeScenario(cwd, 's.yaml', TINY);
@@ -169,7 +224,7 @@ describe('commands', () => {
 
   test('--help of each command has examples; no command is exit 2', () => {
     const cwd = tempDir();
-    for (const c of ['run', 'validate', 'trace', 'plot', 'merge']) {
+    for (const c of ['run', 'validate', 'points', 'trace', 'plot', 'merge']) {
       const r = cli([c, '--help'], cwd);
       assert.equal(r.code, 0);
       assert.match(r.stdout, /Examples:/, c);
