@@ -4,14 +4,23 @@
  * scheduled and a run is deterministic. Events are plain objects holding a callback and two
  * arguments: components pass a function allocated once (a bound method or module function)
  * instead of a closure per event, which keeps the hot path free of per-event closures.
+ *
+ * Two structures hold the queue, merged by (time, seq) when popping:
+ * - a heap specialised for SimEvent (event-heap.ts) for events in the future;
+ * - a same-instant FIFO lane for events scheduled at the current time (zero delay, 8-18 % of all
+ *   events). Every lane event has time == now and, being scheduled later, a larger seq than any
+ *   event queued before it, so the lane is already in (time, seq) order and costs O(1) per event.
+ *   A heap event at the same instant with a smaller seq (scheduled earlier for this instant) still
+ *   runs first: the pop compares the lane's head with the heap's top. The clock only advances
+ *   once the lane is empty, so the lane never holds an event of another instant.
  */
-import { PriorityQueue } from 'js-sdsl';
+import { EventHeap } from './event-heap.js';
 import { RngStreams } from './rng.js';
 import type { TraceBus } from './trace.js';
 
 export type EventFn = (a: any, b: any) => void;
 
-/** A scheduled event. `cancel()` is lazy: the event stays in the heap and is skipped. */
+/** A scheduled event. `cancel()` is lazy: the event stays queued and is skipped. */
 export class SimEvent {
   live = true;
   constructor(
@@ -23,14 +32,14 @@ export class SimEvent {
   ) {}
 }
 
-function compareEvents(x: SimEvent, y: SimEvent): number {
-  return x.timeNs - y.timeNs || x.seq - y.seq;
-}
-
 export class Simulator {
   private nowNs = 0;
   private seq = 0;
-  private readonly queue = new PriorityQueue<SimEvent>([], compareEvents, false);
+  private readonly heap = new EventHeap<SimEvent>();
+  /** The same-instant lane: lane[laneHead..laneTail) in seq order, all at time nowNs. */
+  private readonly lane: (SimEvent | null)[] = [];
+  private laneHead = 0;
+  private laneTail = 0;
   private stopped = false;
   /** Events executed so far (cancelled ones are not counted). */
   eventsRun = 0;
@@ -47,12 +56,23 @@ export class Simulator {
     return this.nowNs;
   }
 
+  private enqueue(ev: SimEvent): void {
+    if (ev.timeNs === this.nowNs) {
+      // appending keeps the lane packed; the slots are reused once the lane drains.
+      if (this.laneTail === this.lane.length) this.lane.push(ev);
+      else this.lane[this.laneTail] = ev;
+      this.laneTail++;
+    } else {
+      this.heap.push(ev);
+    }
+  }
+
   /** Schedule `fn(a, b)` after `delayNs` (rounded to an integer, never negative). */
   schedule(delayNs: number, fn: EventFn, a?: any, b?: any): SimEvent {
     const d = Math.round(delayNs);
     if (!(d >= 0)) throw new RangeError(`schedule: delay must be a finite non-negative number, got ${delayNs}`);
     const ev = new SimEvent(this.nowNs + d, this.seq++, fn, a, b);
-    this.queue.push(ev);
+    this.enqueue(ev);
     return ev;
   }
 
@@ -61,7 +81,7 @@ export class Simulator {
     const t = Math.round(timeNs);
     if (!(t >= this.nowNs)) throw new RangeError(`at: time ${timeNs} is before now (${this.nowNs})`);
     const ev = new SimEvent(t, this.seq++, fn, a, b);
-    this.queue.push(ev);
+    this.enqueue(ev);
     return ev;
   }
 
@@ -71,7 +91,7 @@ export class Simulator {
 
   /** Number of events still queued (including cancelled ones not yet popped). */
   get pending(): number {
-    return this.queue.size();
+    return this.heap.size + (this.laneTail - this.laneHead);
   }
 
   /** Stop the current `run()` after the event being executed. */
@@ -85,15 +105,36 @@ export class Simulator {
    */
   run(untilNs = Infinity): number {
     this.stopped = false;
-    const q = this.queue;
+    const heap = this.heap;
+    const lane = this.lane;
     while (!this.stopped) {
-      // pop then, rarely, push back: one heap operation per event instead of top() + pop().
-      const ev = q.pop();
-      if (ev === undefined) break;
-      if (ev.timeNs > untilNs) {
-        q.push(ev);
-        this.nowNs = untilNs;
-        return this.nowNs;
+      let ev: SimEvent;
+      if (this.laneHead < this.laneTail) {
+        const le = lane[this.laneHead]!;
+        if (le.timeNs > untilNs) {
+          // only if untilNs < now (the clock moves back, as it always did): the lane's events
+          // are then no longer at the current instant, so they go to the heap.
+          this.flushLane();
+          this.nowNs = untilNs;
+          return this.nowNs;
+        }
+        const top = heap.peek();
+        // a heap event at this instant scheduled before the lane's head runs first.
+        if (top !== undefined && top.timeNs === le.timeNs && top.seq < le.seq) {
+          ev = heap.pop();
+        } else {
+          lane[this.laneHead++] = null;
+          if (this.laneHead === this.laneTail) this.laneHead = this.laneTail = 0;
+          ev = le;
+        }
+      } else {
+        const top = heap.peek();
+        if (top === undefined) break;
+        if (top.timeNs > untilNs) {
+          this.nowNs = untilNs;
+          return this.nowNs;
+        }
+        ev = heap.pop();
       }
       if (!ev.live) continue;
       this.nowNs = ev.timeNs;
@@ -102,5 +143,13 @@ export class Simulator {
     }
     if (untilNs !== Infinity && !this.stopped && this.nowNs < untilNs) this.nowNs = untilNs;
     return this.nowNs;
+  }
+
+  private flushLane(): void {
+    for (let i = this.laneHead; i < this.laneTail; i++) {
+      this.heap.push(this.lane[i]!);
+      this.lane[i] = null;
+    }
+    this.laneHead = this.laneTail = 0;
   }
 }
