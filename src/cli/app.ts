@@ -1,8 +1,9 @@
 /**
  * The xenhpc command line (yargs), callable in-process: `main(argv, io)` returns the exit code
- * (src/cli/main.ts is the executable). Exit codes: 0 ok, 1 a check failed (validate), 2 bad input, 124 a point past --point-timeout
- * (scenario, flag or CSV; one line on stderr, nothing written), 70 internal error, 130/143
- * interrupted by SIGINT/SIGTERM (partial results kept for --resume). docs/cli.md has the details.
+ * (src/cli/main.ts is the executable). Exit codes: 0 ok, 1 a check failed (validate), 2 bad input
+ * (scenario, flag or CSV; one line on stderr, nothing written), 70 internal error, 124 a point
+ * past --point-timeout (finished rows kept), 130/143 interrupted by SIGINT/SIGTERM (partial
+ * results kept for --resume). docs/cli.md has the details.
  */
 import yargs, { type Argv } from 'yargs';
 import { FIGURE_KINDS } from '../runner/report-lite.js';

@@ -1,7 +1,7 @@
 /**
  * A fingerprint of what a run computes: sha256 of the resolved scenario (cluster, every profile
- * parameter, workloads, sweep, seed, replications, name) as canonical JSON with sorted keys.
- * Shard and partial files carry it in every row, so merge and --resume can tell rows of another
+ * parameter, workloads, sweep, seed, replications, noise, name) as canonical JSON with sorted keys.
+ * Shard, partial and final results files carry it in every row (and manifest.json names it), so merge and --resume can tell rows of another
  * scenario (or another --set) from rows of this one, even when their identifying columns agree.
  *
  * Left out: where things come from or go (the scenario's file path, profile source paths,
