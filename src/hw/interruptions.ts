@@ -42,8 +42,6 @@ export class PeriodicStream implements InterruptionStream {
 export class Interruptions {
   /** Interruption time that delayed work (ns), for accounting. */
   stolenNs = 0;
-  /** Interruptions that delayed work. */
-  hits = 0;
   // The interruption in progress (already taken from its stream): [start, end).
   private curStartNs = -1;
   private curEndNs = -1;
@@ -88,7 +86,6 @@ export class Interruptions {
       // The current interruption, if it still reaches past t, delays the work.
       if (this.curEndNs > t && this.curStartNs <= t) {
         this.stolenNs += this.curEndNs - t;
-        this.hits++;
         t = this.curEndNs;
       }
       const next = this.nextStartNs();
