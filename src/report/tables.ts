@@ -33,6 +33,11 @@ export type ResultRow = Record<ResultColumn, number | string>;
 export const METRICS = ['bandwidth_MBps', 'optime_us', 'latency_us', 'factor_s', 'solve_s', 'total_s', 'mflops', 'retransmits', 'drops'] as const;
 export type Metric = (typeof METRICS)[number];
 
+/** Result columns that hold whole counts (a run's cost and loss counters). */
+export const COUNT_COLUMNS: readonly ResultColumn[] = ['elapsed_ns', 'retransmits', 'timeouts', 'drops', 'events'];
+/** The measured figures: every metric that is not a count; a run has at least one of them. */
+export const MEASURED_COLUMNS: readonly ResultColumn[] = METRICS.filter((m) => !COUNT_COLUMNS.includes(m));
+
 export const SUMMARY_COLUMNS = [
   'scenario', 'profile', ...POINT_FIELDS, 'metric',
   'n', 'mean', 'sd', 'min', 'max', 'ci95_low', 'ci95_high',

@@ -3,7 +3,7 @@
  * wrong or damaged file is refused with one line naming it, not half-used.
  */
 import { existsSync } from 'node:fs';
-import { RESULT_COLUMNS, readCsv } from './report-lite.js';
+import { COUNT_COLUMNS, MEASURED_COLUMNS, RESULT_COLUMNS, readCsv } from './report-lite.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
 import { POINT_COLUMN, pointKey, rowKey, type TextRow } from './points.js';
@@ -41,9 +41,6 @@ export interface ResultsFile {
   damage: (string | undefined)[];
 }
 
-const COUNT_COLUMNS = ['elapsed_ns', 'events', 'retransmits', 'drops'];
-const METRIC_COLUMNS = ['bandwidth_MBps', 'optime_us', 'latency_us'];
-
 /** Why a row read back cannot be trusted (cut short, or a cell that is not what runPoint writes). */
 function rowDamage(r: Record<string, string | undefined>, columns: readonly string[], fingerprinted: boolean): string | undefined {
   for (const c of columns) if (r[c] === undefined) return `cut short (no ${c})`;
@@ -54,13 +51,13 @@ function rowDamage(r: Record<string, string | undefined>, columns: readonly stri
     if (!/^\d+$/.test(v)) return `${c} ${JSON.stringify(v)} is not a count`;
   }
   let metrics = 0;
-  for (const c of METRIC_COLUMNS) {
+  for (const c of MEASURED_COLUMNS) {
     const v = r[c];
     if (v === undefined || v === '') continue;
     if (!Number.isFinite(Number(v)) || Number(v) < 0) return `${c} ${JSON.stringify(v)} is not a number`;
     metrics++;
   }
-  if (metrics === 0) return 'no bandwidth, optime or latency';
+  if (metrics === 0) return `none of ${MEASURED_COLUMNS.join(', ')}`;
   return undefined;
 }
 

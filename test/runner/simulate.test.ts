@@ -194,6 +194,17 @@ describe('integrity: resume and merge trust only complete rows of the same scena
     );
   });
 
+  test('linpack rows (no bandwidth, optime or latency) are whole rows: a linpack shard merges and a finished linpack run resumes with nothing to run', async () => {
+    const dir = tmp();
+    const s = loadScenario(scenarioFile(dir), ['workloads=[{type: linpack, matrixOrder: 40}]']);
+    await simulate(s, { jobs: 1, shard: { index: 1, count: 1 }, outDir: join(dir, 'shard') });
+    const merged = mergeShardFiles([join(dir, 'shard', 'results.shard-1-of-1.csv')], s);
+    assert.ok(merged.rows.length > 0 && merged.rows.every((r) => Number(r.mflops) > 0));
+    await simulate(s, { jobs: 1, outDir: join(dir, 'full') });
+    const again = await simulate(s, { jobs: 1, outDir: join(dir, 'full'), resume: true });
+    assert.equal(again.ran, 0);
+  });
+
   test('merge refuses shards of two scenarios, with and without --scenario; a shard of the right one merges', async () => {
     const dir = tmp();
     const f = scenarioFile(dir);
