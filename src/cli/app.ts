@@ -23,7 +23,7 @@ const runFlags = <T>(y: Argv<T>) =>
     .option('out', { type: 'string', describe: 'output directory (default: the scenario\'s outputs.dir, "out")', requiresArg: true })
     .option('jobs', { type: 'string', describe: 'worker threads (default: the number of cores); 1 runs in the main thread', requiresArg: true })
     .option('resume', { type: 'boolean', describe: 'keep the rows of an earlier (interrupted) run in the output directory; run only the rest' })
-    .option('point-timeout', { type: 'string', describe: 'stop the run if one point takes longer than this many seconds of wall clock (finished rows are kept)', requiresArg: true })
+    .option('point-timeout', { type: 'string', describe: 'stop the run if one job (a point, or a whole com program) takes longer than this many seconds of wall clock (finished rows are kept)', requiresArg: true })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress on stderr' });
 
 /** Flags that take exactly one value (--set, --layers, --nodes and --figures may repeat). */

@@ -110,7 +110,7 @@ export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: numbe
       if (pointTimeoutMs !== undefined) {
         timers.set(w, setTimeout(() => {
           const p = points[task.index];
-          finish(new PointTimeoutError(task.index, `point ${p ? describePoint(p) : `#${task.index}`} did not finish within ${pointTimeoutMs / 1000} s wall clock (--point-timeout); stopped`, 'PointTimeoutError', ''));
+          finish(new PointTimeoutError(task.index, `point ${p ? describePoint(p) : `#${task.index}`} did not finish within ${pointTimeoutMs / 1000} s wall clock (--point-timeout); stopped (the limit is per job: a com program counts as one)`, 'PointTimeoutError', ''));
         }, pointTimeoutMs));
       }
       w.postMessage(task);

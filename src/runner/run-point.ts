@@ -8,9 +8,9 @@ import type { TraceBus } from '../engine/trace.js';
 import { buildCluster, type Cluster } from '../cluster/cluster.js';
 import type { RunPoint, Scenario, WorkloadSpec } from '../scenario/types.js';
 import type { ResultColumn, RunKeyColumn } from '../report/tables.js';
-import { runCom, runComProgram } from '../workloads/com.js';
+import { DEFAULT_COM_SIZE_BYTES, runCom, runComProgram } from '../workloads/com.js';
 import { runLaten } from '../workloads/laten.js';
-import { runLinpack } from '../workloads/linpack.js';
+import { DEFAULT_MATRIX_ORDER, runLinpack } from '../workloads/linpack.js';
 import type { WorkloadMetrics } from '../workloads/metrics.js';
 import { runMpiPingpong } from '../workloads/mpi-pingpong.js';
 import { runPingpong } from '../workloads/pingpong.js';
@@ -53,7 +53,7 @@ export function pointColumns(scenario: Scenario, point: RunPoint): Pick<ResultRo
     workload: w.type,
     mode: w.type === 'com' ? (w.mode ?? 'uni') : '',
     // linpack: the matrix's bytes (8 n^2), so each matrix order is its own point.
-    size_bytes: w.type === 'laten' ? 0 : w.type === 'linpack' ? 8 * (w.matrixOrder ?? 3000) ** 2 : (w.sizeBytes ?? ''),
+    size_bytes: w.type === 'laten' ? 0 : w.type === 'linpack' ? 8 * (w.matrixOrder ?? DEFAULT_MATRIX_ORDER) ** 2 : (w.sizeBytes ?? ''),
     procs: w.procs ?? (w.type === 'stream' ? (w.streams ?? 1) + 1 : w.type === 'linpack' ? 1 : 2),
     ops: w.ops ?? '',
     sock_buf_bytes: w.sockBufBytes ?? '',
@@ -124,7 +124,7 @@ export function runJob(scenario: Scenario, job: readonly RunPoint[], trace: Trac
   const cluster = buildScenarioCluster(sim, scenario, first);
   const marks: Counters[] = [];
   const mark = (): Counters => ({ ...countTcpLosses(cluster), drops: countDrops(cluster), events: sim.eventsRun });
-  const sizes = job.map((p) => p.workload.sizeBytes ?? 32);
+  const sizes = job.map((p) => p.workload.sizeBytes ?? DEFAULT_COM_SIZE_BYTES);
   const metrics = runComProgram(cluster, first.workload, sizes, { placement: scenario.cluster.placement }, (k) => {
     if (k < sizes.length - 1) marks[k] = mark();
   });

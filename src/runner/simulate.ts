@@ -168,8 +168,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   let ran = 0;
   let traceFile: WrittenFile | undefined;
   const onResult = (r: TaskResult): void => {
+    running.delete(r.index); // before the filter: a program's first point may be one resume skips
     if (!wanted.has(r.index)) return;
-    running.delete(r.index);
     done.set(r.index, textRow(r.row));
     ran++;
     if (r.trace) traceFile = { kind: 'trace', path: r.trace.path, rows: r.trace.rows };

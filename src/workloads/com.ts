@@ -16,6 +16,9 @@ import type { WorkloadSpec } from '../scenario/types.js';
 import { megabytesPerSecond, type WorkloadMetrics } from './metrics.js';
 import { activeGroup, prestaPartner, runWorld, worldSlots } from './presta.js';
 
+/** Message size of a com workload that gives none (bytes). */
+export const DEFAULT_COM_SIZE_BYTES = 32;
+
 export interface MpiRunOptions {
   /** Rank placement; the runner passes the scenario's cluster.placement. Default 'cyclic' (docs/mpi.md). */
   placement?: Placement;
@@ -92,5 +95,5 @@ export function runComProgram(cluster: Cluster, w: WorkloadSpec, sizes: readonly
 
 /** One com point: a program of one size. */
 export function runCom(cluster: Cluster, w: WorkloadSpec, opts: MpiRunOptions = {}): WorkloadMetrics {
-  return runComProgram(cluster, w, [w.sizeBytes ?? 32], opts)[0]!;
+  return runComProgram(cluster, w, [w.sizeBytes ?? DEFAULT_COM_SIZE_BYTES], opts)[0]!;
 }
