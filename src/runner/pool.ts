@@ -10,9 +10,8 @@ import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { describePoint } from './points.js';
 import { JobTable } from './jobs.js';
-import { runJob, type ResultRow } from './run-point.js';
-import { runTracedJob } from './trace-run.js';
-import { jobPoints, type FromWorker, type IndexedRow, type ToWorker } from './worker.js';
+import type { ResultRow } from './run-point.js';
+import { runTask, type FromWorker, type TaskRows, type ToWorker } from './worker.js';
 
 export type Task = ToWorker;
 
@@ -125,8 +124,7 @@ export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: numbe
         clearTimeout(timers.get(w));
         if (m.type === 'error') return finish(pointError(points, m.index, m.name, m.message, m.stack));
         try {
-          const trace = m.type === 'traced' ? { rows: m.traceRows, path: m.path } : undefined;
-          for (const r of m.rows) onResult(resultOf(r, trace));
+          deliver(m, onResult);
         } catch (e) {
           return finish(e);
         }
@@ -140,11 +138,14 @@ export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: numbe
   });
 }
 
-/** A row from a job, with the trace it belongs to (a traced job's trace covers all its rows). */
-function resultOf(r: IndexedRow, trace?: { rows: number; path: string }): TaskResult {
-  const out: TaskResult = { index: r.index, row: r.row as unknown as ResultRow };
-  if (trace) out.trace = trace;
-  return out;
+/** Hands a task's rows to onResult, each with the trace it belongs to (a traced job's trace covers all its rows). */
+function deliver(m: TaskRows, onResult: (r: TaskResult) => void): void {
+  const trace = m.type === 'traced' ? { rows: m.traceRows, path: m.path } : undefined;
+  for (const r of m.rows) {
+    const out: TaskResult = { index: r.index, row: r.row as unknown as ResultRow };
+    if (trace) out.trace = trace;
+    onResult(out);
+  }
 }
 
 async function runInProcess(scenario: Scenario, points: readonly RunPoint[], table: JobTable, tasks: readonly Task[], onResult: (r: TaskResult) => void, signal?: AbortSignal, onStart?: (index: number) => void): Promise<{ aborted: boolean }> {
@@ -156,20 +157,14 @@ async function runInProcess(scenario: Scenario, points: readonly RunPoint[], tab
     // Once more, so the progress line naming this point reaches the terminal before it runs.
     await new Promise<void>((r) => setImmediate(r));
     if (signal?.aborted) return { aborted: true };
-    const job = jobPoints(points, table, t.index);
-    let results: TaskResult[];
+    let rows: TaskRows;
     try {
-      if (t.type === 'run') results = runJob(scenario, job).map((row, k) => ({ index: job[k]!.index, row }));
-      else {
-        const tr = runTracedJob(scenario, job, t.req, t.path);
-        const trace = { rows: tr.traceRows, path: tr.path };
-        results = tr.rows.map((row, k) => ({ index: job[k]!.index, row, trace }));
-      }
+      rows = runTask(scenario, points, table, t);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       throw pointError(points, t.index, err.name, err.message, err.stack ?? '');
     }
-    for (const r of results) onResult(r);
+    deliver(rows, onResult);
   }
   return { aborted: false };
 }

@@ -12,7 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { JobTable } from './jobs.js';
-import { runJob } from './run-point.js';
+import { runJob, type ResultRow } from './run-point.js';
 import { runTracedJob, type TraceRequest } from './trace-run.js';
 
 export type ToWorker = { type: 'run'; index: number } | { type: 'trace'; index: number; req: TraceRequest; path: string };
@@ -29,6 +29,19 @@ export function jobPoints(points: readonly RunPoint[], table: JobTable, index: n
   return job.map((i) => points[i]!);
 }
 
+/** Rows of one task: its job run (or traced), each row with its point's index. */
+export type TaskRows = Exclude<FromWorker, { type: 'error' }>;
+
+/** Runs the job holding the task's point, in a worker or in the calling thread alike. */
+export function runTask(scenario: Scenario, points: readonly RunPoint[], table: JobTable, msg: ToWorker): TaskRows {
+  const job = jobPoints(points, table, msg.index);
+  // Plain copies: rows cross to the main thread by structured clone.
+  const indexed = (rows: readonly ResultRow[]): IndexedRow[] => rows.map((row, k) => ({ index: job[k]!.index, row: { ...row } }));
+  if (msg.type === 'run') return { type: 'rows', index: msg.index, rows: indexed(runJob(scenario, job)) };
+  const t = runTracedJob(scenario, job, msg.req, msg.path);
+  return { type: 'traced', index: msg.index, rows: indexed(t.rows), traceRows: t.traceRows, path: t.path };
+}
+
 if (parentPort) {
   const port = parentPort;
   const scenario = (workerData as { scenario: Scenario }).scenario;
@@ -36,15 +49,7 @@ if (parentPort) {
   const table = new JobTable(points);
   port.on('message', (msg: ToWorker) => {
     try {
-      const job = jobPoints(points, table, msg.index);
-      if (msg.type === 'run') {
-        const rows = runJob(scenario, job).map((row, k) => ({ index: job[k]!.index, row: { ...row } }));
-        port.postMessage({ type: 'rows', index: msg.index, rows } satisfies FromWorker);
-      } else {
-        const t = runTracedJob(scenario, job, msg.req, msg.path);
-        const rows = t.rows.map((row, k) => ({ index: job[k]!.index, row: { ...row } }));
-        port.postMessage({ type: 'traced', index: msg.index, rows, traceRows: t.traceRows, path: t.path } satisfies FromWorker);
-      }
+      port.postMessage(runTask(scenario, points, table, msg) satisfies FromWorker);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       port.postMessage({ type: 'error', index: msg.index, name: err.name, message: err.message, stack: err.stack ?? '' } satisfies FromWorker);
