@@ -62,7 +62,7 @@ export async function traceCommand(flags: TraceFlags, io: Io): Promise<number> {
   let got: TaskResult | undefined;
   let aborted: boolean;
   try {
-    ({ aborted } = await runTasks(scenario, [{ type: 'trace', index, req, path }], 2, (r) => (got = r), controller.signal));
+    ({ aborted } = await runTasks(scenario, [{ type: 'trace', index, req, path }], 2, (r) => (got = r), { signal: controller.signal }));
   } finally {
     process.removeListener('SIGINT', onInt);
     rmSync(tempPathFor(path), { force: true }); // left by an abandoned trace (TraceCsvWriter's <path>.<pid>.tmp)

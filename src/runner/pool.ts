@@ -74,8 +74,7 @@ function pointError(points: readonly RunPoint[], index: number, name: string, me
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 /** Runs the tasks; resolves with aborted = true if the signal stopped it, rejects on a point error. */
-export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: number, onResult: (r: TaskResult) => void, signalOrOpts?: AbortSignal | RunTasksOptions): Promise<{ aborted: boolean }> {
-  const opts: RunTasksOptions = signalOrOpts instanceof AbortSignal ? { signal: signalOrOpts } : (signalOrOpts ?? {});
+export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: number, onResult: (r: TaskResult) => void, opts: RunTasksOptions = {}): Promise<{ aborted: boolean }> {
   const { signal, onStart, pointTimeoutMs } = opts;
   const points = expandPoints(scenario);
   if (tasks.length === 0) return Promise.resolve({ aborted: signal?.aborted ?? false });
