@@ -7,13 +7,12 @@
 import type { Simulator } from '../engine/simulator.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import { Core } from '../hw/cpu.js';
-import { Interruptions } from '../hw/interruptions.js';
 import { LinkChannel } from '../hw/link.js';
 import { Nic } from '../hw/nic.js';
 import { Switch } from '../hw/switch.js';
 import { Kernel } from '../os/kernel.js';
 import { NapiPoller } from '../os/napi.js';
-import { createHostNoise } from '../os/noise.js';
+import { hostInterruptions } from '../os/noise.js';
 import type { ClusterConfig, KernelProfile } from '../scenario/types.js';
 import { buildXenNode } from '../xen/node.js';
 
@@ -69,10 +68,7 @@ export function buildCluster(sim: Simulator, cfg: ClusterConfig, profile: Kernel
       const kernel = new Kernel(sim, name, nodeAddress(i), profile.host, cores, cores[0]);
       if (noise) {
         // Each CPU its own stream: its own tick phase and detour realisation per replication.
-        for (let c = 0; c < cores.length; c++) {
-          const streams = createHostNoise(profile.host, sim.rng.stream(`noise/${name}/cpu${c}`));
-          if (streams.length > 0) cores[c]!.interruptions = new Interruptions(streams);
-        }
+        cores.forEach((core, c) => (core.interruptions = hostInterruptions(profile.host, sim.rng.stream(`noise/${name}/cpu${c}`))));
       }
       nic.attachDriver(new NapiPoller(sim, kernel, cores[0]!, nic, profile.host.rxPacketNs, profile.host.irqNs));
       kernel.attachDevice(nic);

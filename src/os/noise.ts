@@ -12,7 +12,7 @@
  * realisation and nothing else shifts the draws. Durations are integer ns.
  */
 import type { RngStream } from '../engine/rng.js';
-import { type InterruptionStream, PeriodicStream } from '../hw/interruptions.js';
+import { Interruptions, type InterruptionStream, PeriodicStream } from '../hw/interruptions.js';
 import type { HostParams } from './profile.js';
 
 /** The host parameters noise is made of (a native kernel's, dom0's or a guest's). */
@@ -81,6 +81,12 @@ export function createHostNoise(params: HostNoiseParams, rng: RngStream): Interr
     streams.push(new PoissonStream(rng, params.longDetourIntervalNs, logUniformNs(params.longDetourMinNs, params.longDetourMaxNs)));
   }
   return streams;
+}
+
+/** The noise of one CPU or VCPU as it charges it, or null when every source is off. */
+export function hostInterruptions(params: HostNoiseParams, rng: RngStream): Interruptions | null {
+  const streams = createHostNoise(params, rng);
+  return streams.length > 0 ? new Interruptions(streams) : null;
 }
 
 /** Expected share of a CPU the noise takes (for docs and tests): sum over sources of rate x mean duration. */

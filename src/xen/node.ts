@@ -16,10 +16,10 @@ import type { HostParams } from '../os/profile.js';
 import { EventChannel } from './evtchn.js';
 import { Netback, type Vif } from './netback.js';
 import { Netfront } from './netfront.js';
-import { type XenParams, xenParams } from './profile.js';
+import { type XenParams, xenParams, xenParamsProblem } from './profile.js';
 import { Pcpu, Vcpu, type SedfParams } from './vcpu.js';
 import { Interruptions, PeriodicStream } from '../hw/interruptions.js';
-import { createHostNoise } from '../os/noise.js';
+import { hostInterruptions } from '../os/noise.js';
 import type { RngStream } from '../engine/rng.js';
 
 export interface XenNodeSpec {
@@ -102,9 +102,9 @@ export function attachGuest(
 
 /** The node's physical cores under SEDF, each with the hypervisor's t_timer as an interruption stream. */
 export function buildPcpus(sim: Simulator, cores: readonly Core[], p: XenParams, rng: RngStream | null): Pcpu[] {
-  if (p.schedNs + p.domainSwitchNs >= p.extraQuantumNs) {
-    throw new Error(`xen profile: schedNs + domainSwitchNs (${p.schedNs + p.domainSwitchNs} ns) must be below extraQuantumNs (${p.extraQuantumNs} ns), or no extra quantum makes progress`);
-  }
+  // The loader refuses such a profile; this guards library callers that build one by hand.
+  const bad = xenParamsProblem(p as unknown as Record<string, number>);
+  if (bad) throw new Error(`xen profile: ${bad.param}: ${bad.message}`);
   const costs = { extraQuantumNs: p.extraQuantumNs, schedNs: p.schedNs, wakeNs: p.vcpuWakeNs, switchNs: p.domainSwitchNs };
   return cores.map((core) => {
     // Each CPU's t_timer was armed when it came up: its own phase. No stream when noise is off.
@@ -140,10 +140,7 @@ export function buildXenNode(sim: Simulator, spec: XenNodeSpec): XenNode {
   if (spec.noise) {
     // dom0 and the guest run XenLinux with the profile's host section (HZ 100): each VCPU its own
     // tick phase and detour realisation. A VCPU's noise takes time only while that VCPU runs.
-    for (const v of [dom0, ...guestVcpus]) {
-      const streams = createHostNoise(spec.host, sim.rng.stream(`noise/${v.name}`));
-      if (streams.length > 0) v.interruptions = new Interruptions(streams);
-    }
+    for (const v of [dom0, ...guestVcpus]) v.interruptions = hostInterruptions(spec.host, sim.rng.stream(`noise/${v.name}`));
   }
   registry.set(kernel, { dom0, guestVcpus, pcpus, netback, netfront, vif, kernel });
   return { kernel, cpus: guestVcpus, drops: () => vif.rxDrops + netfront.txDrops + netback.unknownDrops };

@@ -87,9 +87,6 @@ export class Pcpu {
   readonly extraq: [Vcpu[], Vcpu[]] = [[], []];
   /** End of the current slice or quantum (current_slice_expires). */
   sliceExpiresNs = Infinity;
-  /** Scheduler invocations, and those driven by a slice or quantum end (which cost schedNs). */
-  schedules = 0;
-  timedSchedules = 0;
   private ev: SimEvent | null = null;
   // The segment in progress: the current VCPU's head item runs until segEndNs (if not cut).
   private segEndNs = 0;
@@ -141,7 +138,8 @@ export class Pcpu {
   }
 
   private extraAddUnblocked(v: Vcpu): void {
-    if (v.extraAware && !this.extraq[UTIL].includes(v)) this.extraAdd(v, UTIL, 0);
+    // Every VCPU is EXTRA_AWARE in 3.0.1's defaults (dom0 and guests alike).
+    if (!this.extraq[UTIL].includes(v)) this.extraAdd(v, UTIL, 0);
   }
 
   /** extraq_add_sort_update: insert by score, charging `sub` to every VCPU on the queue. */
@@ -244,12 +242,7 @@ export class Pcpu {
   /** sedf_do_schedule and the switch to its choice. `timed`: a slice or quantum ended. */
   private schedule(timed: boolean): void {
     const now = this.sim.now;
-    this.schedules++;
-    let overheadNs = 0;
-    if (timed) {
-      this.timedSchedules++;
-      overheadNs += this.costs.schedNs;
-    }
+    let overheadNs = timed ? this.costs.schedNs : 0;
     const cur = this.current;
     if (cur !== null) {
       if (cur.itemCount() === 0) cur.asleep = true;
@@ -295,15 +288,12 @@ export class Pcpu {
         this.last = next;
       }
     }
-    this.overheadNs += overheadNs;
     // Hypervisor work already under way (a decision interrupted by a wake) finishes first.
     const base = Math.max(now, this.hvBusyUntilNs);
     this.hvBusyUntilNs = base + overheadNs;
     this.startSegment(base + overheadNs);
   }
 
-  /** Hypervisor time spent in scheduler invocations and switches (ns). */
-  overheadNs = 0;
   /**
    * Time the core idled with a runnable VCPU waiting for its next period because less than one
    * extra quantum was left before it (ns; an upper bound: a wake may cut the idle short).
@@ -359,7 +349,6 @@ export class Pcpu {
     v.runPen = false;
     v.runUtil = false;
     v.cputimeNs = 0;
-    v.extraTimeNs += now - v.schedStartNs;
     removeFrom(this.extraq[i]!, v);
     let oldScore = v.score[i]!;
     if (i === PEN) {
@@ -375,7 +364,7 @@ export class Pcpu {
       v.score[UTIL] = v.extraWeight > 0 || v.sliceNs <= 0 ? Math.floor(131072 / Math.max(1, v.extraWeight)) : Math.floor((v.periodNs * 1024) / v.sliceNs);
     }
     if (!v.asleep) {
-      if (((v.extraAware && i === UTIL) || (v.wantPen && i === PEN))) this.extraAdd(v, i, oldScore);
+      if (i === UTIL || (v.wantPen && i === PEN)) this.extraAdd(v, i, oldScore);
     } else {
       removeFrom(this.runq, v);
       removeFrom(this.waitq, v);
@@ -432,7 +421,6 @@ export class Vcpu implements ExecUnit {
   readonly periodNs: number;
   readonly sliceNs: number;
   readonly extraWeight: number;
-  readonly extraAware = true;
   asleep = true;
   runPen = false;
   runUtil = false;
@@ -443,8 +431,6 @@ export class Vcpu implements ExecUnit {
   blockAbsNs = 0;
   penaltyNs = 0;
   readonly score = [0, 0];
-  /** Time run in extra time (ns). */
-  extraTimeNs = 0;
 
   // Work items, FIFO: a ring of parallel arrays, bounded by the items pending.
   private remNs: number[] = [];
