@@ -13,7 +13,8 @@
  * out-of-order data (Linux would send a SACK block then), which the sender uses only to switch
  * TSO off, as the first SACK does in these kernels.
  */
-import type { Simulator, SimEvent } from '../engine/simulator.js';
+import type { Simulator } from '../engine/simulator.js';
+import { DeadlineTimer } from '../engine/deadline-timer.js';
 import type { Signal } from '../engine/process.js';
 import type { TraceLayer } from '../engine/trace.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
@@ -73,10 +74,10 @@ interface OooSeg {
 }
 
 function onRto(c: TcpConn): void {
-  c.rtoTimerFired();
+  c.rtoFired();
 }
 function onDelack(c: TcpConn): void {
-  c.delackTimerFired();
+  c.delackFired();
 }
 function onXmit(c: TcpConn, pkt: Packet): void {
   c.device.send(pkt);
@@ -130,14 +131,11 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private mdevNs = 0;
   private rtoNs = INITIAL_RTO_NS;
   /**
-   * The retransmission timer, as Linux's sk_reset_timer only moves a deadline: the event stays
-   * queued while the deadline moves later and re-queues itself at the deadline when it fires
-   * early. Re-arming on every ACK by cancel-and-schedule left one dead event per ACK in the
-   * queue for a whole RTO (thousands per busy connection).
+   * The retransmission timer: a deadline and at most one queued event (src/engine/deadline-timer.ts),
+   * since re-arming on every ACK by cancel-and-schedule left one dead event per ACK in the queue
+   * for a whole RTO (thousands per busy connection).
    */
-  private rtoTimer: SimEvent | null = null;
-  /** When the timer is due (ns), or -1 when it is not armed. */
-  private rtoDeadlineNs = -1;
+  private readonly rtoTimer: DeadlineTimer;
   private smallUnackedEnd = 0; // Minshall: end of the last small segment sent
   /** tcp_sock.lsndtime: when data was last sent (ns); -1 before the first send. */
   private lastDataSentNs = -1;
@@ -158,8 +156,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private quickAcksLeft: number;
   private pingpong = false;
   /** The delayed-ACK timer: a deadline and at most one queued event, as the RTO timer. */
-  private delackTimer: SimEvent | null = null;
-  private delackDeadlineNs = -1;
+  private readonly delackTimer: DeadlineTimer;
   /** The receiver's estimate of the peer's segment size (icsk_ack.rcv_mss) and the last small one. */
   private rcvMss: number;
   private lastSegSize = 0;
@@ -175,6 +172,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     peerPort: number,
   ) {
     this.sim = host.sim;
+    this.rtoTimer = new DeadlineTimer(this.sim, onRto, this);
+    this.delackTimer = new DeadlineTimer(this.sim, onDelack, this);
     this.p = host.params;
     this.label = `${host.name}:${port}>${peerName}:${peerPort}`;
     this.flowLabel = this.label;
@@ -292,7 +291,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     }
     // tcp_cleanup_rbuf: send a scheduled ACK that the input path held back (more than one
     // MSS unacked), or advertise a window that has at least doubled since the last ACK.
-    const held = this.delackDeadlineNs >= 0 && this.rcvNxt - this.rcvWup > this.rcvMss;
+    const held = this.delackTimer.armed && this.rcvNxt - this.rcvWup > this.rcvMss;
     const fresh = this.selectWindowRaw();
     if (held || (fresh >= this.mss && fresh >= 2 * this.remainingWindow())) this.sendAck(this.ownerUnit);
     return n;
@@ -392,7 +391,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
     unit.run(this.p.txSkbNs, onXmit, this, pkt);
     this.cancelDelack(); // the ACK rides on the data
-    if (this.rtoDeadlineNs < 0) this.armRto();
+    if (!this.rtoTimer.armed) this.armRto();
     // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
     if (this.rcvNxt > 0) this.pingpong = true;
   }
@@ -412,26 +411,11 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   }
 
   private armRto(): void {
-    const due = Math.round(this.sim.now + this.rtoNs);
-    this.rtoDeadlineNs = due;
-    if (this.rtoTimer !== null && this.rtoTimer.timeNs <= due) return;
-    this.sim.cancel(this.rtoTimer);
-    this.rtoTimer = this.sim.at(due, onRto, this);
+    this.rtoTimer.arm(Math.round(this.sim.now + this.rtoNs));
   }
 
   private stopRto(): void {
-    this.rtoDeadlineNs = -1;
-  }
-
-  /** The queued timer event: fire if armed and due, else re-queue at the deadline or drop it. */
-  rtoTimerFired(): void {
-    this.rtoTimer = null;
-    if (this.rtoDeadlineNs < 0) return;
-    if (this.sim.now < this.rtoDeadlineNs) {
-      this.rtoTimer = this.sim.at(this.rtoDeadlineNs, onRto, this);
-      return;
-    }
-    this.rtoFired();
+    this.rtoTimer.stop();
   }
 
   private retransmitHead(unit: ExecUnit): void {
@@ -446,7 +430,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   }
 
   rtoFired(): void {
-    this.rtoDeadlineNs = -1;
+    this.rtoTimer.stop();
     const unit = this.host.softirqUnit;
     if (this.packetsOut === 0) {
       // Window probe: a zero-length segment makes the peer report its window.
@@ -702,35 +686,20 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (now || quick || (unackedBytes > this.rcvMss && this.selectWindowRaw() >= this.rcvWnd)) {
       if (quick) this.quickAcksLeft--;
       this.sendAck(unit);
-    } else if (this.delackDeadlineNs < 0) {
-      const due = Math.round(this.sim.now + this.p.delackMinNs);
-      this.delackDeadlineNs = due;
-      if (this.delackTimer === null || this.delackTimer.timeNs > due) {
-        this.sim.cancel(this.delackTimer);
-        this.delackTimer = this.sim.at(due, onDelack, this);
-      }
+    } else if (!this.delackTimer.armed) {
+      this.delackTimer.arm(Math.round(this.sim.now + this.p.delackMinNs));
     }
-  }
-
-  delackTimerFired(): void {
-    this.delackTimer = null;
-    if (this.delackDeadlineNs < 0) return;
-    if (this.sim.now < this.delackDeadlineNs) {
-      this.delackTimer = this.sim.at(this.delackDeadlineNs, onDelack, this);
-      return;
-    }
-    this.delackFired();
   }
 
   delackFired(): void {
-    this.delackDeadlineNs = -1;
+    this.delackTimer.stop();
     // A delayed ACK that had to fire means the exchange is not interactive (leave pingpong).
     this.pingpong = false;
     if (this.rcvNxt > this.rcvWup) this.sendAck(this.host.softirqUnit);
   }
 
   private cancelDelack(): void {
-    this.delackDeadlineNs = -1;
+    this.delackTimer.stop();
   }
 
   private sendAck(unit: ExecUnit, flags = 0): void {
