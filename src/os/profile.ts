@@ -9,6 +9,11 @@ export interface ParamSpec {
   min: number;
   max: number;
   integer?: boolean;
+  /**
+   * The value a profile gets when it does not give one. Only where a source fixes the value for
+   * every kernel the project models (a constant of the Linux source, say); docs name the source.
+   */
+  default?: number;
   doc: string;
 }
 
