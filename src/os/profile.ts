@@ -124,13 +124,14 @@ export const HOST_PARAMS: Record<keyof HostParams, ParamSpec> = {
   skbOverheadBytes: { unit: 'B', min: 0, max: 65536, integer: true, doc: 'per-skb overhead charged to a socket (struct sk_buff, headroom)' },
   rxSkbTruesizeBytes: { unit: 'B', min: 64, max: 65536, integer: true, doc: 'truesize of one received frame' },
   initialCwndSegments: { unit: 'segments', min: 1, max: 100, integer: true, doc: 'congestion window after the handshake' },
-  minRtoNs: { unit: 'ns', min: 1e6, max: 1e10, doc: 'minimum retransmission timeout' },
-  delackMinNs: { unit: 'ns', min: 1e5, max: 1e9, doc: 'minimum delayed-ACK timeout' },
-  quickAcks: { unit: 'segments', min: 0, max: 1000, integer: true, doc: 'immediate ACKs at connection start' },
+  // Defaults: constants of every Linux 2.6 kernel the project models (include/net/tcp.h, drivers/net/loopback.c; docs/model.md).
+  minRtoNs: { unit: 'ns', min: 1e6, max: 1e10, default: 200_000_000, doc: 'minimum retransmission timeout (TCP_RTO_MIN = HZ/5)' },
+  delackMinNs: { unit: 'ns', min: 1e5, max: 1e9, default: 40_000_000, doc: 'minimum delayed-ACK timeout (TCP_DELACK_MIN = HZ/25)' },
+  quickAcks: { unit: 'segments', min: 0, max: 1000, integer: true, default: 16, doc: 'immediate ACKs at connection start (TCP_MAX_QUICKACKS)' },
   tso: { unit: 'bool', min: 0, max: 1, integer: true, doc: 'TCP segmentation offload on the NIC (1) or not (0)' },
   tsoWinDivisor: { unit: 'ratio', min: 1, max: 64, integer: true, doc: 'tcp_tso_win_divisor' },
   tsoFragmentDefect: { unit: 'bool', min: 0, max: 1, integer: true, doc: 'pre-2.6.11 tcp_fragment charges the whole remainder as linear memory' },
-  loopbackMtuBytes: { unit: 'B', min: 576, max: 65536, integer: true, doc: 'loopback device MTU' },
+  loopbackMtuBytes: { unit: 'B', min: 576, max: 65536, integer: true, default: 16436, doc: 'loopback device MTU' },
 };
 
 export const NIC_PARAMS: Record<keyof NicParams, ParamSpec> = {
