@@ -4,6 +4,8 @@
  * an allowed range and a one-line meaning. Where each value comes from is in docs/model.md.
  * Nothing here is keyed to a workload or a message size.
  */
+import type { NicParams } from '../hw/nic-params.js';
+
 export interface ParamSpec {
   unit: string;
   min: number;
@@ -16,6 +18,9 @@ export interface ParamSpec {
   default?: number;
   doc: string;
 }
+
+/** The NIC's parameters are the NIC's own type (hw sits below os); NIC_PARAMS below is their profile schema. */
+export type { NicParams };
 
 export interface HostParams {
   /** Timer interrupts per second per CPU (HZ). */
@@ -78,26 +83,6 @@ export interface HostParams {
   loopbackMtuBytes: number;
 }
 
-export interface NicParams {
-  /** TX descriptor ring slots. */
-  txRingSlots: number;
-  /** RX descriptor ring slots. */
-  rxRingSlots: number;
-  /** The e1000 InterruptThrottleRate the driver applies: 0 off, 1 dynamic, else a fixed rate (ints/s). */
-  interruptThrottleRate: number;
-  /** RDTR: RX packet timer, restarted by each frame (units of 1.024 us; 0 = interrupt at once). */
-  rxIntDelayUnits: number;
-  /** RADV: RX absolute timer from the first frame after an interrupt (1.024 us; only with RDTR > 0). */
-  rxAbsIntDelayUnits: number;
-  /** TIDV: TX packet timer, restarted by each completed descriptor (1.024 us; 0 = at once). */
-  txIntDelayUnits: number;
-  /** TADV: TX absolute timer from the first completed descriptor (1.024 us; only with TIDV > 0). */
-  txAbsIntDelayUnits: number;
-  /** Period of the driver's watchdog, which re-evaluates the dynamic throttle rate. */
-  watchdogPeriodNs: number;
-  /** Host-side latency of a descriptor: DMA of the frame and of its descriptor (per frame). */
-  dmaNs: number;
-}
 
 export const HOST_PARAMS: Record<keyof HostParams, ParamSpec> = {
   hz: { unit: '1/s', min: 0, max: 10000, doc: 'timer interrupts per second per CPU (HZ)' },
