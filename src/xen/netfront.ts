@@ -20,6 +20,7 @@
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
+import { trimFront } from '../engine/queue.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import { ETH_HEADER_BYTES, type NetDevice, type Packet } from '../hw/packet.js';
 import type { ProtocolInput } from '../os/napi.js';
@@ -171,10 +172,7 @@ export class Netfront implements NetDevice, EventHandler {
     }
     const pkt = this.qdisc[this.qHead]!;
     this.qdisc[this.qHead++] = undefined as unknown as Packet;
-    if (this.qHead > 256 && this.qHead * 2 > this.qdisc.length) {
-      this.qdisc.splice(0, this.qHead);
-      this.qHead = 0;
-    }
+    this.qHead = trimFront(this.qdisc, this.qHead, 256);
     const port = this.ports[this.vcpus.indexOf(vcpu)] ?? this.ports[0]!;
     vcpu.run(this.p.netfrontPacketNs, drainStep, port, pkt);
   }
