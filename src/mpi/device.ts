@@ -1,5 +1,5 @@
 /**
- * An MPICH-1.2.7p1-ch_p4-like device (research/presta-mpich.md §5, docs/mpi.md). One TCP connection
+ * An MPICH-1.2.7p1-ch_p4-like device (shared/research/presta-mpich.md §5, docs/mpi.md). One TCP connection
  * per rank pair (opened lazily, instantly), nonblocking sockets, a p4 header + MPID packet per
  * message, short / eager / rendezvous protocols, packet flow control (PROTO_ACK every 25
  * packets, stall at 40 unacknowledged), a p4 queue for messages read ahead of their turn,

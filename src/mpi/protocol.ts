@@ -1,5 +1,5 @@
 /**
- * MPICH 1.2.7p1 ch_p4 wire constants (research/presta-mpich.md §5). Every MPI message is one or
+ * MPICH 1.2.7p1 ch_p4 wire constants (shared/research/presta-mpich.md §5). Every MPI message is one or
  * more p4 messages on the rank pair's TCP connection: a 32-byte p4 header and a body. The body
  * of a control p4 message is an MPID packet (header sizes for the heterogeneous layout, where
  * MPID_Aint is the 4-byte-aligned 8-byte struct); eager and rendezvous data travel as separate

@@ -30,7 +30,7 @@ import type { Vif } from './netback.js';
 import type { XenParams } from './profile.js';
 import type { Vcpu } from './vcpu.js';
 
-/** One per VCPU, allocated once: lets a scheduled transmit know which VCPU runs it. */
+/** One per VCPU, allocated once: a transmit scheduled on a VCPU's work queue carries that VCPU. */
 class TxPort {
   constructor(
     readonly nf: Netfront,
@@ -80,7 +80,7 @@ export class Netfront implements NetDevice, EventHandler {
     private readonly sim: Simulator,
     readonly node: string,
     readonly vif: Vif,
-    private readonly vcpus: readonly Vcpu[],
+    vcpus: readonly Vcpu[],
     private readonly input: ProtocolInput,
     private readonly host: HostParams,
     private readonly p: XenParams,
@@ -173,7 +173,7 @@ export class Netfront implements NetDevice, EventHandler {
     const pkt = this.qdisc[this.qHead]!;
     this.qdisc[this.qHead++] = undefined as unknown as Packet;
     this.qHead = trimFront(this.qdisc, this.qHead, 256);
-    const port = this.ports[this.vcpus.indexOf(vcpu)] ?? this.ports[0]!;
+    const port = this.portOf(vcpu);
     vcpu.run(this.p.netfrontPacketNs, drainStep, port, pkt);
   }
 
