@@ -95,21 +95,13 @@ export const XEN_PARAMS: Record<keyof XenParams, ParamSpec> = {
   hvTickNs: { unit: 'ns', min: 0, max: 1e6, doc: 'hypervisor time of one t_timer tick on a physical CPU' },
 };
 
-/** The record of a profile's xen section as typed parameters (the loader validated it). */
-export function xenParams(rec: Record<string, number>): XenParams {
-  for (const k of Object.keys(XEN_PARAMS)) {
-    if (typeof rec[k] !== 'number') throw new Error(`xen profile: missing parameter ${k} (${XEN_PARAMS[k as keyof XenParams].doc})`);
-  }
-  return rec as unknown as XenParams;
-}
-
 /**
  * A rule between xen parameters that each one's range cannot say: every extra quantum must leave
  * time for work after the scheduler's own cost and a domain switch, or no guest ever progresses.
  * Returns the parameter to blame and why, or undefined when the section is consistent.
  */
-export function xenParamsProblem(rec: Record<string, number>): { param: keyof XenParams; message: string; allowed: string } | undefined {
-  const { schedNs, domainSwitchNs, extraQuantumNs } = rec as unknown as XenParams;
+export function xenParamsProblem(p: XenParams): { param: keyof XenParams; message: string; allowed: string } | undefined {
+  const { schedNs, domainSwitchNs, extraQuantumNs } = p;
   if (schedNs + domainSwitchNs >= extraQuantumNs) {
     return {
       param: 'extraQuantumNs',
