@@ -3,13 +3,13 @@
  * that workload modules can state their ranges with them without importing the loader.
  */
 export const LIMITS = {
-  /** Largest message (pingpong, mpi-pingpong, com): 2^30 bytes. */
+  /** Largest message of the message-passing workloads: 2^30 bytes. */
   maxMessageBytes: 2 ** 30,
-  /** Largest stream transfer: 2^36 bytes (64 GiB, about 10 simulated minutes at 1 Gb/s). */
+  /** Largest bulk TCP transfer: 2^36 bytes (64 GiB, about 10 simulated minutes at 1 Gb/s). */
   maxStreamBytes: 2 ** 36,
   /** Largest payload one run moves (ops x size x pairs x directions): 2^40 bytes. */
   maxRunPayloadBytes: 2 ** 40,
-  /** Largest ops x procs of one com/laten run (message operations per sample). */
+  /** Largest ops x procs of one Presta run (message operations per sample). */
   maxOpsTimesProcs: 1e8,
   maxReplications: 100_000,
   /** Most runs one scenario expands to (workloads x profiles x replications). */

@@ -7,6 +7,7 @@ import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ScenarioError, ValueError, checkNumber, didYouMean, toNumber, fmtNum, isPlainObject, show, type NumberRule } from './errors.js';
 import { LIMITS } from './limits.js';
+import { FIGURE_KINDS } from '../report/figure-kinds.js';
 import { OverrideError, allowedProfiles, applyProfileOverrides, builtinProfileNames, resolveProfileRef, validateProfile } from './profiles.js';
 import { readSource, type Path, type Source } from './source.js';
 import { countWorkloads, expandWorkloads, parseRange } from './sweep.js';
@@ -25,15 +26,15 @@ const SWITCH_KEYS = ['portBufferBytes', 'fabricLatencyNs', 'portRateBps'];
 const PROFILE_ENTRY_KEYS = ['name', 'base', 'description', 'set'];
 const OUTPUT_KEYS = ['dir', 'results', 'summary', 'compare', 'figures', 'trace'];
 const TRACE_KEYS = ['layers', 'nodes', 'fromNs', 'toNs', 'file'];
-const FIGURES = ['bandwidth', 'max-bandwidth', 'optime', 'latency', 'linpack'] as const;
+const FIGURES = FIGURE_KINDS;
 const WORKLOAD_TYPES: readonly string[] = WORKLOADS.map((m) => m.type);
 
 /** Every field some workload declares, in registry order, each once. */
 const WORKLOAD_FIELDS: readonly string[] = [...new Set(WORKLOADS.flatMap((m) => Object.keys(m.fields)))];
 /**
- * Fields some workload declares unsweepable (`sequence` describes how a sweep runs, not a point;
- * linpack's rate fields are not part of a result's run key, so a sweep over them would pool
- * different values in one summary point). Set them once per workload block.
+ * Fields some workload declares unsweepable: one that describes how a sweep runs rather than a
+ * point, or one outside the run key (a sweep over it would pool different values in one summary
+ * point). Set them once per workload block.
  */
 export const UNSWEPT_FIELDS: readonly string[] = [...new Set(WORKLOADS.flatMap((m) => Object.entries(m.fields).filter(([, f]) => !fieldSweepable(f)).map(([k]) => k)))];
 
@@ -297,7 +298,7 @@ function checkField(m: WorkloadModule, f: string, raw: unknown, cluster: Cluster
 
 /**
  * The scenario's workloads: either `workload` (+ `sweep`), or `workloads`, a list of workload
- * blocks each with its own `sweep` (so one scenario can hold, say, Presta com and laten).
+ * blocks each with its own `sweep` (so one scenario can hold, say, a bandwidth and a latency test).
  */
 function readParts(src: Source, v: Record<string, unknown>, cluster: ClusterConfig): Scenario['parts'] {
   if (v.workloads === undefined) {
