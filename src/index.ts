@@ -8,6 +8,8 @@
  */
 export * from './scenario/index.js';
 export { WORKLOADS, findWorkload } from './workloads/registry.js';
+export { PATHS, findPath } from './paths/registry.js';
+export type { PathModule, ParamSchema } from './paths/module.js';
 export { defineWorkload, defineFields, withDefaults, type WorkloadModule, type FieldDecl, type SpecOf, type RunContext } from './workloads/module.js';
 export { runPoint, pointColumns, type ResultRow } from './runner/run-point.js';
 export { RESULT_COLUMNS } from './report/tables.js';

@@ -1,5 +1,5 @@
 /**
- * Presta 1.2 `com` (research/presta-mpich.md §2.1): one (procs, size) point, unidirectional
+ * Presta 1.2 `com` (shared/research/presta-mpich.md §2.1): one (procs, size) point, unidirectional
  * (the lower rank of each pair MPI_Sends, the upper MPI_Recvs) or bidirectional (MPI_Sendrecv).
  * A warm-up message, two barriers on the active communicator, `ops` timed operations and a
  * trailing barrier inside the timed region; maxtime = the slowest rank's sample, reduced to rank 0.

@@ -1,5 +1,5 @@
 /**
- * Presta 1.2 `laten` (research/presta-mpich.md §3): every active pair ping-pongs messages of
+ * Presta 1.2 `laten` (shared/research/presta-mpich.md §3): every active pair ping-pongs messages of
  * sizeBytes (Presta's -s; 0 by default, as the paper's runs) `ops` times after one warm-up
  * exchange and two barriers; the timed region ends with a barrier. Max latency =
  * maxtime/ops/2 in us, maxtime being the slowest rank's sample. World = procs ranks.

@@ -1,5 +1,5 @@
 /**
- * What Presta 1.2's com and laten share (research/presta-mpich.md §2-4): pairs (i, i + np/2),
+ * What Presta 1.2's com and laten share (shared/research/presta-mpich.md §2-4): pairs (i, i + np/2),
  * the active communicator's rank order, the timed sample every active rank takes (warm-up, two
  * barriers, `ops` operations and a barrier inside the timed region), and a runner that builds an
  * MPI world on the cluster's placement, spawns the rank programs and collects rank 0's result.
