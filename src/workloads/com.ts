@@ -12,6 +12,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import type { Placement } from '../cluster/placement.js';
 import type { ProcessBody } from '../engine/process.js';
 import { COMM_WORLD, type MpiOptions, type MpiRank } from '../mpi/device.js';
+import { barrier, reduceMax } from '../mpi/collectives.js';
 import type { WorkloadSpec } from '../scenario/types.js';
 import { megabytesPerSecond, type WorkloadMetrics } from './metrics.js';
 import { activeGroup, prestaPartner, runWorld, worldSlots } from './presta.js';
@@ -37,18 +38,18 @@ function* comSize(r: MpiRank, mode: 'uni' | 'bi', group: readonly number[], worl
       if (sender) yield* r.send(partner, size, 0);
       else yield* r.recv(partner, size, 0);
     } else yield* r.sendrecv(partner, size, 0, partner, size, 0);
-    yield* r.barrier(group);
-    yield* r.barrier(group);
+    yield* barrier(r, group);
+    yield* barrier(r, group);
     const start = r.wtimeNs();
     if (mode === 'uni') {
       if (sender) for (let i = 0; i < ops; i++) yield* r.send(partner, size, 0);
       else for (let i = 0; i < ops; i++) yield* r.recv(partner, size, 0);
     } else for (let i = 0; i < ops; i++) yield* r.sendrecv(partner, size, 0, partner, size, 0);
-    yield* r.barrier(group);
+    yield* barrier(r, group);
     diffNs = r.wtimeNs() - start;
   }
-  yield* r.barrier(world, COMM_WORLD);
-  return yield* r.reduceMax(diffNs);
+  yield* barrier(r, world, COMM_WORLD);
+  return yield* reduceMax(r, diffNs);
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { Cluster } from '../cluster/cluster.js';
 import type { ProcessBody } from '../engine/process.js';
 import type { MpiRank } from '../mpi/device.js';
+import { barrier, reduceMax } from '../mpi/collectives.js';
 import type { WorkloadSpec } from '../scenario/types.js';
 import { DEFAULT_PLACEMENT, type MpiRunOptions } from './com.js';
 import type { WorkloadMetrics } from './metrics.js';
@@ -24,8 +25,8 @@ function* latenRank(r: MpiRank, procs: number, ops: number, report: (x: number) 
       yield* r.send(partner, 0, 0);
       yield* r.recv(partner, 0, 0);
     }
-    yield* r.barrier(group);
-    yield* r.barrier(group);
+    yield* barrier(r, group);
+    yield* barrier(r, group);
     const start = r.wtimeNs();
     for (let i = 0; i < ops; i++) {
       if (ping) {
@@ -36,11 +37,11 @@ function* latenRank(r: MpiRank, procs: number, ops: number, report: (x: number) 
         yield* r.send(partner, 0, 0);
       }
     }
-    yield* r.barrier(group);
+    yield* barrier(r, group);
     diffNs = r.wtimeNs() - start;
   }
   // laten reduces without a WORLD barrier first.
-  const maxNs = yield* r.reduceMax(diffNs);
+  const maxNs = yield* reduceMax(r, diffNs);
   if (r.rank === 0) report(maxNs);
 }
 
