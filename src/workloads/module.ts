@@ -112,6 +112,14 @@ export function defineWorkload<const Fs extends FieldDecls>(m: WorkloadModule<Fs
   return m;
 }
 
+/**
+ * Declares a module's field table with its literal types kept, for a module whose helpers name
+ * its spec type (`type ComSpec = SpecOf<typeof COM_FIELDS>`) before defineWorkload sees it.
+ */
+export function defineFields<const Fs extends FieldDecls>(fs: Fs): Fs {
+  return fs;
+}
+
 /** Declares one field with its literal types kept (for field tables shared between modules). */
 export function defineField<const F extends FieldDecl>(f: F): F {
   return f;
