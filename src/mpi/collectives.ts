@@ -479,7 +479,7 @@ export function* alltoall(r: MpiRank, group: readonly number[], nbytes: number, 
  * (per destination for alltoall). Returns the data value this rank ends with (NaN where the
  * operation gives it none: barrier, alltoall, a non-root of reduce gets its partial).
  */
-export function* collective(r: MpiRank, op: CollectiveOp, group: readonly number[], nbytes: number, value: number): ProcessBody<number> {
+export function* collectiveOp(r: MpiRank, op: CollectiveOp, group: readonly number[], nbytes: number, value: number): ProcessBody<number> {
   switch (op) {
     case 'barrier':
       yield* barrier(r, group, COMM_COLL);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MpiRank, MpiWorld } from '../../src/mpi/device.js';
-import { collective, type CollectiveOp } from '../../src/mpi/collectives.js';
+import { collectiveOp, type CollectiveOp } from '../../src/mpi/collectives.js';
 import { placeRanks } from '../../src/cluster/placement.js';
 import type { ProcessBody } from '../../src/engine/process.js';
 import { makeCluster } from './helpers.js';
@@ -32,7 +32,7 @@ function runOnce(op: CollectiveOp, np: number, nbytes: number): Sent {
   const group = Array.from({ length: np }, (_, i) => i);
   try {
     w.spawnAll(function* (r): ProcessBody<void> {
-      out.values[r.rank] = yield* collective(r, op, group, nbytes, r.rank + 1);
+      out.values[r.rank] = yield* collectiveOp(r, op, group, nbytes, r.rank + 1);
     });
     c.sim.run(60e9);
   } finally {
