@@ -9,7 +9,7 @@ import type { ProcessBody } from '../engine/process.js';
 import type { MpiRank } from '../mpi/device.js';
 import { reduceMax } from '../mpi/collectives.js';
 import { DEFAULT_PLACEMENT, type MpiRunOptions } from './com.js';
-import { opsField, opsTimesProcs, procsField } from './fields.js';
+import { messageSizeField, opsField, opsTimesProcs, payloadLimit, procsField } from './fields.js';
 import type { WorkloadMetrics } from './metrics.js';
 import { defineWorkload, withDefaults, type SpecOf } from './module.js';
 import { activeGroup, prestaPartner, prestaSample, runWorld, worldSlots } from './presta.js';
@@ -47,16 +47,17 @@ export const laten = defineWorkload({
   type: 'laten',
   doc: 'Presta laten: procs/2 pairs ping-pong at once; the slowest pair\'s half round trip (max latency)',
   fields: {
+    sizeBytes: { ...messageSizeField('message size of each ping and pong (Presta laten -s)'), default: 0 },
     procs: procsField,
     ops: opsField,
   },
   columns: ['latency_us'],
   figures: ['latency'],
-  key: (w) => ({ size_bytes: 0, procs: w.procs, ops: w.ops }),
-  check: (w) => opsTimesProcs(w),
+  key: (w) => ({ size_bytes: w.sizeBytes, procs: w.procs, ops: w.ops }),
+  // Every pair sends each message both ways.
+  check: (w) => opsTimesProcs(w) ?? payloadLimit(w.ops, w.sizeBytes, w.procs / 2, 2),
   run: (cluster, w, opts) => {
-    const { procs, ops } = w;
-    const sizeBytes = 0;
+    const { procs, ops, sizeBytes } = w;
     const slots = worldSlots(cluster, procs, opts.placement ?? DEFAULT_PLACEMENT);
     const { value: maxNs } = runWorld(cluster, slots, (r, report) => latenRank(r, procs, sizeBytes, ops, report), opts.mpi);
     return { latencyUs: maxNs / ops / 2 / 1000, elapsedNs: maxNs };

@@ -72,7 +72,7 @@ const LINPACK_FIELDS = defineFields({
   matrixOrder: { kind: 'integer', unit: 'n', default: DEFAULT_MATRIX_ORDER, range: { min: 2, max: 20000 }, doc: 'order n of the n x n double matrix (the paper: 3000)' },
   // Not in the run key: a sweep over them would pool different values in one summary point.
   peakMflops: { kind: 'number', unit: 'Mflop/s', default: DEFAULT_PEAK_MFLOPS, range: { min: 1, max: 1e9 }, sweepable: false, doc: 'the CPU\'s peak double-precision rate (3.4 GHz x 2, docs/model.md)' },
-  flopEfficiency: { kind: 'number', unit: '1', default: DEFAULT_FLOP_EFFICIENCY, range: { min: 1e-6, max: 1 }, sweepable: false, doc: 'fraction of peak the serial code sustains (Est, docs/model.md)' },
+  flopEfficiency: { kind: 'number', unit: 'fraction', default: DEFAULT_FLOP_EFFICIENCY, range: { min: 1e-6, max: 1 }, sweepable: false, doc: 'fraction of peak the serial code sustains (Est, docs/model.md)' },
 });
 
 export type LinpackSpec = SpecOf<typeof LINPACK_FIELDS>;

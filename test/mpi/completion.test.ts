@@ -119,7 +119,7 @@ test(`random MPI workloads (com uni/bi, laten, mpi-pingpong; 2-64 ranks; cyclic 
         const c = cluster(k.prof, k.placement, k.rateBps, k.seed);
         const mpi = k.sockBufBytes > 0 ? { sockBufBytes: k.sockBufBytes } : {};
         checkedRun(() => {
-          if (k.kind === 'laten') runLaten(c, { procs, ops: k.ops }, { placement: k.placement, mpi });
+          if (k.kind === 'laten') runLaten(c, { procs, ops: k.ops, sizeBytes }, { placement: k.placement, mpi });
           else if (k.kind === 'mpi-pingpong') runMpiPingpong(c, { sizeBytes, ops: k.ops }, { fromNode: k.fromNode, toNode: (k.fromNode + 1) % 4, mpi });
           else runCom(c, { mode: k.kind === 'com-uni' ? 'uni' : 'bi', procs, sizeBytes, ops: k.ops }, { placement: k.placement, mpi });
         });
