@@ -58,11 +58,15 @@ export interface MpiOptions {
   packetNs?: number;
   /** User-space memcpy cost; default the host's copyNsPerByte. */
   memcpyNsPerByte?: number;
+  /** CPU per byte a reduction operation combines (MPI_SUM on doubles), ns/B. Estimate: docs/mpi.md. */
+  reduceOpNsPerByte?: number;
 }
 
 /** Default user-space costs (UNCONFIRMED; see docs/mpi.md "Choices"). */
 export const DEFAULT_CALL_NS = 1000;
 export const DEFAULT_PACKET_NS = 1000;
+/** MPIR_SUM's loop over doubles: about 1 ns per 8-byte element (Estimate; docs/mpi.md). */
+export const DEFAULT_REDUCE_OP_NS_PER_BYTE = 0.125;
 
 export class Request {
   done = false;
@@ -197,11 +201,12 @@ export class MpiRank {
     return r;
   }
 
-  /** MPI_Sendrecv as MPICH implements it: Irecv, Isend, Waitall. */
-  *sendrecv(dest: number, sendBytes: number, sendTag: number, src: number, recvBytes: number, recvTag: number, comm = COMM_WORLD): ProcessBody<void> {
+  /** MPI_Sendrecv as MPICH implements it: Irecv, Isend, Waitall. Returns the receive (its value). */
+  *sendrecv(dest: number, sendBytes: number, sendTag: number, src: number, recvBytes: number, recvTag: number, comm = COMM_WORLD, value = 0): ProcessBody<Request> {
     const rr = yield* this.irecv(src, recvBytes, recvTag, comm);
-    const sr = yield* this.isend(dest, sendBytes, sendTag, comm);
+    const sr = yield* this.isend(dest, sendBytes, sendTag, comm, value);
     yield* this.waitall([rr, sr]);
+    return rr;
   }
 
   /**
@@ -265,44 +270,6 @@ export class MpiRank {
   *waitall(reqs: readonly Request[]): ProcessBody<void> {
     yield* compute(this.ctx, this.world.callNs);
     for (const r of reqs) yield* this.wait(r);
-  }
-
-  /**
-   * Presta's generic_barrier (from the Sphinx benchmarks, after MPICH's barrier): a butterfly of
-   * 0-byte Sendrecv with tag 1 over `group` (world ranks; position = rank in the communicator).
-   */
-  *barrier(group: readonly number[], comm = COMM_ACTIVE): ProcessBody<void> {
-    const me = group.indexOf(this.rank);
-    if (me < 0) throw new Error(`rank ${this.rank} is not in the barrier group`);
-    const size = group.length;
-    let n2 = 1;
-    while (n2 * 2 <= size) n2 *= 2;
-    const surfeit = size - n2;
-    if (me < n2) {
-      if (me < surfeit) yield* this.recv(group[n2 + me]!, 0, 1, comm);
-      for (let d = 1; d < n2; d <<= 1) {
-        const p = group[me ^ d]!;
-        yield* this.sendrecv(p, 0, 1, p, 0, 1, comm);
-      }
-      if (me < surfeit) yield* this.send(group[n2 + me]!, 0, 1, comm);
-    } else {
-      const p = group[me - n2]!;
-      yield* this.sendrecv(p, 0, 1, p, 0, 1, comm);
-    }
-  }
-
-  /** MPI_Reduce(MAX) of one double to rank 0 over WORLD, linear. Returns the max on rank 0, `value` elsewhere. */
-  *reduceMax(value: number): ProcessBody<number> {
-    if (this.rank !== 0) {
-      yield* this.send(0, 8, 2, COMM_COLL, value);
-      return value;
-    }
-    let max = value;
-    for (let r = 1; r < this.size; r++) {
-      const req = yield* this.recv(r, 8, 2, COMM_COLL);
-      if (req.value > max) max = req.value;
-    }
-    return max;
   }
 
   // ------------------------------------------------------------------ device internals
@@ -584,6 +551,7 @@ export class MpiWorld {
   readonly callNs: number;
   readonly packetNs: number;
   readonly memcpyNsPerByte: number;
+  readonly reduceOpNsPerByte: number;
   private running = 0;
 
   constructor(
@@ -595,6 +563,7 @@ export class MpiWorld {
     this.drain = opts.drain ?? 'lower';
     this.callNs = opts.callNs ?? DEFAULT_CALL_NS;
     this.packetNs = opts.packetNs ?? DEFAULT_PACKET_NS;
+    this.reduceOpNsPerByte = opts.reduceOpNsPerByte ?? DEFAULT_REDUCE_OP_NS_PER_BYTE;
     const sim = cluster.sim;
     for (let r = 0; r < slots.length; r++) {
       const s = slots[r]!;

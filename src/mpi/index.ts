@@ -1,2 +1,3 @@
 export * from './protocol.js';
 export * from './device.js';
+export * from './collectives.js';

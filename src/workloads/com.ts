@@ -12,6 +12,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import type { Placement } from '../cluster/placement.js';
 import type { ProcessBody } from '../engine/process.js';
 import { COMM_WORLD, type MpiRank } from '../mpi/device.js';
+import { barrier, reduceMax } from '../mpi/collectives.js';
 import { messageSizeField, opsField, opsTimesProcs, payloadLimit, procsField } from './fields.js';
 import { megabytesPerSecond, type WorkloadMetrics } from './metrics.js';
 import { defineFields, defineWorkload, withDefaults, type RunContext, type SpecOf } from './module.js';
@@ -34,8 +35,8 @@ function* comSize(r: MpiRank, mode: Mode, group: readonly number[], world: reado
     else yield* r.recv(partner, size, 0);
   }
   const diffNs = yield* prestaSample(r, group, ops, exchange, exchange);
-  yield* r.barrier(world, COMM_WORLD);
-  return yield* r.reduceMax(diffNs);
+  yield* barrier(r, world, COMM_WORLD);
+  return yield* reduceMax(r, diffNs);
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { Cluster } from '../cluster/cluster.js';
 import type { ProcessBody } from '../engine/process.js';
 import type { MpiRank } from '../mpi/device.js';
+import { reduceMax } from '../mpi/collectives.js';
 import { DEFAULT_PLACEMENT, type MpiRunOptions } from './com.js';
 import { messageSizeField, opsField, opsTimesProcs, payloadLimit, procsField } from './fields.js';
 import type { WorkloadMetrics } from './metrics.js';
@@ -38,7 +39,7 @@ function* latenRank(r: MpiRank, procs: number, size: number, ops: number, report
   }
   const diffNs = yield* prestaSample(r, group, ops, warmup, roundTrip);
   // laten reduces without a WORLD barrier first.
-  const maxNs = yield* r.reduceMax(diffNs);
+  const maxNs = yield* reduceMax(r, diffNs);
   if (r.rank === 0) report(maxNs);
 }
 

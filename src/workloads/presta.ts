@@ -8,6 +8,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import { placeRanks, type Placement, type RankSlot } from '../cluster/placement.js';
 import type { ProcessBody } from '../engine/process.js';
 import { MpiWorld, type MpiOptions, type MpiRank } from '../mpi/device.js';
+import { barrier } from '../mpi/collectives.js';
 
 /** getTargetRank without -r: the partner half a world away. */
 export function prestaPartner(rank: number, worldSize: number): number {
@@ -38,11 +39,11 @@ export function activeGroup(procs: number, worldSize: number): number[] {
 export function* prestaSample(r: MpiRank, group: readonly number[], ops: number, warmup: () => ProcessBody<void>, op: () => ProcessBody<void>): ProcessBody<number> {
   if (!group.includes(r.rank)) return 0;
   yield* warmup();
-  yield* r.barrier(group);
-  yield* r.barrier(group);
+  yield* barrier(r, group);
+  yield* barrier(r, group);
   const start = r.wtimeNs();
   for (let i = 0; i < ops; i++) yield* op();
-  yield* r.barrier(group);
+  yield* barrier(r, group);
   return r.wtimeNs() - start;
 }
 

@@ -2,6 +2,7 @@
  * Every workload xenhpc runs, one line each. The scenario loader, the runner and the docs test
  * loop over this list; adding a workload is one module file and one line here (docs/extending.md).
  */
+import { collective } from './collective.js';
 import { com } from './com.js';
 import { laten } from './laten.js';
 import { linpack } from './linpack.js';
@@ -17,6 +18,7 @@ export const WORKLOADS: readonly WorkloadModule[] = [
   laten,
   mpiPingpong,
   linpack,
+  collective,
 ];
 
 const BY_TYPE = new Map(WORKLOADS.map((m) => [m.type, m]));
