@@ -46,10 +46,20 @@ export class Simulator {
   readonly rng: RngStreams;
   /** Null unless a trace was asked for; components read it once at construction. */
   readonly trace: TraceBus | null;
+  /**
+   * Whether components may save events where the outcome is already determined (a stale event
+   * cancelled instead of run, two completions at one instant in one event, a check run inline
+   * when nothing else is due at this instant). Results and traces are the same either way, only
+   * the `events` count differs: test/engine/batching.test.ts replays random scenarios both ways.
+   */
+  readonly batching: boolean;
+  /** The default for `batching` when a Simulator is built without it (tests turn it off). */
+  static batchingDefault = true;
 
-  constructor(opts: { seed?: string | number; trace?: TraceBus | null } = {}) {
+  constructor(opts: { seed?: string | number; trace?: TraceBus | null; batching?: boolean } = {}) {
     this.rng = new RngStreams(String(opts.seed ?? 1));
     this.trace = opts.trace ?? null;
+    this.batching = opts.batching ?? Simulator.batchingDefault;
   }
 
   get now(): number {
@@ -92,6 +102,18 @@ export class Simulator {
   /** Number of events still queued (including cancelled ones not yet popped). */
   get pending(): number {
     return this.heap.size + (this.laneTail - this.laneHead);
+  }
+
+  /**
+   * True when no other event is queued for the current instant. An event that would schedule a
+   * zero-delay event as its very last action may then run that action inline: the queue would
+   * have run it next anyway (events queued for now run before any event scheduled now).
+   */
+  nothingElseNow(): boolean {
+    // after stop() the queue would not run it in this run(): no shortcut then.
+    if (this.stopped || this.laneHead < this.laneTail) return false;
+    const top = this.heap.peek();
+    return top === undefined || top.timeNs > this.nowNs;
   }
 
   /** Stop the current `run()` after the event being executed. */

@@ -16,7 +16,7 @@
  * phase of its own, rewrites ITR from the octets sent and received since its last run; every run
  * also raises a software RX interrupt (ICS RXDMT0).
  */
-import type { Simulator } from '../engine/simulator.js';
+import type { SimEvent, Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
 import type { NicParams } from '../os/profile.js';
 import { LinkChannel } from './link.js';
@@ -35,6 +35,11 @@ function fireIrq(nic: Nic, gen: number): void {
 }
 function txWriteback(nic: Nic): void {
   nic.txWriteback();
+}
+/** Write-back and the listener's completion, both due at one instant, as one event (batching). */
+function txComplete(nic: Nic, pkt: Packet): void {
+  nic.txWriteback();
+  nic.txListener!.onTxDone(pkt);
 }
 function watchdog(nic: Nic): void {
   nic.watchdog();
@@ -90,6 +95,7 @@ export class Nic implements NetDevice, FrameSink {
   /** Generation of the scheduled assertion: a newer schedule makes older events stale. */
   irqGen = 0;
   private irqAtNs = Infinity;
+  private irqEv: SimEvent | null = null;
   // Interrupt causes: the time each is (or will be) set; Infinity = none.
   private rxCauseNs = Infinity;
   private rxAbsNs = Infinity;
@@ -107,7 +113,7 @@ export class Nic implements NetDevice, FrameSink {
   /** Rates the dynamic mode chose, in order (for tests and traces). */
   readonly itrHistory: number[] = [];
   private handler: RxInterruptHandler | null = null;
-  private txListener: TxCompletionListener | null = null;
+  txListener: TxCompletionListener | null = null;
   private readonly rxTruesize: number;
   txDrops = 0;
   rxDrops = 0;
@@ -228,8 +234,14 @@ export class Nic implements NetDevice, FrameSink {
       this.txOctets += frameOctets(pkt.ipBytes);
     }
     this.txDoneNs.push(end);
-    this.sim.at(end, txWriteback, this);
-    if (this.txListener !== null) this.sim.at(end, txDone, this.txListener, pkt);
+    // Two events queued back to back for one instant run back to back (consecutive seq): one
+    // event doing both is the same order.
+    if (this.txListener === null) this.sim.at(end, txWriteback, this);
+    else if (this.sim.batching) this.sim.at(end, txComplete, this, pkt);
+    else {
+      this.sim.at(end, txWriteback, this);
+      this.sim.at(end, txDone, this.txListener, pkt);
+    }
     if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'tx-post', pkt.to.flowLabel, pkt.seq, pkt.len, this.txDoneNs.length - this.txDoneHead);
   }
 
@@ -288,7 +300,9 @@ export class Nic implements NetDevice, FrameSink {
     const t = Math.max(cause, this.lastIrqNs + this.itrGapNs, this.sim.now);
     if (t >= this.irqAtNs) return;
     this.irqAtNs = t;
-    this.sim.at(t, fireIrq, this, ++this.irqGen);
+    // The assertion queued for later is stale now: with batching it is cancelled, not run idle.
+    if (this.sim.batching) this.sim.cancel(this.irqEv);
+    this.irqEv = this.sim.at(t, fireIrq, this, ++this.irqGen);
   }
 
   /** Interrupt time: the driver reads ICR (clearing the causes due) and polls with the interrupt masked. */

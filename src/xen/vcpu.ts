@@ -230,7 +230,12 @@ export class Pcpu {
         return;
       }
       // Out of work. Work that its own code submits at this same instant (a process resuming
-      // from the item just done) continues on the VCPU without a block: decide after it.
+      // from the item just done) continues on the VCPU without a block: decide after it. With
+      // nothing else due at this instant, the check would be the next event: run it now.
+      if (this.sim.batching && this.sim.nothingElseNow()) {
+        this.schedule(false);
+        return;
+      }
       this.blockPending = true;
       this.ev = this.sim.schedule(0, blockCheckEvent, this);
       return;
