@@ -44,12 +44,8 @@ export class Signal<T = void> {
     if (this.waiters.length === 0) return;
     const w = this.waiters;
     this.waiters = [];
-    for (let i = 0; i < w.length; i++) this.sim.schedule(0, resumeProcess, w[i], value);
+    for (let i = 0; i < w.length; i++) this.sim.schedule(0, Process.prototype.step, w[i], value);
   }
-}
-
-function resumeProcess(p: Process<any>, value: unknown): void {
-  p.step(value);
 }
 
 export class Process<R = void> {
@@ -80,8 +76,8 @@ export class Process<R = void> {
       return;
     }
     const w = r.value;
-    if (w instanceof Sleep) this.sim.schedule(w.ns, resumeProcess, this, undefined);
-    else if (w instanceof Until) this.sim.at(Math.max(this.sim.now, w.timeNs), resumeProcess, this, undefined);
+    if (w instanceof Sleep) this.sim.schedule(w.ns, Process.prototype.step, this, undefined);
+    else if (w instanceof Until) this.sim.at(Math.max(this.sim.now, w.timeNs), Process.prototype.step, this, undefined);
     else if (w instanceof Signal) w.addWaiter(this);
     else throw new TypeError(`process ${this.name} yielded something that is not a Sleep, Until or Signal`);
   }
@@ -90,6 +86,6 @@ export class Process<R = void> {
 /** Start `body` as a process at the current time (its first step runs as an event). */
 export function spawn<R>(sim: Simulator, body: ProcessBody<R>, name = 'process'): Process<R> {
   const p = new Process<R>(sim, body, name);
-  sim.schedule(0, resumeProcess, p, undefined);
+  sim.schedule(0, Process.prototype.step, p, undefined);
   return p;
 }

@@ -1,9 +1,10 @@
 /**
  * The event engine: an integer-nanosecond clock and a priority queue of events ordered by
  * (time, insertion sequence), so two events at the same instant run in the order they were
- * scheduled and a run is deterministic. Events are plain objects holding a callback and two
- * arguments: components pass a function allocated once (a bound method or module function)
- * instead of a closure per event, which keeps the hot path free of per-event closures.
+ * scheduled and a run is deterministic. Events are plain objects holding a method, its target
+ * and one argument: an event runs `fn.call(target, arg)`, so components schedule their own
+ * methods (`sim.at(t, Nic.prototype.fireIrq, this, gen)`) with no closure or adapter function
+ * per event.
  *
  * Two structures hold the queue, merged by (time, seq) when popping:
  * - a heap specialised for SimEvent (event-heap.ts) for events in the future;
@@ -18,7 +19,8 @@ import { EventHeap } from './event-heap.js';
 import { RngStreams } from './rng.js';
 import type { TraceBus } from './trace.js';
 
-export type EventFn = (a: any, b: any) => void;
+/** What an event calls: a method of its target (`this`), with one argument. */
+export type EventFn<T = any, A = any> = (this: T, arg: A) => void;
 
 /** A scheduled event. `cancel()` is lazy: the event stays queued and is skipped. */
 export class SimEvent {
@@ -27,8 +29,8 @@ export class SimEvent {
     public timeNs: number,
     public seq: number,
     public fn: EventFn,
-    public a: any,
-    public b: any,
+    public target: any,
+    public arg: any,
   ) {}
 }
 
@@ -77,20 +79,20 @@ export class Simulator {
     }
   }
 
-  /** Schedule `fn(a, b)` after `delayNs` (rounded to an integer, never negative). */
-  schedule(delayNs: number, fn: EventFn, a?: any, b?: any): SimEvent {
+  /** Schedule `fn.call(target, arg)` after `delayNs` (rounded to an integer, never negative). */
+  schedule<T, A>(delayNs: number, fn: EventFn<T, A>, target?: T, arg?: A): SimEvent {
     const d = Math.round(delayNs);
     if (!(d >= 0)) throw new RangeError(`schedule: delay must be a finite non-negative number, got ${delayNs}`);
-    const ev = new SimEvent(this.nowNs + d, this.seq++, fn, a, b);
+    const ev = new SimEvent(this.nowNs + d, this.seq++, fn, target, arg);
     this.enqueue(ev);
     return ev;
   }
 
-  /** Schedule `fn(a, b)` at absolute time `timeNs` (not in the past). */
-  at(timeNs: number, fn: EventFn, a?: any, b?: any): SimEvent {
+  /** Schedule `fn.call(target, arg)` at absolute time `timeNs` (not in the past). */
+  at<T, A>(timeNs: number, fn: EventFn<T, A>, target?: T, arg?: A): SimEvent {
     const t = Math.round(timeNs);
     if (!(t >= this.nowNs)) throw new RangeError(`at: time ${timeNs} is before now (${this.nowNs})`);
-    const ev = new SimEvent(t, this.seq++, fn, a, b);
+    const ev = new SimEvent(t, this.seq++, fn, target, arg);
     this.enqueue(ev);
     return ev;
   }
@@ -161,7 +163,8 @@ export class Simulator {
       if (!ev.live) continue;
       this.nowNs = ev.timeNs;
       this.eventsRun++;
-      ev.fn(ev.a, ev.b);
+      const fn = ev.fn;
+      fn.call(ev.target, ev.arg);
     }
     if (untilNs !== Infinity && !this.stopped && this.nowNs < untilNs) this.nowNs = untilNs;
     return this.nowNs;

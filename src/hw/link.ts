@@ -9,10 +9,6 @@ import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
 import { type FrameSink, type Packet, wireBytes } from './packet.js';
 
-function deliverFrame(sink: FrameSink, pkt: Packet): void {
-  sink.receiveFrame(pkt);
-}
-
 /** Time (ns) a frame carrying an IP packet of `ipBytes` occupies a link of `rateBps`. */
 export function serializationNs(ipBytes: number, rateBps: number): number {
   return Math.round((wireBytes(ipBytes) * 8e9) / rateBps);
@@ -87,7 +83,7 @@ export class LinkChannel {
     this.framesSent++;
     this.bytesSent += bytes;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.traceNode, 'tx', pkt.to.flowLabel, pkt.seq, pkt.len, this.count);
-    this.sim.at(end + this.propagationNs, deliverFrame, this.sink, pkt);
+    this.sim.at(end + this.propagationNs, this.sink.receiveFrame, this.sink, pkt);
     return end;
   }
 

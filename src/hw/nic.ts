@@ -30,20 +30,6 @@ export interface RxInterruptHandler {
 /** Packets the queue discipline holds when the TX ring is full (Linux txqueuelen). */
 export const TX_QUEUE_LEN = 1000;
 
-function fireIrq(nic: Nic, gen: number): void {
-  if (gen === nic.irqGen) nic.raiseIrq();
-}
-function txWriteback(nic: Nic): void {
-  nic.txWriteback();
-}
-/** Write-back and the listener's completion, both due at one instant, as one event (batching). */
-function txComplete(nic: Nic, pkt: Packet): void {
-  nic.txWriteback();
-  nic.txListener!.onTxDone(pkt);
-}
-function watchdog(nic: Nic): void {
-  nic.watchdog();
-}
 
 /** The ITR register's interval for a rate (the driver writes 1e9 / (rate * 256), in 256 ns units). */
 export function itrGapNs(intsPerSec: number): number {
@@ -66,12 +52,6 @@ function frameOctets(ipBytes: number): number {
 }
 
 const UNIT_NS = 1024; // the delay timers count 1.024 us
-function reclaimTx(nic: Nic): void {
-  nic.reclaimTx();
-}
-function txDone(l: TxCompletionListener, pkt: Packet): void {
-  l.onTxDone(pkt);
-}
 
 /** Told when a posted packet's last frame has left (a driver that frees buffers then: Xen's netback). */
 export interface TxCompletionListener {
@@ -93,7 +73,7 @@ export class Nic implements NetDevice, FrameSink {
   private irqEnabled = true;
   private lastIrqNs = -Infinity;
   /** Generation of the scheduled assertion: a newer schedule makes older events stale. */
-  irqGen = 0;
+  private irqGen = 0;
   private irqAtNs = Infinity;
   private irqEv: SimEvent | null = null;
   // Interrupt causes: the time each is (or will be) set; Infinity = none.
@@ -113,7 +93,7 @@ export class Nic implements NetDevice, FrameSink {
   /** Rates the dynamic mode chose, in order (for tests and traces). */
   readonly itrHistory: number[] = [];
   private handler: RxInterruptHandler | null = null;
-  txListener: TxCompletionListener | null = null;
+  private txListener: TxCompletionListener | null = null;
   private readonly rxTruesize: number;
   txDrops = 0;
   rxDrops = 0;
@@ -142,7 +122,7 @@ export class Nic implements NetDevice, FrameSink {
     if (params.watchdogPeriodNs > 0) {
       // The watchdog has run every period since the interface came up: its phase relative to the
       // measurement is uniform, and differs per replication (this NIC's own stream).
-      sim.at(Math.floor(sim.rng.stream(`nic/${name}`).next() * params.watchdogPeriodNs), watchdog, this);
+      sim.at(Math.floor(sim.rng.stream(`nic/${name}`).next() * params.watchdogPeriodNs), Nic.prototype.watchdog, this);
     }
   }
 
@@ -157,7 +137,7 @@ export class Nic implements NetDevice, FrameSink {
     this.rxOctets = 0;
     if (this.sim.now < this.rxCauseNs) this.rxCauseNs = this.sim.now;
     this.requestIrq();
-    this.sim.schedule(this.params.watchdogPeriodNs, watchdog, this);
+    this.sim.schedule(this.params.watchdogPeriodNs, Nic.prototype.watchdog, this);
   }
 
   /** Connect the transmit side to the link towards the switch. */
@@ -204,7 +184,7 @@ export class Nic implements NetDevice, FrameSink {
   private scheduleReclaim(): void {
     if (this.reclaimPending || this.txDoneHead >= this.txDoneNs.length) return;
     this.reclaimPending = true;
-    this.sim.at(this.txDoneNs[this.txDoneHead]!, reclaimTx, this);
+    this.sim.at(this.txDoneNs[this.txDoneHead]!, Nic.prototype.reclaimTx, this);
   }
 
   /** A TX slot has completed: move waiting packets from the queue discipline into the ring. */
@@ -236,11 +216,12 @@ export class Nic implements NetDevice, FrameSink {
     this.txDoneNs.push(end);
     // Two events queued back to back for one instant run back to back (consecutive seq): one
     // event doing both is the same order.
-    if (this.txListener === null) this.sim.at(end, txWriteback, this);
-    else if (this.sim.batching) this.sim.at(end, txComplete, this, pkt);
+    const l = this.txListener;
+    if (l === null) this.sim.at(end, Nic.prototype.txWriteback, this);
+    else if (this.sim.batching) this.sim.at(end, Nic.prototype.txComplete, this, pkt);
     else {
-      this.sim.at(end, txWriteback, this);
-      this.sim.at(end, txDone, this.txListener, pkt);
+      this.sim.at(end, Nic.prototype.txWriteback, this);
+      this.sim.at(end, l.onTxDone, l, pkt);
     }
     if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'tx-post', pkt.to.flowLabel, pkt.seq, pkt.len, this.txDoneNs.length - this.txDoneHead);
   }
@@ -292,6 +273,12 @@ export class Nic implements NetDevice, FrameSink {
     this.requestIrq();
   }
 
+  /** Write-back and the listener's completion, both due at one instant, as one event (batching). */
+  txComplete(pkt: Packet): void {
+    this.txWriteback();
+    this.txListener!.onTxDone(pkt);
+  }
+
   /** Schedule the assertion: when a cause is set, the throttle interval has passed, and unmasked. */
   private requestIrq(): void {
     if (!this.irqEnabled || this.handler === null) return; // no driver: the interrupt is not wired
@@ -302,7 +289,12 @@ export class Nic implements NetDevice, FrameSink {
     this.irqAtNs = t;
     // The assertion queued for later is stale now: with batching it is cancelled, not run idle.
     if (this.sim.batching) this.sim.cancel(this.irqEv);
-    this.irqEv = this.sim.at(t, fireIrq, this, ++this.irqGen);
+    this.irqEv = this.sim.at(t, Nic.prototype.fireIrq, this, ++this.irqGen);
+  }
+
+  /** The assertion's event: raise the interrupt unless a later request superseded it (generation). */
+  fireIrq(gen: number): void {
+    if (gen === this.irqGen) this.raiseIrq();
   }
 
   /** Interrupt time: the driver reads ICR (clearing the causes due) and polls with the interrupt masked. */

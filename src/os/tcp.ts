@@ -73,16 +73,6 @@ interface OooSeg {
   truesize: number;
 }
 
-function onRto(c: TcpConn): void {
-  c.rtoFired();
-}
-function onDelack(c: TcpConn): void {
-  c.delackFired();
-}
-function onXmit(c: TcpConn, pkt: Packet): void {
-  c.device.send(pkt);
-}
-
 export interface TcpConnOptions {
   /** SO_SNDBUF / SO_RCVBUF request (bytes, before the kernel doubles it); 0 = defaults. */
   sockBufBytes?: number;
@@ -172,8 +162,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     peerPort: number,
   ) {
     this.sim = host.sim;
-    this.rtoTimer = new DeadlineTimer(this.sim, onRto, this);
-    this.delackTimer = new DeadlineTimer(this.sim, onDelack, this);
+    this.rtoTimer = new DeadlineTimer(this.sim, TcpConn.prototype.rtoFired, this);
+    this.delackTimer = new DeadlineTimer(this.sim, TcpConn.prototype.delackFired, this);
     this.p = host.params;
     this.label = `${host.name}:${port}>${peerName}:${peerPort}`;
     this.flowLabel = this.label;
@@ -389,7 +379,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (pkt.retransmit) this.stats.retransmits += pkt.segs;
     this.stats.bytesSent += skb.len;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
-    unit.run(this.p.txSkbNs, onXmit, this, pkt);
+    unit.run(this.p.txSkbNs, TcpConn.prototype.xmit, this, pkt);
     this.cancelDelack(); // the ACK rides on the data
     if (!this.rtoTimer.armed) this.armRto();
     // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
@@ -698,6 +688,11 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (this.rcvNxt > this.rcvWup) this.sendAck(this.host.softirqUnit);
   }
 
+  /** The skb's transmit cost is paid: hand the packet to the device. */
+  private xmit(pkt: Packet): void {
+    this.device.send(pkt);
+  }
+
   private cancelDelack(): void {
     this.delackTimer.stop();
   }
@@ -706,7 +701,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.cancelDelack();
     const pkt = new Packet(this.host.address, this.peerAddress, this.peer, this.sndNxt, 0, this.rcvNxt, this.advertise(), FLAG_ACK | flags, this.mss);
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'ack', this.label, this.rcvNxt, 0, this.rcvWnd);
-    unit.run(this.p.txSkbNs, onXmit, this, pkt);
+    unit.run(this.p.txSkbNs, TcpConn.prototype.xmit, this, pkt);
   }
 
   /**

@@ -50,15 +50,6 @@ export interface SedfCosts {
 const PEN = 0;
 const UTIL = 1;
 
-function fireSignal(s: Signal<void>): void {
-  s.fire();
-}
-function blockCheckEvent(p: Pcpu): void {
-  p.onBlockCheck();
-}
-function segmentEvent(p: Pcpu): void {
-  p.onSegmentEnd();
-}
 
 function insertSorted(q: Vcpu[], v: Vcpu, key: (x: Vcpu) => number): void {
   // Same as list_insert_sort: before the first element with a larger key (ties go after).
@@ -237,7 +228,7 @@ export class Pcpu {
         return;
       }
       this.blockPending = true;
-      this.ev = this.sim.schedule(0, blockCheckEvent, this);
+      this.ev = this.sim.schedule(0, Pcpu.prototype.onBlockCheck, this);
       return;
     }
     this.accountSegment(now);
@@ -311,7 +302,7 @@ export class Pcpu {
     if (v === null || v.itemCount() === 0) {
       this.segItemEnds = false;
       this.segEndNs = startNs;
-      if (expires !== Infinity) this.ev = this.sim.at(Math.max(expires, this.sim.now), segmentEvent, this);
+      if (expires !== Infinity) this.ev = this.sim.at(Math.max(expires, this.sim.now), Pcpu.prototype.onSegmentEnd, this);
       return;
     }
     const work = v.headRemainingNs();
@@ -325,11 +316,11 @@ export class Pcpu {
     if (start < expires && end <= expires) {
       this.segItemEnds = true;
       this.segEndNs = end;
-      this.ev = this.sim.at(end, segmentEvent, this);
+      this.ev = this.sim.at(end, Pcpu.prototype.onSegmentEnd, this);
     } else {
       this.segItemEnds = false;
       this.segEndNs = start < expires ? end : start + work;
-      this.ev = this.sim.at(Math.max(expires, this.sim.now), segmentEvent, this);
+      this.ev = this.sim.at(Math.max(expires, this.sim.now), Pcpu.prototype.onSegmentEnd, this);
     }
   }
 
@@ -440,8 +431,8 @@ export class Vcpu implements ExecUnit {
   // Work items, FIFO: a ring of parallel arrays, bounded by the items pending.
   private remNs: number[] = [];
   private fns: (EventFn | null)[] = [];
-  private as: any[] = [];
-  private bs: any[] = [];
+  private targets: any[] = [];
+  private args: any[] = [];
   private head = 0;
   private completing = false;
 
@@ -479,30 +470,30 @@ export class Vcpu implements ExecUnit {
   /** Pops the head item and calls its callback (the Pcpu calls this at its completion). */
   completeHead(): void {
     const fn = this.fns[this.head]!;
-    const a = this.as[this.head];
-    const b = this.bs[this.head];
+    const target = this.targets[this.head];
+    const arg = this.args[this.head];
     this.fns[this.head] = null;
-    this.as[this.head] = undefined;
-    this.bs[this.head] = undefined;
+    this.targets[this.head] = undefined;
+    this.args[this.head] = undefined;
     this.head++;
     if (this.head === this.remNs.length) {
-      this.remNs.length = this.fns.length = this.as.length = this.bs.length = 0;
+      this.remNs.length = this.fns.length = this.targets.length = this.args.length = 0;
       this.head = 0;
     } else if (this.head >= 1024 && this.head * 2 >= this.remNs.length) {
       this.remNs.splice(0, this.head);
       this.fns.splice(0, this.head);
-      this.as.splice(0, this.head);
-      this.bs.splice(0, this.head);
+      this.targets.splice(0, this.head);
+      this.args.splice(0, this.head);
       this.head = 0;
     }
     if (fn !== null) {
       this.completing = true;
-      fn(a, b);
+      fn.call(target, arg);
       this.completing = false;
     }
   }
 
-  run(ns: number, fn: EventFn | null = null, a?: any, b?: any): void {
+  run<T, A>(ns: number, fn: EventFn<T, A> | null = null, target?: T, arg?: A): void {
     let cost = Math.round(ns);
     const wasBlocked = this.itemCount() === 0 && this.pcpu.current !== this;
     if (wasBlocked) {
@@ -511,8 +502,8 @@ export class Vcpu implements ExecUnit {
     }
     this.remNs.push(cost);
     this.fns.push(fn);
-    this.as.push(a);
-    this.bs.push(b);
+    this.targets.push(target);
+    this.args.push(arg);
     this.busyNs += cost;
     this.pcpu.core.busyNs += cost;
     if (wasBlocked) {
@@ -523,7 +514,7 @@ export class Vcpu implements ExecUnit {
 
   wait(ns: number): Waitable {
     const s = new Signal<void>(this.sim);
-    this.run(ns, fireSignal, s);
+    this.run(ns, Signal.prototype.fire, s);
     return s;
   }
 
