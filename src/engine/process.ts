@@ -28,23 +28,32 @@ export function until(timeNs: number): Until {
 
 /** Something processes wait on. `fire` wakes every process waiting at that moment. */
 export class Signal<T = void> {
-  private waiters: Process<any>[] = [];
+  // waiters[0..count): one array for the signal's life (fire only queues resumptions, so no
+  // waiter can be added while it walks the array).
+  private readonly waiters: (Process<any> | null)[] = [];
+  private count = 0;
   constructor(private readonly sim: Simulator) {}
 
   get waiting(): number {
-    return this.waiters.length;
+    return this.count;
   }
 
   /** Called by a process's driver; not by user code. */
   addWaiter(p: Process<any>): void {
-    this.waiters.push(p);
+    if (this.count === this.waiters.length) this.waiters.push(p);
+    else this.waiters[this.count] = p;
+    this.count++;
   }
 
   fire(value?: T): void {
-    if (this.waiters.length === 0) return;
+    const n = this.count;
+    if (n === 0) return;
+    this.count = 0;
     const w = this.waiters;
-    this.waiters = [];
-    for (let i = 0; i < w.length; i++) this.sim.schedule(0, Process.prototype.step, w[i], value);
+    for (let i = 0; i < n; i++) {
+      this.sim.schedule(0, Process.prototype.step, w[i], value);
+      w[i] = null;
+    }
   }
 }
 
