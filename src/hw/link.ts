@@ -23,6 +23,8 @@ export class LinkChannel {
   private count = 0;
   private queuedBytes = 0;
   framesSent = 0;
+  /** Frames that carry TCP payload (pure ACKs excluded): the "data frames" of events per frame. */
+  dataFramesSent = 0;
   bytesSent = 0;
   private readonly trace: TraceLayer | null;
 
@@ -81,6 +83,7 @@ export class LinkChannel {
     this.count++;
     this.queuedBytes += bytes;
     this.framesSent++;
+    if (pkt.len > 0) this.dataFramesSent++;
     this.bytesSent += bytes;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.traceNode, 'tx', pkt.to.flowLabel, pkt.seq, pkt.len, this.count);
     this.sim.at(end + this.propagationNs, this.sink.receiveFrame, this.sink, pkt);
