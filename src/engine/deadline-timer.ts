@@ -6,10 +6,6 @@
  */
 import type { EventFn, SimEvent, Simulator } from './simulator.js';
 
-function timerEvent(t: DeadlineTimer): void {
-  t.fired();
-}
-
 export class DeadlineTimer {
   /** When the timer is due (ns), or -1 when it is stopped. */
   deadlineNs = -1;
@@ -17,7 +13,7 @@ export class DeadlineTimer {
 
   constructor(
     private readonly sim: Simulator,
-    private readonly fn: EventFn,
+    private readonly fn: EventFn<any, undefined>,
     private readonly target: unknown,
   ) {}
 
@@ -29,21 +25,21 @@ export class DeadlineTimer {
     this.deadlineNs = dueNs;
     if (this.ev !== null && this.ev.timeNs <= dueNs) return; // the queued event will re-queue
     this.sim.cancel(this.ev);
-    this.ev = this.sim.at(dueNs, timerEvent, this);
+    this.ev = this.sim.at(dueNs, DeadlineTimer.prototype.fired, this);
   }
 
   stop(): void {
     this.deadlineNs = -1;
   }
 
-  /** The queued event: call fn(target) if armed and due, else re-queue at the deadline or drop it. */
+  /** The queued event: call fn on target if armed and due, else re-queue at the deadline or drop it. */
   fired(): void {
     this.ev = null;
     if (this.deadlineNs < 0) return;
     if (this.sim.now < this.deadlineNs) {
-      this.ev = this.sim.at(this.deadlineNs, timerEvent, this);
+      this.ev = this.sim.at(this.deadlineNs, DeadlineTimer.prototype.fired, this);
       return;
     }
-    this.fn(this.target, undefined);
+    this.fn.call(this.target, undefined);
   }
 }

@@ -28,28 +28,33 @@ export function until(timeNs: number): Until {
 
 /** Something processes wait on. `fire` wakes every process waiting at that moment. */
 export class Signal<T = void> {
-  private waiters: Process<any>[] = [];
+  // waiters[0..count): one array for the signal's life (fire only queues resumptions, so no
+  // waiter can be added while it walks the array).
+  private readonly waiters: (Process<any> | null)[] = [];
+  private count = 0;
   constructor(private readonly sim: Simulator) {}
 
   get waiting(): number {
-    return this.waiters.length;
+    return this.count;
   }
 
   /** Called by a process's driver; not by user code. */
   addWaiter(p: Process<any>): void {
-    this.waiters.push(p);
+    if (this.count === this.waiters.length) this.waiters.push(p);
+    else this.waiters[this.count] = p;
+    this.count++;
   }
 
   fire(value?: T): void {
-    if (this.waiters.length === 0) return;
+    const n = this.count;
+    if (n === 0) return;
+    this.count = 0;
     const w = this.waiters;
-    this.waiters = [];
-    for (let i = 0; i < w.length; i++) this.sim.schedule(0, resumeProcess, w[i], value);
+    for (let i = 0; i < n; i++) {
+      this.sim.schedule(0, Process.prototype.step, w[i], value);
+      w[i] = null;
+    }
   }
-}
-
-function resumeProcess(p: Process<any>, value: unknown): void {
-  p.step(value);
 }
 
 export class Process<R = void> {
@@ -80,8 +85,8 @@ export class Process<R = void> {
       return;
     }
     const w = r.value;
-    if (w instanceof Sleep) this.sim.schedule(w.ns, resumeProcess, this, undefined);
-    else if (w instanceof Until) this.sim.at(Math.max(this.sim.now, w.timeNs), resumeProcess, this, undefined);
+    if (w instanceof Sleep) this.sim.schedule(w.ns, Process.prototype.step, this, undefined);
+    else if (w instanceof Until) this.sim.at(Math.max(this.sim.now, w.timeNs), Process.prototype.step, this, undefined);
     else if (w instanceof Signal) w.addWaiter(this);
     else throw new TypeError(`process ${this.name} yielded something that is not a Sleep, Until or Signal`);
   }
@@ -90,6 +95,6 @@ export class Process<R = void> {
 /** Start `body` as a process at the current time (its first step runs as an event). */
 export function spawn<R>(sim: Simulator, body: ProcessBody<R>, name = 'process'): Process<R> {
   const p = new Process<R>(sim, body, name);
-  sim.schedule(0, resumeProcess, p, undefined);
+  sim.schedule(0, Process.prototype.step, p, undefined);
   return p;
 }

@@ -1,9 +1,10 @@
 /**
  * The event engine: an integer-nanosecond clock and a priority queue of events ordered by
  * (time, insertion sequence), so two events at the same instant run in the order they were
- * scheduled and a run is deterministic. Events are plain objects holding a callback and two
- * arguments: components pass a function allocated once (a bound method or module function)
- * instead of a closure per event, which keeps the hot path free of per-event closures.
+ * scheduled and a run is deterministic. Events are plain objects holding a method, its target
+ * and one argument: an event runs `fn.call(target, arg)`, so components schedule their own
+ * methods (`sim.at(t, Nic.prototype.fireIrq, this, gen)`) with no closure or adapter function
+ * per event.
  *
  * Two structures hold the queue, merged by (time, seq) when popping:
  * - a heap specialised for SimEvent (event-heap.ts) for events in the future;
@@ -18,7 +19,8 @@ import { EventHeap } from './event-heap.js';
 import { RngStreams } from './rng.js';
 import type { TraceBus } from './trace.js';
 
-export type EventFn = (a: any, b: any) => void;
+/** What an event calls: a method of its target (`this`), with one argument. */
+export type EventFn<T = any, A = any> = (this: T, arg: A) => void;
 
 /** A scheduled event. `cancel()` is lazy: the event stays queued and is skipped. */
 export class SimEvent {
@@ -27,8 +29,8 @@ export class SimEvent {
     public timeNs: number,
     public seq: number,
     public fn: EventFn,
-    public a: any,
-    public b: any,
+    public target: any,
+    public arg: any,
   ) {}
 }
 
@@ -46,10 +48,20 @@ export class Simulator {
   readonly rng: RngStreams;
   /** Null unless a trace was asked for; components read it once at construction. */
   readonly trace: TraceBus | null;
+  /**
+   * Whether components may save events where the outcome is already determined (a stale event
+   * cancelled instead of run, two completions at one instant in one event, a check run inline
+   * when nothing else is due at this instant). Results and traces are the same either way, only
+   * the `events` count differs: test/engine/batching.test.ts replays random scenarios both ways.
+   */
+  readonly batching: boolean;
+  /** The default for `batching` when a Simulator is built without it (tests turn it off). */
+  static batchingDefault = true;
 
-  constructor(opts: { seed?: string | number; trace?: TraceBus | null } = {}) {
+  constructor(opts: { seed?: string | number; trace?: TraceBus | null; batching?: boolean } = {}) {
     this.rng = new RngStreams(String(opts.seed ?? 1));
     this.trace = opts.trace ?? null;
+    this.batching = opts.batching ?? Simulator.batchingDefault;
   }
 
   get now(): number {
@@ -67,20 +79,20 @@ export class Simulator {
     }
   }
 
-  /** Schedule `fn(a, b)` after `delayNs` (rounded to an integer, never negative). */
-  schedule(delayNs: number, fn: EventFn, a?: any, b?: any): SimEvent {
+  /** Schedule `fn.call(target, arg)` after `delayNs` (rounded to an integer, never negative). */
+  schedule<T, A>(delayNs: number, fn: EventFn<T, A>, target?: T, arg?: A): SimEvent {
     const d = Math.round(delayNs);
     if (!(d >= 0)) throw new RangeError(`schedule: delay must be a finite non-negative number, got ${delayNs}`);
-    const ev = new SimEvent(this.nowNs + d, this.seq++, fn, a, b);
+    const ev = new SimEvent(this.nowNs + d, this.seq++, fn, target, arg);
     this.enqueue(ev);
     return ev;
   }
 
-  /** Schedule `fn(a, b)` at absolute time `timeNs` (not in the past). */
-  at(timeNs: number, fn: EventFn, a?: any, b?: any): SimEvent {
+  /** Schedule `fn.call(target, arg)` at absolute time `timeNs` (not in the past). */
+  at<T, A>(timeNs: number, fn: EventFn<T, A>, target?: T, arg?: A): SimEvent {
     const t = Math.round(timeNs);
     if (!(t >= this.nowNs)) throw new RangeError(`at: time ${timeNs} is before now (${this.nowNs})`);
-    const ev = new SimEvent(t, this.seq++, fn, a, b);
+    const ev = new SimEvent(t, this.seq++, fn, target, arg);
     this.enqueue(ev);
     return ev;
   }
@@ -92,6 +104,18 @@ export class Simulator {
   /** Number of events still queued (including cancelled ones not yet popped). */
   get pending(): number {
     return this.heap.size + (this.laneTail - this.laneHead);
+  }
+
+  /**
+   * True when no other event is queued for the current instant. An event that would schedule a
+   * zero-delay event as its very last action may then run that action inline: the queue would
+   * have run it next anyway (events queued for now run before any event scheduled now).
+   */
+  nothingElseNow(): boolean {
+    // after stop() the queue would not run it in this run(): no shortcut then.
+    if (this.stopped || this.laneHead < this.laneTail) return false;
+    const top = this.heap.peek();
+    return top === undefined || top.timeNs > this.nowNs;
   }
 
   /** Stop the current `run()` after the event being executed. */
@@ -139,7 +163,8 @@ export class Simulator {
       if (!ev.live) continue;
       this.nowNs = ev.timeNs;
       this.eventsRun++;
-      ev.fn(ev.a, ev.b);
+      const fn = ev.fn;
+      fn.call(ev.target, ev.arg);
     }
     if (untilNs !== Infinity && !this.stopped && this.nowNs < untilNs) this.nowNs = untilNs;
     return this.nowNs;

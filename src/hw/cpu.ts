@@ -29,10 +29,10 @@ export class Core implements ExecUnit {
     return this.busyUntilNs;
   }
 
-  /** Completion by event: the same event, at the same time and order, as `sim.at(exec(ns), fn)`. */
-  run(ns: number, fn?: EventFn | null, a?: any, b?: any): void {
+  /** Completion by event: the same event, at the same time and order, as `sim.at(exec(ns), fn, target, arg)`. */
+  run<T, A>(ns: number, fn?: EventFn<T, A> | null, target?: T, arg?: A): void {
     const t = this.exec(ns);
-    if (fn) this.sim.at(t, fn, a, b);
+    if (fn) this.sim.at(t, fn, target, arg);
   }
 
   wait(ns: number): Waitable {

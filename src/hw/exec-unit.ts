@@ -12,10 +12,10 @@ import type { Waitable } from '../engine/process.js';
 export interface ExecUnit {
   readonly name: string;
   /**
-   * Charge `ns` of work submitted now and call `fn(a, b)` when it is done (nothing when `fn` is
-   * null or absent). Items of one unit run one at a time in submission order (FIFO).
+   * Charge `ns` of work submitted now and call `fn.call(target, arg)` when it is done (nothing
+   * when `fn` is null or absent). Items of one unit run one at a time in submission order (FIFO).
    */
-  run(ns: number, fn?: EventFn | null, a?: any, b?: any): void;
+  run<T, A>(ns: number, fn?: EventFn<T, A> | null, target?: T, arg?: A): void;
   /** Charge `ns` of work for a process: yield the result to wait until the work is done. */
   wait(ns: number): Waitable;
   /** Total work executed so far (ns). */

@@ -9,10 +9,6 @@ import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
 import { type FrameSink, type Packet, wireBytes } from './packet.js';
 
-function deliverFrame(sink: FrameSink, pkt: Packet): void {
-  sink.receiveFrame(pkt);
-}
-
 /** Time (ns) `wireBytes` (a frame with its preamble, SFD and gap) occupy a link of `rateBps`. */
 export function wireTimeNs(wireBytes: number, rateBps: number): number {
   return Math.round((wireBytes * 8e9) / rateBps);
@@ -32,6 +28,8 @@ export class LinkChannel {
   private count = 0;
   private queuedBytes = 0;
   framesSent = 0;
+  /** Frames that carry TCP payload (pure ACKs excluded): the "data frames" of events per frame. */
+  dataFramesSent = 0;
   bytesSent = 0;
   private readonly trace: TraceLayer | null;
 
@@ -90,9 +88,10 @@ export class LinkChannel {
     this.count++;
     this.queuedBytes += bytes;
     this.framesSent++;
+    if (pkt.len > 0) this.dataFramesSent++;
     this.bytesSent += bytes;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.traceNode, 'tx', pkt.to.flowLabel, pkt.seq, pkt.len, this.count);
-    this.sim.at(end + this.propagationNs, deliverFrame, this.sink, pkt);
+    this.sim.at(end + this.propagationNs, this.sink.receiveFrame, this.sink, pkt);
     return end;
   }
 

@@ -16,7 +16,7 @@
  * phase of its own, rewrites ITR from the octets sent and received since its last run; every run
  * also raises a software RX interrupt (ICS RXDMT0).
  */
-import type { Simulator } from '../engine/simulator.js';
+import type { SimEvent, Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
 import { trimFront } from '../engine/queue.js';
 import type { NicParams } from './nic-params.js';
@@ -32,15 +32,6 @@ export interface RxInterruptHandler {
 /** Packets the queue discipline holds when the TX ring is full (Linux txqueuelen). */
 export const TX_QUEUE_LEN = 1000;
 
-function fireIrq(nic: Nic, gen: number): void {
-  if (gen === nic.irqGen) nic.raiseIrq();
-}
-function txWriteback(nic: Nic): void {
-  nic.txWriteback();
-}
-function watchdog(nic: Nic): void {
-  nic.watchdog();
-}
 
 /** The ITR register's interval for a rate (the driver writes 1e9 / (rate * 256), in 256 ns units). */
 export function itrGapNs(intsPerSec: number): number {
@@ -63,11 +54,43 @@ function frameOctets(ipBytes: number): number {
 }
 
 const UNIT_NS = 1024; // the delay timers count 1.024 us
-function reclaimTx(nic: Nic): void {
-  nic.reclaimTx();
-}
-function txDone(l: TxCompletionListener, pkt: Packet): void {
-  l.onTxDone(pkt);
+
+/**
+ * One interrupt cause (RX or TX) with its two delay timers: the packet timer (RDTR/TIDV),
+ * restarted by each descriptor write-back, and the absolute timer (RADV/TADV), started by the
+ * first write-back after the cause was cleared. `causeNs` is when the cause is (or will be) set.
+ */
+class DelayedCause {
+  causeNs = Infinity;
+  private absNs = Infinity;
+  constructor(
+    private readonly delayNs: number,
+    private readonly absDelayNs: number,
+  ) {}
+
+  /** A descriptor written back at `t`. */
+  writeback(t: number): void {
+    if (this.causeNs <= t) return; // already set (or due) before this write-back: nothing to restart
+    if (this.delayNs === 0) {
+      this.causeNs = t;
+      return;
+    }
+    if (this.absNs === Infinity && this.absDelayNs > 0) this.absNs = t + this.absDelayNs;
+    this.causeNs = Math.min(t + this.delayNs, this.absNs);
+  }
+
+  /** Set the cause at `now` by software (ICS), unless it is set already; the timers are left as they are. */
+  setBy(now: number): void {
+    if (now < this.causeNs) this.causeNs = now;
+  }
+
+  /** The driver read ICR at `now`: a cause set by then is cleared with its timers. */
+  clearIfDue(now: number): void {
+    if (this.causeNs <= now) {
+      this.causeNs = Infinity;
+      this.absNs = Infinity;
+    }
+  }
 }
 
 /** Told when a posted packet's last frame has left (a driver that frees buffers then: Xen's netback). */
@@ -90,20 +113,15 @@ export class Nic implements NetDevice, FrameSink {
   private irqEnabled = true;
   private lastIrqNs = -Infinity;
   /** Generation of the scheduled assertion: a newer schedule makes older events stale. */
-  irqGen = 0;
+  private irqGen = 0;
   private irqAtNs = Infinity;
+  private irqEv: SimEvent | null = null;
   // Interrupt causes: the time each is (or will be) set; Infinity = none.
-  private rxCauseNs = Infinity;
-  private rxAbsNs = Infinity;
-  private txCauseNs = Infinity;
-  private txAbsNs = Infinity;
+  private readonly rxCause: DelayedCause;
+  private readonly txCause: DelayedCause;
   /** Current throttle interval (ITR register), ns. */
   itrGapNs: number;
   private readonly dynamicItr: boolean;
-  private readonly rdtrNs: number;
-  private readonly radvNs: number;
-  private readonly tidvNs: number;
-  private readonly tadvNs: number;
   private txOctets = 0;
   private rxOctets = 0;
   /** Rates the dynamic mode chose, in order (for tests and traces). */
@@ -131,14 +149,12 @@ export class Nic implements NetDevice, FrameSink {
     // Dynamic mode: the register holds what the last watchdog window set; before the measured
     // traffic the node was idle, and an idle window gives 8000 ints/s (e1000_watchdog, goc == 0).
     this.itrGapNs = itrGapNs(this.dynamicItr ? 8000 : itr);
-    this.rdtrNs = params.rxIntDelayUnits * UNIT_NS;
-    this.radvNs = params.rxAbsIntDelayUnits * UNIT_NS;
-    this.tidvNs = params.txIntDelayUnits * UNIT_NS;
-    this.tadvNs = params.txAbsIntDelayUnits * UNIT_NS;
+    this.rxCause = new DelayedCause(params.rxIntDelayUnits * UNIT_NS, params.rxAbsIntDelayUnits * UNIT_NS);
+    this.txCause = new DelayedCause(params.txIntDelayUnits * UNIT_NS, params.txAbsIntDelayUnits * UNIT_NS);
     if (params.watchdogPeriodNs > 0) {
       // The watchdog has run every period since the interface came up: its phase relative to the
       // measurement is uniform, and differs per replication (this NIC's own stream).
-      sim.at(Math.floor(sim.rng.stream(`nic/${name}`).next() * params.watchdogPeriodNs), watchdog, this);
+      sim.at(Math.floor(sim.rng.stream(`nic/${name}`).next() * params.watchdogPeriodNs), Nic.prototype.watchdog, this);
     }
   }
 
@@ -151,9 +167,9 @@ export class Nic implements NetDevice, FrameSink {
     }
     this.txOctets = 0;
     this.rxOctets = 0;
-    if (this.sim.now < this.rxCauseNs) this.rxCauseNs = this.sim.now;
+    this.rxCause.setBy(this.sim.now);
     this.requestIrq();
-    this.sim.schedule(this.params.watchdogPeriodNs, watchdog, this);
+    this.sim.schedule(this.params.watchdogPeriodNs, Nic.prototype.watchdog, this);
   }
 
   /** Connect the transmit side to the link towards the switch. */
@@ -198,7 +214,7 @@ export class Nic implements NetDevice, FrameSink {
   private scheduleReclaim(): void {
     if (this.reclaimPending || this.txDoneHead >= this.txDoneNs.length) return;
     this.reclaimPending = true;
-    this.sim.at(this.txDoneNs[this.txDoneHead]!, reclaimTx, this);
+    this.sim.at(this.txDoneNs[this.txDoneHead]!, Nic.prototype.reclaimTx, this);
   }
 
   /** A TX slot has completed: move waiting packets from the queue discipline into the ring. */
@@ -228,8 +244,15 @@ export class Nic implements NetDevice, FrameSink {
       this.txOctets += frameOctets(pkt.ipBytes);
     }
     this.txDoneNs.push(end);
-    this.sim.at(end, txWriteback, this);
-    if (this.txListener !== null) this.sim.at(end, txDone, this.txListener, pkt);
+    // Two events queued back to back for one instant run back to back (consecutive seq): one
+    // event doing both is the same order.
+    const l = this.txListener;
+    if (l === null) this.sim.at(end, Nic.prototype.txWriteback, this);
+    else if (this.sim.batching) this.sim.at(end, Nic.prototype.txComplete, this, pkt);
+    else {
+      this.sim.at(end, Nic.prototype.txWriteback, this);
+      this.sim.at(end, l.onTxDone, l, pkt);
+    }
     if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'tx-post', pkt.to.flowLabel, pkt.seq, pkt.len, this.txDoneNs.length - this.txDoneHead);
   }
 
@@ -254,41 +277,40 @@ export class Nic implements NetDevice, FrameSink {
 
   /** A received frame's descriptor is written back `dmaNs` from now: RX cause per RDTR/RADV. */
   private rxWriteback(): void {
-    const t = this.sim.now + this.params.dmaNs;
-    if (this.rxCauseNs <= t) {
-      // already set (or due) before this write-back: nothing to restart
-    } else if (this.rdtrNs === 0) {
-      this.rxCauseNs = t;
-    } else {
-      if (this.rxAbsNs === Infinity && this.radvNs > 0) this.rxAbsNs = t + this.radvNs;
-      this.rxCauseNs = Math.min(t + this.rdtrNs, this.rxAbsNs);
-    }
+    this.rxCause.writeback(this.sim.now + this.params.dmaNs);
     this.requestIrq();
   }
 
   /** A posted packet's last frame has left: its TX descriptor is written back (TIDV/TADV). */
   txWriteback(): void {
-    const t = this.sim.now;
-    if (this.txCauseNs <= t) {
-      // already set
-    } else if (this.tidvNs === 0) {
-      this.txCauseNs = t;
-    } else {
-      if (this.txAbsNs === Infinity && this.tadvNs > 0) this.txAbsNs = t + this.tadvNs;
-      this.txCauseNs = Math.min(t + this.tidvNs, this.txAbsNs);
-    }
+    this.txCause.writeback(this.sim.now);
     this.requestIrq();
+  }
+
+  /** Write-back and the listener's completion, both due at one instant, as one event (batching). */
+  txComplete(pkt: Packet): void {
+    this.txWriteback();
+    this.txListener!.onTxDone(pkt);
   }
 
   /** Schedule the assertion: when a cause is set, the throttle interval has passed, and unmasked. */
   private requestIrq(): void {
     if (!this.irqEnabled || this.handler === null) return; // no driver: the interrupt is not wired
-    const cause = this.rxCauseNs < this.txCauseNs ? this.rxCauseNs : this.txCauseNs;
+    const rx = this.rxCause.causeNs;
+    const tx = this.txCause.causeNs;
+    const cause = rx < tx ? rx : tx;
     if (cause === Infinity) return;
     const t = Math.max(cause, this.lastIrqNs + this.itrGapNs, this.sim.now);
     if (t >= this.irqAtNs) return;
     this.irqAtNs = t;
-    this.sim.at(t, fireIrq, this, ++this.irqGen);
+    // The assertion queued for later is stale now: with batching it is cancelled, not run idle.
+    if (this.sim.batching) this.sim.cancel(this.irqEv);
+    this.irqEv = this.sim.at(t, Nic.prototype.fireIrq, this, ++this.irqGen);
+  }
+
+  /** The assertion's event: raise the interrupt unless a later request superseded it (generation). */
+  fireIrq(gen: number): void {
+    if (gen === this.irqGen) this.raiseIrq();
   }
 
   /** Interrupt time: the driver reads ICR (clearing the causes due) and polls with the interrupt masked. */
@@ -296,14 +318,8 @@ export class Nic implements NetDevice, FrameSink {
     const now = this.sim.now;
     this.irqAtNs = Infinity;
     if (!this.irqEnabled) return;
-    if (this.rxCauseNs <= now) {
-      this.rxCauseNs = Infinity;
-      this.rxAbsNs = Infinity;
-    }
-    if (this.txCauseNs <= now) {
-      this.txCauseNs = Infinity;
-      this.txAbsNs = Infinity;
-    }
+    this.rxCause.clearIfDue(now);
+    this.txCause.clearIfDue(now);
     this.irqEnabled = false;
     this.lastIrqNs = now;
     this.irqs++;

@@ -18,10 +18,6 @@ export interface ProtocolInput {
   netifReceive(pkt: Packet, unit: ExecUnit): void;
 }
 
-function deliver(p: NapiPoller, pkt: Packet): void {
-  p.deliver(pkt);
-}
-
 export class NapiPoller {
   private running = false;
   packets = 0;
@@ -51,7 +47,7 @@ export class NapiPoller {
       this.source.enableIrq();
       return;
     }
-    this.unit.run(this.perPacketNs, deliver, this, pkt);
+    this.unit.run(this.perPacketNs, NapiPoller.prototype.deliver, this, pkt);
   }
 
   deliver(pkt: Packet): void {

@@ -74,21 +74,15 @@ interface OooSeg {
   truesize: number;
 }
 
-function onRto(c: TcpConn): void {
-  c.rtoFired();
-}
-function onDelack(c: TcpConn): void {
-  c.delackFired();
-}
 /** A connection transmitting on one CPU (one per CPU it sends from, made once): the device learns which CPU sends. */
 class XmitPort {
   constructor(
     readonly conn: TcpConn,
     readonly unit: ExecUnit,
   ) {}
-}
-function onXmit(port: XmitPort, pkt: Packet): void {
-  port.conn.device.send(pkt, port.unit);
+  xmit(pkt: Packet): void {
+    this.conn.device.send(pkt, this.unit);
+  }
 }
 
 export interface TcpConnOptions {
@@ -181,8 +175,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     peerPort: number,
   ) {
     this.sim = host.sim;
-    this.rtoTimer = new DeadlineTimer(this.sim, onRto, this);
-    this.delackTimer = new DeadlineTimer(this.sim, onDelack, this);
+    this.rtoTimer = new DeadlineTimer(this.sim, TcpConn.prototype.rtoFired, this);
+    this.delackTimer = new DeadlineTimer(this.sim, TcpConn.prototype.delackFired, this);
     this.p = host.params;
     this.label = `${host.name}:${port}>${peerName}:${peerPort}`;
     this.flowLabel = this.label;
@@ -403,7 +397,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (pkt.retransmit) this.stats.retransmits += pkt.segs;
     this.stats.bytesSent += skb.len;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
-    unit.run(this.p.txSkbNs, onXmit, this.xmitPort(unit), pkt);
+    unit.run(this.p.txSkbNs, XmitPort.prototype.xmit, this.xmitPort(unit), pkt);
     this.cancelDelack(); // the ACK rides on the data
     if (!this.rtoTimer.armed) this.armRto();
     // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
@@ -718,7 +712,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.cancelDelack();
     const pkt = new Packet(this.host.address, this.peerAddress, this.peer, this.sndNxt, 0, this.rcvNxt, this.advertise(), FLAG_ACK | flags, this.mss);
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'ack', this.label, this.rcvNxt, 0, this.rcvWnd);
-    unit.run(this.p.txSkbNs, onXmit, this.xmitPort(unit), pkt);
+    unit.run(this.p.txSkbNs, XmitPort.prototype.xmit, this.xmitPort(unit), pkt);
   }
 
   /**

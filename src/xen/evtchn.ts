@@ -28,16 +28,6 @@ interface Side {
   suppressed: number;
 }
 
-function deliver(ch: EventChannel, s: Side): void {
-  ch.deliver(s);
-}
-function afterSendHypercall(ch: EventChannel, s: Side): void {
-  ch.afterSend(s);
-}
-function runHandler(ch: EventChannel, s: Side): void {
-  ch.runHandler(s);
-}
-
 export class EventChannel {
   private readonly front: Side;
   private readonly back: Side;
@@ -88,15 +78,15 @@ export class EventChannel {
     }
     to.pending = true;
     // The IPI leaves when the sender's hypercall is done (the sender may be preempted meanwhile).
-    from.run(this.costs.hypercallNs, afterSendHypercall, this, to);
+    from.run(this.costs.hypercallNs, EventChannel.prototype.afterSend, this, to);
   }
 
   afterSend(s: Side): void {
-    this.sim.schedule(this.costs.evtchnLatencyNs, deliver, this, s);
+    this.sim.schedule(this.costs.evtchnLatencyNs, EventChannel.prototype.deliver, this, s);
   }
 
   deliver(s: Side): void {
-    s.vcpu.run(this.costs.evtchnUpcallNs, runHandler, this, s);
+    s.vcpu.run(this.costs.evtchnUpcallNs, EventChannel.prototype.runHandler, this, s);
   }
 
   runHandler(s: Side): void {

@@ -82,24 +82,6 @@ interface RxWork {
 const NONE_PKTS: Packet[] = [];
 const NONE_VIFS: Vif[] = [];
 
-function runTx(nb: Netback): void {
-  nb.runTx();
-}
-function txWorkDone(nb: Netback, w: TxWork): void {
-  nb.txWorkDone(w);
-}
-function bridgeOut(nb: Netback, pkt: Packet): void {
-  nb.bridgeOut(pkt);
-}
-function releaseTx(nb: Netback, pkt: Packet): void {
-  nb.releaseTx(pkt);
-}
-function runRx(nb: Netback): void {
-  nb.runRx();
-}
-function rxWorkDone(nb: Netback, w: RxWork): void {
-  nb.rxWorkDone(w);
-}
 
 export class Netback implements ProtocolInput, TxCompletionListener {
   readonly vifs: Vif[] = [];
@@ -163,7 +145,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   private kickTx(): void {
     if (this.txBusy) return;
     this.txBusy = true;
-    this.sim.at(this.sim.now, runTx, this);
+    this.sim.at(this.sim.now, Netback.prototype.runTx, this);
   }
 
   private listEmpty(): boolean {
@@ -214,7 +196,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
       this.txBusy = false;
       return;
     }
-    this.dom0.run(cost, txWorkDone, this, { released, releasedVifs, batch });
+    this.dom0.run(cost, Netback.prototype.txWorkDone, this, { released, releasedVifs, batch });
   }
 
   txWorkDone(w: TxWork): void {
@@ -237,12 +219,12 @@ export class Netback implements ProtocolInput, TxCompletionListener {
       this.txPackets++;
       if (pkt.ipBytes + ETH_HEADER_BYTES <= this.p.headerCopyBytes) {
         // The whole frame was copied into the skb head: the guest page is released at once.
-        this.sim.at(this.sim.now, releaseTx, this, pkt);
+        this.sim.at(this.sim.now, Netback.prototype.releaseTx, this, pkt);
       }
       // netif_rx into dom0's stack, bridge, dev_queue_xmit to the e1000.
-      this.dom0.run(this.p.bridgeNs + this.p.nicDriverPacketNs, bridgeOut, this, pkt);
+      this.dom0.run(this.p.bridgeNs + this.p.nicDriverPacketNs, Netback.prototype.bridgeOut, this, pkt);
     }
-    if (this.deallocPkts.length > 0 || (this.pending < this.p.maxPendingTx && !this.listEmpty())) this.sim.at(this.sim.now, runTx, this);
+    if (this.deallocPkts.length > 0 || (this.pending < this.p.maxPendingTx && !this.listEmpty())) this.sim.at(this.sim.now, Netback.prototype.runTx, this);
     else this.txBusy = false;
   }
 
@@ -264,7 +246,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   onTxDone(pkt: Packet): void {
     if (!this.pendingVif.has(pkt)) return;
     if (pkt.ipBytes + ETH_HEADER_BYTES <= this.p.headerCopyBytes) return;
-    this.sim.at(this.sim.now + this.p.dom0TxCleanDelayNs, releaseTx, this, pkt);
+    this.sim.at(this.sim.now + this.p.dom0TxCleanDelayNs, Netback.prototype.releaseTx, this, pkt);
   }
 
   releaseTx(pkt: Packet): void {
@@ -301,7 +283,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   private kickRx(): void {
     if (!this.rxBusy && this.rxQueue.length > 0) {
       this.rxBusy = true;
-      this.sim.at(this.sim.now, runRx, this);
+      this.sim.at(this.sim.now, Netback.prototype.runRx, this);
     }
   }
 
@@ -340,7 +322,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
     // One remap multicall with a TLB flush of dom0, one GNTTABOP_transfer for the batch.
     cost += 2 * p.hypercallNs + p.tlbFlushNs;
     this.rxBatches++;
-    this.dom0.run(cost, rxWorkDone, this, { pkts, vifs });
+    this.dom0.run(cost, Netback.prototype.rxWorkDone, this, { pkts, vifs });
   }
 
   rxWorkDone(w: RxWork): void {
@@ -359,7 +341,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
         v.evtchn.notifyFrontend(this.dom0);
       } else v.evtchn.suppressedToFrontend();
     }
-    if (this.rxQueue.length > 0) this.sim.at(this.sim.now, runRx, this);
+    if (this.rxQueue.length > 0) this.sim.at(this.sim.now, Netback.prototype.runRx, this);
     else this.rxBusy = false;
   }
 }

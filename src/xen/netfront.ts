@@ -36,20 +36,12 @@ class TxPort {
     readonly nf: Netfront,
     readonly vcpu: Vcpu,
   ) {}
-}
-
-function xmitOn(port: TxPort, pkt: Packet): void {
-  port.nf.xmit(port.vcpu, pkt);
-}
-function drainStep(port: TxPort, pkt: Packet): void {
-  port.nf.drainStep(port.vcpu, pkt);
-}
-function pollStart(nf: Netfront): void {
-  nf.poll();
-}
-/** After the poll's batch cost, and after each packet's protocol cost: deliver the next one. */
-function deliverNext(nf: Netfront): void {
-  nf.deliverNext();
+  xmit(pkt: Packet): void {
+    this.nf.xmit(this.vcpu, pkt);
+  }
+  drainStep(pkt: Packet): void {
+    this.nf.drainStep(this.vcpu, pkt);
+  }
 }
 
 export class Netfront implements NetDevice, EventHandler {
@@ -115,7 +107,7 @@ export class Netfront implements NetDevice, EventHandler {
       throw new Error(`netfront ${this.node}: packet of ${pkt.len} bytes exceeds one frame (no SG/TSO in this Xen)`);
     }
     const port = this.portOf(cpu);
-    port.vcpu.run(this.p.netfrontPacketNs, xmitOn, port, pkt);
+    port.vcpu.run(this.p.netfrontPacketNs, TxPort.prototype.xmit, port, pkt);
     return true;
   }
 
@@ -174,7 +166,7 @@ export class Netfront implements NetDevice, EventHandler {
     this.qdisc[this.qHead++] = undefined as unknown as Packet;
     this.qHead = trimFront(this.qdisc, this.qHead, 256);
     const port = this.portOf(vcpu);
-    vcpu.run(this.p.netfrontPacketNs, drainStep, port, pkt);
+    vcpu.run(this.p.netfrontPacketNs, TxPort.prototype.drainStep, port, pkt);
   }
 
   drainStep(vcpu: Vcpu, pkt: Packet): void {
@@ -196,7 +188,7 @@ export class Netfront implements NetDevice, EventHandler {
     this.txGc(this.irqVcpu);
     if (!this.polling && this.vif.rx.unconsumedResponses() > 0) {
       this.polling = true;
-      this.sim.at(this.sim.now, pollStart, this);
+      this.sim.at(this.sim.now, Netfront.prototype.poll, this);
     }
   }
 
@@ -209,7 +201,7 @@ export class Netfront implements NetDevice, EventHandler {
     this.pollIdx = 0;
     this.pollDone = n;
     const cost = (n > 0 ? this.p.hypercallNs : 0) + n * (this.p.pageFlipGuestNs + this.p.netfrontPacketNs);
-    this.irqVcpu.run(cost, deliverNext, this);
+    this.irqVcpu.run(cost, Netfront.prototype.deliverNext, this);
   }
 
   /** Hand the next packet of the batch to IP/TCP (each its protocol cost), then finish the poll. */
@@ -221,7 +213,7 @@ export class Netfront implements NetDevice, EventHandler {
     }
     if (this.pollIdx < this.pollBatch.length) {
       this.pollIdx++;
-      this.irqVcpu.run(this.host.rxPacketNs, deliverNext, this);
+      this.irqVcpu.run(this.host.rxPacketNs, Netfront.prototype.deliverNext, this);
       return;
     }
     this.finishPoll();
@@ -240,7 +232,7 @@ export class Netfront implements NetDevice, EventHandler {
       this.polling = false;
       return;
     }
-    this.sim.at(this.sim.now, pollStart, this);
+    this.sim.at(this.sim.now, Netfront.prototype.poll, this);
   }
 
   /** network_alloc_rx_buffers: fill to rx_target, in batches of at least target/2. */

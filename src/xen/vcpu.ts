@@ -26,7 +26,6 @@
  */
 import type { Simulator, EventFn, SimEvent } from '../engine/simulator.js';
 import { Signal, type Waitable } from '../engine/process.js';
-import { trimFront } from '../engine/queue.js';
 import type { Core } from '../hw/cpu.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import type { Interruptions } from '../hw/interruptions.js';
@@ -51,15 +50,6 @@ export interface SedfCosts {
 const PEN = 0;
 const UTIL = 1;
 
-function fireSignal(s: Signal<void>): void {
-  s.fire();
-}
-function blockCheckEvent(p: Pcpu): void {
-  p.onBlockCheck();
-}
-function segmentEvent(p: Pcpu): void {
-  p.onSegmentEnd();
-}
 
 function insertSorted(q: Vcpu[], v: Vcpu, key: (x: Vcpu) => number): void {
   // Same as list_insert_sort: before the first element with a larger key (ties go after).
@@ -231,9 +221,14 @@ export class Pcpu {
         return;
       }
       // Out of work. Work that its own code submits at this same instant (a process resuming
-      // from the item just done) continues on the VCPU without a block: decide after it.
+      // from the item just done) continues on the VCPU without a block: decide after it. With
+      // nothing else due at this instant, the check would be the next event: run it now.
+      if (this.sim.batching && this.sim.nothingElseNow()) {
+        this.schedule(false);
+        return;
+      }
       this.blockPending = true;
-      this.ev = this.sim.schedule(0, blockCheckEvent, this);
+      this.ev = this.sim.schedule(0, Pcpu.prototype.onBlockCheck, this);
       return;
     }
     this.accountSegment(now);
@@ -307,7 +302,7 @@ export class Pcpu {
     if (v === null || v.itemCount() === 0) {
       this.segItemEnds = false;
       this.segEndNs = startNs;
-      if (expires !== Infinity) this.ev = this.sim.at(Math.max(expires, this.sim.now), segmentEvent, this);
+      if (expires !== Infinity) this.ev = this.sim.at(Math.max(expires, this.sim.now), Pcpu.prototype.onSegmentEnd, this);
       return;
     }
     const work = v.headRemainingNs();
@@ -321,11 +316,11 @@ export class Pcpu {
     if (start < expires && end <= expires) {
       this.segItemEnds = true;
       this.segEndNs = end;
-      this.ev = this.sim.at(end, segmentEvent, this);
+      this.ev = this.sim.at(end, Pcpu.prototype.onSegmentEnd, this);
     } else {
       this.segItemEnds = false;
       this.segEndNs = start < expires ? end : start + work;
-      this.ev = this.sim.at(Math.max(expires, this.sim.now), segmentEvent, this);
+      this.ev = this.sim.at(Math.max(expires, this.sim.now), Pcpu.prototype.onSegmentEnd, this);
     }
   }
 
@@ -433,12 +428,18 @@ export class Vcpu implements ExecUnit {
   penaltyNs = 0;
   readonly score = [0, 0];
 
-  // Work items, FIFO: a ring of parallel arrays, bounded by the items pending.
-  private remNs: number[] = [];
-  private fns: (EventFn | null)[] = [];
-  private as: any[] = [];
-  private bs: any[] = [];
+  // Work items, FIFO: parallel arrays used as slots [head, tail), bounded by the items pending.
+  // Slots are reused (both indices go back to 0 when the queue empties) rather than the arrays
+  // truncated: setting an array's length showed in profiles of Xen runs.
+  private readonly remNs: number[] = [];
+  private readonly fns: (EventFn | null)[] = [];
+  private readonly targets: any[] = [];
+  private readonly args: any[] = [];
   private head = 0;
+  private tail = 0;
+  /** Signals of finished waits, for the next wait (one per wait in flight at most). */
+  private readonly freeSignals: Signal<void>[] = [];
+  private completing = false;
 
   constructor(
     private readonly sim: Simulator,
@@ -456,13 +457,13 @@ export class Vcpu implements ExecUnit {
     return this.itemCount() === 0;
   }
 
-  /** Item slots held in memory (pending items plus consumed ones not yet compacted away). */
+  /** Item slots held in memory (the most items pending at once, plus compaction slack). */
   get storedItems(): number {
     return this.remNs.length;
   }
 
   itemCount(): number {
-    return this.remNs.length - this.head;
+    return this.tail - this.head;
   }
   headRemainingNs(): number {
     return this.remNs[this.head]!;
@@ -474,39 +475,56 @@ export class Vcpu implements ExecUnit {
   /** Pops the head item and calls its callback (the Pcpu calls this at its completion). */
   completeHead(): void {
     const fn = this.fns[this.head]!;
-    const a = this.as[this.head];
-    const b = this.bs[this.head];
+    const target = this.targets[this.head];
+    const arg = this.args[this.head];
     this.fns[this.head] = null;
-    this.as[this.head] = undefined;
-    this.bs[this.head] = undefined;
+    this.targets[this.head] = undefined;
+    this.args[this.head] = undefined;
     this.head++;
-    if (this.head === this.remNs.length) {
-      this.remNs.length = this.fns.length = this.as.length = this.bs.length = 0;
-      this.head = 0;
-    } else {
-      // Four parallel arrays: trim the first by the common rule, the others alike.
-      const consumed = this.head;
-      this.head = trimFront(this.remNs, consumed, 1024);
-      if (this.head === 0) {
-        this.fns.splice(0, consumed);
-        this.as.splice(0, consumed);
-        this.bs.splice(0, consumed);
+    if (this.head === this.tail) {
+      this.head = this.tail = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
+      // A long backlog that never empties: move the pending items down to slot 0.
+      const h = this.head;
+      const n = this.tail - h;
+      this.remNs.copyWithin(0, h, this.tail);
+      this.fns.copyWithin(0, h, this.tail);
+      this.targets.copyWithin(0, h, this.tail);
+      this.args.copyWithin(0, h, this.tail);
+      for (let i = n; i < this.tail; i++) {
+        this.fns[i] = null;
+        this.targets[i] = undefined;
+        this.args[i] = undefined;
       }
+      this.head = 0;
+      this.tail = n;
     }
-    if (fn !== null) fn(a, b);
+    if (fn !== null) {
+      this.completing = true;
+      fn.call(target, arg);
+      this.completing = false;
+    }
   }
 
-  run(ns: number, fn: EventFn | null = null, a?: any, b?: any): void {
+  run<T, A>(ns: number, fn: EventFn<T, A> | null = null, target?: T, arg?: A): void {
     let cost = Math.round(ns);
     const wasBlocked = this.itemCount() === 0 && this.pcpu.current !== this;
     if (wasBlocked) {
       cost += this.pcpu.costs.wakeNs;
       this.wakes++;
     }
-    this.remNs.push(cost);
-    this.fns.push(fn);
-    this.as.push(a);
-    this.bs.push(b);
+    const i = this.tail++;
+    if (i === this.remNs.length) {
+      this.remNs.push(cost);
+      this.fns.push(fn);
+      this.targets.push(target);
+      this.args.push(arg);
+    } else {
+      this.remNs[i] = cost;
+      this.fns[i] = fn;
+      this.targets[i] = target;
+      this.args[i] = arg;
+    }
     this.busyNs += cost;
     this.pcpu.core.busyNs += cost;
     if (wasBlocked) {
@@ -516,8 +534,19 @@ export class Vcpu implements ExecUnit {
   }
 
   wait(ns: number): Waitable {
-    const s = new Signal<void>(this.sim);
-    this.run(ns, fireSignal, s);
+    const s = this.freeSignals.pop() ?? new Signal<void>(this.sim);
+    this.run(ns, Vcpu.prototype.waitDone, this, s);
     return s;
+  }
+
+  /** A wait's work is done: wake its process; the signal serves a later wait. */
+  private waitDone(s: Signal<void>): void {
+    s.fire();
+    this.freeSignals.push(s);
+  }
+
+  /** True while the callback of one of this VCPU's items runs (the code it ran acts now). */
+  runningAtNow(): boolean {
+    return this.completing;
   }
 }

@@ -6,7 +6,7 @@ import { DeadlineTimer } from '../../src/engine/deadline-timer.js';
 test('a deadline timer fires once at its latest deadline, keeps one queued event, and a stop silences it', () => {
   const sim = new Simulator();
   const fired: number[] = [];
-  const t = new DeadlineTimer(sim, (log: number[]) => log.push(sim.now), fired);
+  const t = new DeadlineTimer(sim, function (this: number[]) { this.push(sim.now); }, fired);
   t.arm(100);
   // Re-armed later 99 times before it is due (as an RTO on every ACK): no new events, one firing
   // at the last deadline.
@@ -18,7 +18,7 @@ test('a deadline timer fires once at its latest deadline, keeps one queued event
   assert.equal(sim.eventsRun, 101);
   // An earlier deadline moves the event earlier; a stop before it drops the firing.
   const early: number[] = [];
-  const u = new DeadlineTimer(sim, (log: number[]) => log.push(sim.now), early);
+  const u = new DeadlineTimer(sim, function (this: number[]) { this.push(sim.now); }, early);
   u.arm(sim.now + 500);
   u.arm(sim.now + 50);
   sim.run();

@@ -9,14 +9,14 @@ test('events run in time order, ties in insertion order, and the clock is intege
   const sim = new Simulator();
   const log: string[] = [];
   const note = (s: string) => log.push(`${sim.now}:${s}`);
-  sim.schedule(10, note, 'c');
-  sim.schedule(5, note, 'a');
-  sim.schedule(5, note, 'b');
-  sim.schedule(2.6, note, 'r'); // rounded to 3
+  sim.schedule(10, note, null, 'c');
+  sim.schedule(5, note, null, 'a');
+  sim.schedule(5, note, null, 'b');
+  sim.schedule(2.6, note, null, 'r'); // rounded to 3
   sim.run();
   assert.deepEqual(log, ['3:r', '5:a', '5:b', '10:c']);
-  assert.throws(() => sim.schedule(-1, note, 'x'), RangeError);
-  assert.throws(() => sim.at(sim.now - 1, note, 'x'), RangeError);
+  assert.throws(() => sim.schedule(-1, note, null, 'x'), RangeError);
+  assert.throws(() => sim.at(sim.now - 1, note, null, 'x'), RangeError);
 });
 
 test('a cancelled event does not run; run(until) stops at the horizon and resumes later', () => {
@@ -94,13 +94,13 @@ test('a zero-delay event runs after every event already queued for the same inst
     note('x');
     sim.schedule(0, () => {
       note('z');
-      sim.schedule(0, note, 'w'); // after u, which was scheduled (at t=10, via at()) before w
+      sim.schedule(0, note, null, 'w'); // after u, which was scheduled (at t=10, via at()) before w
     });
-    sim.at(10, note, 'u');
+    sim.at(10, note, null, 'u');
   });
-  sim.schedule(10, note, 'y');
-  sim.at(10, note, 'v'); // queued before x ran: before z and u
-  sim.schedule(0, note, 'first'); // zero delay at t=0: runs before anything at t=10
+  sim.schedule(10, note, null, 'y');
+  sim.at(10, note, null, 'v'); // queued before x ran: before z and u
+  sim.schedule(0, note, null, 'first'); // zero delay at t=0: runs before anything at t=10
   sim.run();
   assert.deepEqual(log, ['0:first', '10:x', '10:y', '10:v', '10:z', '10:u', '10:w']);
 });
@@ -123,7 +123,7 @@ test('the engine runs any mix of zero-delay, future, cancelled and stopped event
     const now = () => (useReal ? sim.now : refNow);
     const sched = (delayNs: number, id: number) => {
       if (useReal) {
-        const ev = sim.schedule(delayNs, fire, id);
+        const ev = sim.schedule(delayNs, fire, null, id);
         handles.push({ cancel: () => sim.cancel(ev) });
       } else {
         const ev: Ref = { timeNs: refNow + delayNs, seq: refSeq++, live: true, id };

@@ -38,3 +38,18 @@ test('frames leave back to back and arrive one propagation delay after their las
   assert.deepEqual(arrivals, [12304 + 500, 2 * 12304 + 500, 100000 + 12304 + 500]);
   assert.equal(ch.backlogFrames(200000), 0);
 });
+
+test('data frames are counted apart from pure ACKs: a one-way stream of N bytes is ceil(N / MSS) data frames towards the receiver, none back', async () => {
+  const { buildCluster } = await import('../../src/cluster/cluster.js');
+  const { runStream } = await import('../../src/workloads/stream.js');
+  const { clusterConfig, profile } = await import('../support/profiles.js');
+  const sim = new Simulator({ seed: 5 });
+  const c = buildCluster(sim, clusterConfig({ nodes: 2 }), profile('rhel-2.6.12'));
+  const sizeBytes = 1_000_000;
+  runStream(c, { type: 'stream', sizeBytes });
+  const [toSender, toReceiver] = c.switch.ports;
+  const mss = 1448; // 1500 - 20 IP - 32 TCP with timestamps
+  assert.equal(toReceiver!.dataFramesSent, Math.ceil(sizeBytes / mss));
+  assert.equal(toSender!.dataFramesSent, 0);
+  assert.ok(toSender!.framesSent > 0, 'the ACKs are frames all the same');
+});

@@ -18,12 +18,12 @@ class Hog {
     readonly itemNs: number,
   ) {}
   start(): void {
-    this.v.run(this.itemNs, hogNext, this);
+    this.v.run(this.itemNs, Hog.prototype.next, this);
   }
-}
-function hogNext(h: Hog): void {
-  h.done += h.itemNs;
-  h.v.run(h.itemNs, hogNext, h);
+  next(): void {
+    this.done += this.itemNs;
+    this.v.run(this.itemNs, Hog.prototype.next, this);
+  }
 }
 
 function onePcpu(p: XenParams): { sim: Simulator; dom0: Vcpu; guest: Vcpu } {
@@ -64,7 +64,7 @@ test('SEDF: a guest alone in extra time is re-scheduled every quantum, and the h
   const run = (over: Partial<XenParams>): number => {
     const { sim, guest } = onePcpu({ ...base, vcpuWakeNs: 0, domainSwitchNs: 0, ...over });
     let endNs = -1;
-    guest.run(workNs, (s: Simulator) => (endNs = s.now), sim);
+    guest.run(workNs, (s: Simulator) => (endNs = s.now), null, sim);
     sim.run();
     return endNs;
   };
@@ -89,11 +89,11 @@ test('SEDF: dom0 waking inside its period preempts a guest in extra time at once
   // First wake at 1 ms sets dom0's first deadline (now + slice, sedf_wake): the period it wakes
   // in is already over, so it goes to extra time and waits for the guest's quantum to end.
   const firstNs = 1_000_000 + 123_000;
-  sim.at(firstNs, () => dom0.run(10_000, record, sim));
+  sim.at(firstNs, () => dom0.run(10_000, record, null, sim));
   // Later, inside a period of its own: a short unblock, owed its lost slice on the penalty
   // queue, which interrupts a guest in utilisation extra time.
   const secondNs = firstNs + p.dom0SliceNs + 2_000_000;
-  sim.at(secondNs, () => dom0.run(10_000, record, sim));
+  sim.at(secondNs, () => dom0.run(10_000, record, null, sim));
   sim.run(secondNs + 5e6);
   assert.equal(doneAt.length, 2);
   assert.ok(doneAt[0]! > firstNs + 10_000 && doneAt[0]! <= firstNs + p.extraQuantumNs + 10_000, `first ${doneAt[0]}`);
