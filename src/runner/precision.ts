@@ -1,7 +1,7 @@
 /**
  * Replications that stop when the answer is known (`--precision`): the sequential procedure of
- * Law & Kelton (Simulation Modeling and Analysis, "obtaining a specified precision"), Akaroa and
- * OMNeT++'s result-accuracy detection. A point's replications run until the 95 % Student-t
+ * Law & Kelton (Simulation Modeling and Analysis, 3rd ed., 9.4.1, "obtaining a specified
+ * precision"), the criterion Akaroa-2 applies (and OMNeT++ through it). A point's replications run until the 95 % Student-t
  * confidence interval of each of its measured figures has a half-width within the given fraction
  * of its mean, at least `minReps` and at most the scenario's replications.
  *
@@ -26,7 +26,7 @@ export interface PrecisionSpec {
   minReps: number;
 }
 
-/** The default --min-reps (Law & Kelton advise n0 >= 5 for the t-interval's first look). */
+/** The default --min-reps (issue 13): fewer gives a t interval too unreliable to stop on. */
 export const DEFAULT_MIN_REPS = 5;
 
 /** One replication group: its jobs indexed by replication (each a list of point indices, in job order). */
