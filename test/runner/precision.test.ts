@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { expandPoints, loadScenario, simulate } from '../../src/index.js';
-import { parsePrecision, relHalfWidth, replicationGroups } from '../../src/runner/precision.js';
+import { StoppingRule, parsePrecision, relHalfWidth, replicationGroups } from '../../src/runner/precision.js';
+import { textRow, type TextRow } from '../../src/runner/points.js';
 import { MEASURED_COLUMNS } from '../../src/runner/report-lite.js';
 import { summarize } from '../../src/report/stats.js';
 import { cliIn } from '../cli/helpers.js';
@@ -58,6 +59,36 @@ describe('--precision', () => {
     assert.equal(groups.length, 8);
     assert.deepEqual(groups.map((g) => g.reps.length), new Array(8).fill(8));
     assert.deepEqual(groups.map((g) => g.reps[0]!.length), [2, 2, 1, 1, 2, 2, 1, 1]);
+  });
+
+  test('StoppingRule on made-up rows: constant figures stop at minReps, a spread one runs to the last replication, a narrowing one stops where its CI first fits', () => {
+    const s = loadScenario(scenarioFile(tmp()));
+    const points = expandPoints(s);
+    const groups = replicationGroups(points);
+    // Group 0 (a com program, 2 sizes): constant. Group 2 (laten 2): alternating 10/20, never within 1 %.
+    // Group 3 (laten 4): 100, 101, 99, 100, 100, ...: wider than 1 % at k = 3, narrower later.
+    const value = (g: number, r: number): number => (g === 2 ? (r % 2 ? 20 : 10) : g === 3 ? [100, 101, 99, 100][r] ?? 100 : 50);
+    const rows = new Map<number, TextRow>();
+    const rule = new StoppingRule(points, { relHalfWidth: 0.01, minReps: 3 }, (i) => rows.get(i));
+    groups.forEach((g, gi) => g.reps.forEach((job, r) => job.forEach((i) => rows.set(i, textRow({ latency_us: value(gi, r), bandwidth_MBps: '' })))));
+    rule.updateAll();
+    const out = rule.outcomes().map((o) => o.outcome!);
+    assert.equal(out[0]!.replications, 3);
+    assert.equal(out[0]!.met, true);
+    assert.equal(out[2]!.replications, 8);
+    assert.equal(out[2]!.met, false);
+    let expected = 8;
+    for (let k = 3; k <= 8; k++) {
+      if (relHalfWidth(Array.from({ length: k }, (_, r) => value(3, r))) <= 0.01) {
+        expected = k;
+        break;
+      }
+    }
+    assert.ok(expected > 3 && expected < 8, `made-up data should stop in between (${expected})`);
+    assert.equal(out[3]!.replications, expected);
+    // beyondStop: group 0's replication 3 is dropped, its replication 2 kept.
+    assert.equal(rule.beyondStop(groups[0]!.reps[3]![0]!), true);
+    assert.equal(rule.beyondStop(groups[0]!.reps[2]![0]!), false);
   });
 
   test('jobs 1 and 2 write the same bytes; zero variance stops at --min-reps, wide variance runs to --reps; the stop is the first k the rule accepts', async () => {
