@@ -14,6 +14,7 @@ export { defineWorkload, defineFields, withDefaults, type WorkloadModule, type F
 export { runPoint, pointColumns, type ResultRow } from './runner/run-point.js';
 export { RESULT_COLUMNS } from './report/tables.js';
 export { simulate, defaultJobs, type SimulateOptions, type SimulateResult, type Progress } from './runner/simulate.js';
+export { parsePrecision, DEFAULT_MIN_REPS, type PrecisionSpec } from './runner/precision.js';
 export { mergeShardFiles, type MergeResult } from './runner/merge.js';
 export { runTracedPoint, TRACE_LAYERS, type TraceRequest, type TracedRun } from './runner/trace-run.js';
 export { writeReports, writeFigures, type WrittenFile, type Reports } from './runner/outputs.js';

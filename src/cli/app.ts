@@ -24,10 +24,12 @@ const runFlags = <T>(y: Argv<T>) =>
     .option('jobs', { type: 'string', describe: 'worker threads (default: the number of cores); 1 runs in the main thread', requiresArg: true })
     .option('resume', { type: 'boolean', describe: 'keep the rows of an earlier (interrupted) run in the output directory; run only the rest' })
     .option('point-timeout', { type: 'string', describe: 'stop the run if one job (a point, or a whole com program) takes longer than this many seconds of wall clock (finished rows are kept)', requiresArg: true })
+    .option('precision', { type: 'string', describe: 'stop a point\'s replications once the 95 % CI half-width of each measured figure is within this fraction of its mean, e.g. 1% or 0.01 (at most --reps)', requiresArg: true })
+    .option('min-reps', { type: 'string', describe: 'with --precision: replications before the first check (default 5, at least 2)', requiresArg: true })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress on stderr' });
 
 /** Flags that take exactly one value (--set, --layers, --nodes and --figures may repeat). */
-const SINGLE_VALUED = ['out', 'jobs', 'shard', 'reps', 'ops', 'point', 'from', 'to', 'scenario', 'point-timeout'];
+const SINGLE_VALUED = ['out', 'jobs', 'shard', 'reps', 'ops', 'point', 'from', 'to', 'scenario', 'point-timeout', 'precision', 'min-reps'];
 
 /** What each command's positional argument is, for "Not enough non-option arguments". */
 const POSITIONAL: Record<string, string> = {

@@ -5,7 +5,9 @@ import { parseShard } from '../scenario/sweep.js';
 import type { Scenario } from '../scenario/types.js';
 import { InputError } from '../runner/errors.js';
 import type { WrittenFile } from '../runner/outputs.js';
-import { defaultJobs, simulate, type Progress, type SimulateResult } from '../runner/simulate.js';
+import { DEFAULT_MIN_REPS, parsePrecision, type PrecisionSpec } from '../runner/precision.js';
+import type { ManifestPrecision } from '../runner/manifest.js';
+import { checkPrecision, defaultJobs, simulate, type Progress, type SimulateResult } from '../runner/simulate.js';
 import { PointError } from '../runner/pool.js';
 import { EXIT, UsageError, loadWithFlags, positiveInt, type ScenarioFlags } from './common.js';
 import { ProgressReporter } from './progress.js';
@@ -18,6 +20,8 @@ export interface RunFlags extends ScenarioFlags {
   resume?: boolean;
   quiet?: boolean;
   'point-timeout'?: string;
+  precision?: string;
+  'min-reps'?: string;
 }
 
 /** Where SIGINT/SIGTERM come from: the process, or (tests) an emitter. */
@@ -60,7 +64,23 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
     if (String(timeoutText).trim() === '' || !Number.isFinite(sec) || sec <= 0 || sec > 1e7) throw new UsageError(`--point-timeout: expected seconds > 0 (at most 1e7), got ${JSON.stringify(timeoutText)}`);
     pointTimeoutMs = Math.ceil(sec * 1000);
   }
+  const precisionText = flags.precision;
+  let precision: PrecisionSpec | undefined;
+  if (precisionText !== undefined) {
+    const v = parsePrecision(String(precisionText));
+    if (typeof v === 'string') throw new UsageError(`--precision: ${v}`);
+    precision = { relHalfWidth: v, minReps: DEFAULT_MIN_REPS };
+  }
+  if (flags['min-reps'] !== undefined) {
+    if (!precision) throw new UsageError('--min-reps: only with --precision (without it every point runs all --reps replications)');
+    const m = Number(String(flags['min-reps']).trim());
+    if (String(flags['min-reps']).trim() === '' || !Number.isInteger(m) || m < 2) throw new UsageError(`--min-reps: expected an integer >= 2 (a confidence interval needs two replications), got ${JSON.stringify(flags['min-reps'])}`);
+    precision.minReps = m;
+  }
   const { scenario } = loadWithFlags(flags.scenario, flags);
+  // The default --min-reps never exceeds the scenario's replications; a value given does (an error).
+  if (precision && flags['min-reps'] === undefined) precision.minReps = Math.max(2, Math.min(DEFAULT_MIN_REPS, scenario.replications));
+  if (precision) checkPrecision(precision, scenario, shard);
   const controller = new AbortController();
   const signals: SignalSource = io.signals ?? process;
   let signalCode: number = EXIT.interrupted;
@@ -97,6 +117,7 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
     if (shard) opts.shard = shard;
     if (flags.out !== undefined) opts.outDir = flags.out;
     if (pointTimeoutMs !== undefined) opts.pointTimeoutMs = pointTimeoutMs;
+    if (precision) opts.precision = precision;
     result = await simulate(scenario, opts);
   } catch (e) {
     progress.end();
@@ -124,9 +145,20 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
     const d = result.damaged[0]!;
     io.stderr.write(`resume: ${result.damaged.length} damaged row${result.damaged.length > 1 ? 's' : ''} recomputed, not copied (first: ${relative(process.cwd(), d.path) || d.path}:${d.line}: ${d.problem})\n`);
   }
+  if (!flags.quiet && result.precision) io.stderr.write(`${precisionLine(result.precision)}\n`);
   if (!flags.quiet && result.skipped) io.stderr.write(`resumed: ${result.skipped} points taken from the earlier run, ${result.ran} run now\n`);
   if (result.skippedFigures.length) io.stderr.write(`note: no data for figure${result.skippedFigures.length > 1 ? 's' : ''} ${result.skippedFigures.join(', ')}; not drawn\n`);
   return { scenario, result };
+}
+
+/** One line: how many replications the groups needed, e.g. `precision 1%: 8 groups stopped at 5-12 replications (median 6); 1 ran to --reps 50 without meeting it`. */
+export function precisionLine(p: ManifestPrecision): string {
+  const reps = p.groups.map((g) => g.replications ?? p.maxReps).sort((a, b) => a - b);
+  const missed = p.groups.filter((g) => g.met === false);
+  const pct = `${Number((p.relHalfWidth * 100).toPrecision(6))}%`;
+  const median = reps.length ? reps[(reps.length - 1) >> 1]! : 0;
+  const worst = missed.length ? `; ${missed.length} ran to --reps ${p.maxReps} without meeting it (first: ${missed[0]!.profile} ${missed[0]!.workload}, ${missed[0]!.worstMetric} +-${((missed[0]!.worstRelHalfWidth ?? 0) * 100).toPrecision(3)}%)` : '';
+  return `precision ${pct}: ${p.groups.length} replication group${p.groups.length === 1 ? '' : 's'} used ${reps[0] ?? 0}-${reps[reps.length - 1] ?? 0} of ${p.maxReps} replications (median ${median}, min ${p.minReps})${worst}; see manifest.json precision`;
 }
 
 export async function runCommand(flags: RunFlags, io: Io): Promise<number> {

@@ -43,6 +43,8 @@ export interface Manifest {
   profiles: Record<string, { path: string; source: string; extends?: string; host: unknown; nic: unknown; [pathSection: string]: unknown }>;
   /** The scenario as loaded: every default filled in, every --set applied. */
   scenario: Scenario;
+  /** Only with --precision: the stopping rule's settings and where each replication group stopped. */
+  precision?: ManifestPrecision;
   /** ISO 8601 (UTC) wall clock. */
   startedAt: string;
   endedAt: string;
@@ -121,6 +123,27 @@ export function toolInfo(): Manifest['xenhpc'] {
   return cachedTool;
 }
 
+/** A --precision run's settings and, per replication group (src/runner/precision.ts), its stop. */
+export interface ManifestPrecision {
+  /** Target: 95 % CI half-width <= relHalfWidth x |mean| for every measured figure. */
+  relHalfWidth: number;
+  confidence: 0.95;
+  minReps: number;
+  /** The scenario's replications: a group that never meets the target stops here. */
+  maxReps: number;
+  groups: {
+    profile: string;
+    workload: string;
+    /** Points per replication (a com program's sizes). */
+    points: number;
+    /** Replications run and kept (null: undecided, the run was cut short). */
+    replications: number | null;
+    met: boolean | null;
+    worstMetric: string | null;
+    worstRelHalfWidth: number | null;
+  }[];
+}
+
 export interface ManifestInput {
   scenario: Scenario;
   fingerprint: string;
@@ -131,6 +154,7 @@ export interface ManifestInput {
   command?: readonly string[] | undefined;
   startedAt: Date;
   endedAt: Date;
+  precision?: ManifestPrecision | undefined;
 }
 
 export function buildManifest(m: ManifestInput): Manifest {
@@ -153,6 +177,7 @@ export function buildManifest(m: ManifestInput): Manifest {
     shard: m.shard ? { index: m.shard.index, count: m.shard.count } : null,
     profiles,
     scenario: m.scenario,
+    ...(m.precision ? { precision: m.precision } : {}),
     startedAt: m.startedAt.toISOString(),
     endedAt: m.endedAt.toISOString(),
   };

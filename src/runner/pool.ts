@@ -64,6 +64,8 @@ export interface RunTasksOptions {
   onStart?: (index: number) => void;
   /** Wall-clock limit per point (ms); a point past it stops the run with a PointTimeoutError. Runs on a worker even for jobs 1, so the point can be stopped. */
   pointTimeoutMs?: number;
+  /** Tasks for which this says true when their turn comes are not run (--precision: beyond a group's stop). */
+  skip?: (index: number) => boolean;
 }
 
 function pointError(points: readonly RunPoint[], index: number, name: string, message: string, stack: string): PointError {
@@ -75,10 +77,10 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 /** Runs the tasks; resolves with aborted = true if the signal stopped it, rejects on a point error. */
 export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: number, onResult: (r: TaskResult) => void, opts: RunTasksOptions = {}): Promise<{ aborted: boolean }> {
-  const { signal, onStart, pointTimeoutMs } = opts;
+  const { signal, onStart, pointTimeoutMs, skip } = opts;
   const points = expandPoints(scenario);
   if (tasks.length === 0) return Promise.resolve({ aborted: signal?.aborted ?? false });
-  if (jobs <= 1 && pointTimeoutMs === undefined) return runInProcess(scenario, points, new JobTable(points), tasks, onResult, signal, onStart);
+  if (jobs <= 1 && pointTimeoutMs === undefined) return runInProcess(scenario, points, new JobTable(points), tasks, onResult, signal, onStart, skip);
   assertPlainData(scenario);
   const n = Math.min(jobs, tasks.length);
   return new Promise((resolve, reject) => {
@@ -98,6 +100,7 @@ export function runTasks(scenario: Scenario, tasks: readonly Task[], jobs: numbe
     const feed = (w: Worker): void => {
       if (finished) return;
       if (signal?.aborted) return finish(undefined, true);
+      while (skip && next < tasks.length && skip(tasks[next]!.index)) next++;
       if (next >= tasks.length) {
         if (running === 0) finish();
         return;
@@ -147,8 +150,9 @@ function deliver(m: TaskRows, onResult: (r: TaskResult) => void): void {
   }
 }
 
-async function runInProcess(scenario: Scenario, points: readonly RunPoint[], table: JobTable, tasks: readonly Task[], onResult: (r: TaskResult) => void, signal?: AbortSignal, onStart?: (index: number) => void): Promise<{ aborted: boolean }> {
+async function runInProcess(scenario: Scenario, points: readonly RunPoint[], table: JobTable, tasks: readonly Task[], onResult: (r: TaskResult) => void, signal?: AbortSignal, onStart?: (index: number) => void, skip?: (index: number) => boolean): Promise<{ aborted: boolean }> {
   for (const t of tasks) {
+    if (skip?.(t.index)) continue;
     // Let signal handlers and timers run between jobs (a job itself is synchronous).
     await new Promise<void>((r) => setImmediate(r));
     if (signal?.aborted) return { aborted: true };

@@ -22,7 +22,8 @@ import { runTasks, type RunTasksOptions, type Task, type TaskResult } from './po
 import { checkFingerprints, matchRows, readResultsFile, tempPathFor } from './results-io.js';
 import { FINGERPRINT_COLUMN, scenarioFingerprint } from './fingerprint.js';
 import { checkTraceRequest, type TraceRequest } from './trace-run.js';
-import { manifestFileName, writeManifest } from './manifest.js';
+import { manifestFileName, writeManifest, type ManifestPrecision } from './manifest.js';
+import { StoppingRule, precisionTaskOrder, type PrecisionSpec } from './precision.js';
 
 export interface Progress {
   /** Points finished, including those taken from an earlier run (--resume). */
@@ -57,6 +58,12 @@ export interface SimulateOptions {
   pointTimeoutMs?: number;
   /** The command line manifest.json records. Default: process.argv. */
   command?: readonly string[];
+  /**
+   * Stop each replication group once every measured figure's 95 % CI half-width is within
+   * relHalfWidth of its mean (src/runner/precision.ts); results then hold the replications each
+   * point needed. Not with shard (merge needs every point).
+   */
+  precision?: PrecisionSpec;
 }
 
 export interface SimulateResult {
@@ -77,6 +84,19 @@ export interface SimulateResult {
   skippedFigures: string[];
   /** Rows of an earlier run (--resume) that were cut short or damaged, so their points ran again. */
   damaged: { path: string; line: number; problem: string }[];
+  /** With options.precision: the settings and, per replication group, where it stopped. */
+  precision?: ManifestPrecision;
+}
+
+/** Checks a precision request against the scenario and the other options (InputError naming the flag). */
+export function checkPrecision(spec: PrecisionSpec, scenario: Scenario, shard: ShardSpec | undefined): void {
+  const r = spec.relHalfWidth;
+  if (typeof r !== 'number' || !Number.isFinite(r) || r <= 0 || r > 1) throw new InputError('--precision', 'precision', `${String(r)} is not a fraction in (0, 1]`, 'e.g. 1% or 0.01');
+  if (scenario.replications < 2) throw new InputError('--precision', 'precision', `the scenario has ${scenario.replications} replication; a confidence interval needs at least 2`, '--reps >= 2 (or replications in the scenario)');
+  const m = spec.minReps;
+  if (!Number.isInteger(m) || m < 2) throw new InputError('--min-reps', 'min-reps', `${String(m)}: a confidence interval needs at least 2 replications`, 'integer >= 2');
+  if (m > scenario.replications) throw new InputError('--min-reps', 'min-reps', `${m} is more than the scenario's ${scenario.replications} replications (--reps / replications)`, `integer in [2, ${scenario.replications}]`);
+  if (shard) throw new InputError('--precision with --shard', 'shard', 'a shard cannot know when its replication groups stop across shards, and merge needs every point; run --precision unsharded (it already skips the replications a point does not need)', 'one of --precision, --shard');
 }
 
 export function defaultJobs(): number {
@@ -101,6 +121,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const jobs = opts.jobs ?? defaultJobs();
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError('--jobs', 'jobs', `${jobs} is not a positive integer`, 'integer >= 1');
   const shard = opts.shard;
+  if (opts.precision) checkPrecision(opts.precision, scenario, shard);
   const all = expandPoints(scenario);
   // A shard is made of whole jobs, so a program is simulated once (src/runner/jobs.ts).
   const selected: RunPoint[] = shard ? shardJobPoints(all, shard.index, shard.count) : all;
@@ -135,10 +156,14 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     }
   }
   const skipped = done.size;
+  // --precision: which replications each group needs, decided from the first rows in replication
+  // order only (rows of an earlier run count too, as they are the same bytes).
+  const rule = opts.precision ? new StoppingRule(all, opts.precision, (i) => done.get(i)) : undefined;
+  rule?.updateAll();
   // A job (src/runner/jobs.ts) runs if any of its selected rows is missing; rows it yields that
   // this run (or shard) does not need are dropped.
   const wanted = new Set(selected.filter((p) => !done.has(p.index)).map((p) => p.index));
-  const tasks: Task[] = expandJobs(all)
+  const tasks: Task[] = (rule ? precisionTaskOrder(rule.groups, rule.spec.minReps) : expandJobs(all))
     .filter((job) => job.some((i) => wanted.has(i)))
     .map((job) => ({ type: 'run', index: job[0]! }));
   // A scenario trace covers the first point, run with the trace on instead of plainly.
@@ -156,8 +181,10 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     return { kind: 'partial', path: partialPath, rows: rows.length };
   };
   const running = new Set<number>();
+  // With --precision, rows beyond a group's stop are not counted, and the total shrinks as groups stop.
+  const doneCount = (): number => (rule ? [...done.keys()].filter((i) => !rule.beyondStop(i)).length : done.size);
   const progress = (): void => {
-    const p: Progress = { done: done.size, total: selected.length, skipped, elapsedMs: performance.now() - t0 };
+    const p: Progress = { done: doneCount(), total: rule ? rule.neededRows() : selected.length, skipped, elapsedMs: performance.now() - t0 };
     if (running.size) {
       const first = Math.min(...running);
       p.running = describePoint(all[first]!) + (running.size > 1 ? ` (+${running.size - 1} more)` : '');
@@ -171,6 +198,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     running.delete(r.index); // before the filter: a program's first point may be one resume skips
     if (!wanted.has(r.index)) return;
     done.set(r.index, textRow(r.row));
+    rule?.update(r.index);
     ran++;
     if (r.trace) traceFile = { kind: 'trace', path: r.trace.path, rows: r.trace.rows };
     if (write && performance.now() - lastFlush >= flushEvery && done.size < selected.length) flushPartial();
@@ -188,6 +216,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     };
     if (opts.signal) runOpts.signal = opts.signal;
     if (opts.pointTimeoutMs !== undefined) runOpts.pointTimeoutMs = opts.pointTimeoutMs;
+    if (rule) runOpts.skip = (i) => rule.beyondStop(i);
     ({ aborted } = await runTasks(scenario, tasks, jobs, onResult, runOpts));
   } catch (e) {
     // Keep what finished, even nothing (the file then says which run to --resume): a failed point
@@ -203,14 +232,16 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   }
   if (traceFile) files.push(traceFile);
 
-  const ordered = sortedDone();
+  // Rows a worker computed beyond its group's stop are dropped: the bytes do not depend on --jobs.
+  const ordered = rule ? sortedDone().filter(([i]) => !rule.beyondStop(i)) : sortedDone();
   const rows = ordered.map(([, r]) => r);
   const points = ordered.map(([i]) => i);
-  const base = { rows, points, total: selected.length, ran, skipped, damaged, files, skippedFigures: [] as string[] };
+  const base: Omit<SimulateResult, 'summary' | 'compare' | 'aborted'> = { rows, points, total: rule ? rule.neededRows() : selected.length, ran, skipped, damaged, files, skippedFigures: [] as string[] };
+  if (rule && opts.precision) base.precision = precisionRecord(rule, opts.precision, scenario, all);
   // Provenance, written last beside the final files (not for an aborted run: its directory holds
   // only the partial file, and the manifest of the finished run comes with --resume).
   const manifest = (): WrittenFile => {
-    const m = writeManifest(outDir, { scenario, fingerprint, madeBy: 'run', points: rows.length, totalPoints: all.length, shard, command: opts.command, startedAt, endedAt: new Date() });
+    const m = writeManifest(outDir, { scenario, fingerprint, madeBy: 'run', points: rows.length, totalPoints: all.length, shard, command: opts.command, startedAt, endedAt: new Date(), precision: base.precision });
     return { kind: 'manifest', path: m.path, rows: rows.length };
   };
 
@@ -234,4 +265,23 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     rmSync(partialPath, { force: true });
   }
   return { ...base, summary: rep.summary, compare: rep.compare, skippedFigures: rep.skippedFigures, aborted: false };
+}
+
+/** What manifest.json records of a --precision run: the settings, then each group's stop. */
+function precisionRecord(rule: StoppingRule, spec: PrecisionSpec, scenario: Scenario, all: readonly RunPoint[]): ManifestPrecision {
+  const groups = rule.outcomes().map(({ group, outcome }) => {
+    const first = all[group.reps[0]![0]!]!;
+    const w = first.workload;
+    const sizes = group.reps[0]!.map((i) => all[i]!.workload.sizeBytes).filter((x) => x !== undefined);
+    return {
+      profile: first.profile.name,
+      workload: [w.type, w.mode, w.procs !== undefined ? `${w.procs} procs` : undefined, sizes.length > 1 ? `${sizes.length} sizes ${sizes[0]}..${sizes[sizes.length - 1]} B` : sizes.length ? `${sizes[0]} B` : undefined].filter((x) => x !== undefined).join(' '),
+      points: group.reps[0]!.length,
+      replications: outcome?.replications ?? null,
+      met: outcome?.met ?? null,
+      worstMetric: outcome?.worstMetric ?? null,
+      worstRelHalfWidth: outcome ? Number(outcome.worstRelHalfWidth.toPrecision(4)) : null,
+    };
+  });
+  return { relHalfWidth: spec.relHalfWidth, confidence: 0.95, minReps: Math.min(spec.minReps, scenario.replications), maxReps: scenario.replications, groups };
 }
