@@ -6,7 +6,7 @@
  * results kept for --resume). docs/cli.md has the details.
  */
 import yargs, { type Argv } from 'yargs';
-import { FIGURE_KINDS } from '../runner/report-lite.js';
+import { FIGURE_FORMATS, FIGURE_KINDS } from '../runner/report-lite.js';
 import { EXIT, UsageError, reportError } from './common.js';
 import { runCommand, validateCommand, type Io, type RunFlags } from './run.js';
 import { TRACE_LAYERS, mergeCommand, plotCommand, pointsCommand, profilesListCommand, profilesShowCommand, traceCommand, type MergeFlags, type PlotFlags, type PointsFlags, type TraceFlags } from './tools.js';
@@ -24,10 +24,12 @@ const runFlags = <T>(y: Argv<T>) =>
     .option('jobs', { type: 'string', describe: 'worker threads (default: the number of cores); 1 runs in the main thread', requiresArg: true })
     .option('resume', { type: 'boolean', describe: 'keep the rows of an earlier (interrupted) run in the output directory; run only the rest' })
     .option('point-timeout', { type: 'string', describe: 'stop the run if one job (a point, or a whole com program) takes longer than this many seconds of wall clock (finished rows are kept)', requiresArg: true })
-    .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress on stderr' });
+    .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress on stderr' })
+    .option('figure-format', { type: 'string', describe: `figure file formats, comma-separated (default svg): ${FIGURE_FORMATS.join(', ')}`, requiresArg: true })
+    .option('baseline', { type: 'string', describe: 'also draw baseline.svg: every kernel in % difference from this profile, with the 95% Welch CI', requiresArg: true });
 
 /** Flags that take exactly one value (--set, --layers, --nodes and --figures may repeat). */
-const SINGLE_VALUED = ['out', 'jobs', 'shard', 'reps', 'ops', 'point', 'from', 'to', 'scenario', 'point-timeout'];
+const SINGLE_VALUED = ['out', 'jobs', 'shard', 'reps', 'ops', 'point', 'from', 'to', 'scenario', 'point-timeout', 'baseline'];
 
 /** What each command's positional argument is, for "Not enough non-option arguments". */
 const POSITIONAL: Record<string, string> = {
@@ -65,7 +67,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .example('$0 run scenarios/quickstart.yaml', 'run the quickstart; files in ./out')
           .example('$0 run s.yaml --set cluster.link.rateBps=1e10 --reps 10 --out out-10g', 'a what-if with 10 replications')
           .example('$0 run s.yaml --shard $SLURM_ARRAY_TASK_ID/16 --out out', 'one shard of a Slurm job array (see merge)')
-          .example('$0 run s.yaml --resume', 'continue an interrupted run from out/results.partial.csv'),
+          .example('$0 run s.yaml --resume', 'continue an interrupted run from out/results.partial.csv')
+          .example('$0 run s.yaml --figure-format svg,png,pdf --baseline rhel-2.6.12', 'figures in three formats, plus % from 2.6.12'),
       async (a) => set(await runCommand(a as unknown as RunFlags, io)),
     )
     .command(
@@ -105,13 +108,16 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     )
     .command(
       'plot <results>',
-      'draw SVG figures from a results.csv',
+      'draw figures and report.html from a results.csv',
       (y) =>
         y
           .positional('results', { type: 'string', describe: 'results.csv (or a shard/partial file)', demandOption: true })
           .option('figures', { type: 'string', describe: `figures, comma-separated (default all with data): ${FIGURE_KINDS.join(', ')}`, requiresArg: true })
-          .option('out', { type: 'string', describe: 'directory for the SVG files (default: beside the results)', requiresArg: true })
-          .example('$0 plot out/results.csv --figures bandwidth,optime --out figs', 'two figures into figs/'),
+          .option('out', { type: 'string', describe: 'directory for the figures and report.html (default: beside the results)', requiresArg: true })
+          .option('figure-format', { type: 'string', describe: `figure file formats, comma-separated (default svg): ${FIGURE_FORMATS.join(', ')}`, requiresArg: true })
+          .option('baseline', { type: 'string', describe: 'also draw baseline.svg: every kernel in % difference from this profile', requiresArg: true })
+          .example('$0 plot out/results.csv --figures bandwidth,optime --out figs', 'two figures into figs/')
+          .example('$0 plot out/results.csv --figure-format png,pdf --baseline rhel-2.6.12', 'PNG and PDF, and the difference from 2.6.12'),
       async (a) => set(await plotCommand(a as unknown as PlotFlags, io)),
     )
     .command(

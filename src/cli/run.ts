@@ -4,10 +4,10 @@ import { checkClaims, type CompareLike, type SummaryLike } from '../report/claim
 import { parseShard } from '../scenario/sweep.js';
 import type { Scenario } from '../scenario/types.js';
 import { InputError } from '../runner/errors.js';
-import type { WrittenFile } from '../runner/outputs.js';
+import { checkBaseline, parseFigureFormats, type WrittenFile } from '../runner/outputs.js';
 import { defaultJobs, simulate, type Progress, type SimulateResult } from '../runner/simulate.js';
 import { PointError } from '../runner/pool.js';
-import { EXIT, UsageError, loadWithFlags, positiveInt, type ScenarioFlags } from './common.js';
+import { EXIT, UsageError, csvList, loadWithFlags, positiveInt, type ScenarioFlags } from './common.js';
 import { ProgressReporter } from './progress.js';
 
 export interface RunFlags extends ScenarioFlags {
@@ -18,6 +18,8 @@ export interface RunFlags extends ScenarioFlags {
   resume?: boolean;
   quiet?: boolean;
   'point-timeout'?: string;
+  'figure-format'?: string | string[];
+  baseline?: string;
 }
 
 /** Where SIGINT/SIGTERM come from: the process, or (tests) an emitter. */
@@ -37,9 +39,9 @@ export interface Io {
 
 export function describeFile(f: WrittenFile): string {
   const p = relative(process.cwd(), f.path) || f.path;
-  const unit = f.kind === 'figure' ? 'points' : f.kind === 'manifest' ? 'result rows' : 'rows';
+  const unit = f.kind === 'figure' ? 'points' : f.kind === 'manifest' ? 'result rows' : f.kind === 'report' ? 'figures' : 'rows';
   const what: Record<WrittenFile['kind'], string> = {
-    results: 'results', summary: 'summary', compare: 'compare', figure: 'figure', trace: 'trace of point #0', shard: 'shard results', partial: 'partial results', manifest: 'provenance',
+    results: 'results', summary: 'summary', compare: 'compare', figure: 'figure', report: 'report', trace: 'trace of point #0', shard: 'shard results', partial: 'partial results', manifest: 'provenance',
   };
   return `wrote ${p} (${what[f.kind]}, ${f.rows} ${unit})`;
 }
@@ -48,7 +50,7 @@ export function describeFile(f: WrittenFile): string {
  * Runs the scenario with progress and Ctrl-C handling; returns the result, or an exit code when
  * interrupted (130 for SIGINT, 143 for SIGTERM, which is what Slurm sends at a time limit).
  */
-export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Promise<{ scenario: Scenario; result: SimulateResult } | number> {
+export async function runWithUi(flags: RunFlags, io: Io, allowShard = true, claims = false): Promise<{ scenario: Scenario; result: SimulateResult } | number> {
   // Everything that can be refused is checked before anything runs or is written.
   const shard = flags.shard !== undefined ? parseShard(String(flags.shard)) : undefined;
   if (shard && !allowShard) throw new InputError(`--shard ${flags.shard}`, 'shard', 'validate needs every point; run shards with `run` and merge them', 'no --shard');
@@ -60,7 +62,11 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
     if (String(timeoutText).trim() === '' || !Number.isFinite(sec) || sec <= 0 || sec > 1e7) throw new UsageError(`--point-timeout: expected seconds > 0 (at most 1e7), got ${JSON.stringify(timeoutText)}`);
     pointTimeoutMs = Math.ceil(sec * 1000);
   }
+  const figureFormats = parseFigureFormats(csvList(flags['figure-format']));
+  if (flags.baseline !== undefined && String(flags.baseline).trim() === '') throw new UsageError('--baseline: give a profile name of the scenario');
   const { scenario } = loadWithFlags(flags.scenario, flags);
+  // Before anything runs: the baseline must be one of the scenario's profiles.
+  checkBaseline(flags.baseline, scenario.profiles.map((p) => p.name), flags.scenario);
   const controller = new AbortController();
   const signals: SignalSource = io.signals ?? process;
   let signalCode: number = EXIT.interrupted;
@@ -86,6 +92,8 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
   try {
     const opts: Parameters<typeof simulate>[1] = {
       jobs,
+      figureFormats,
+      claims,
       resume: !!flags.resume,
       signal: controller.signal,
       onProgress: (p) => {
@@ -95,6 +103,7 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
       },
     };
     if (shard) opts.shard = shard;
+    if (flags.baseline !== undefined) opts.baseline = String(flags.baseline);
     if (flags.out !== undefined) opts.outDir = flags.out;
     if (pointTimeoutMs !== undefined) opts.pointTimeoutMs = pointTimeoutMs;
     result = await simulate(scenario, opts);
@@ -136,9 +145,10 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
 
 /** Runs the scenario, then checks the paper's claims on its summary and compare tables. */
 export async function validateCommand(flags: RunFlags, io: Io): Promise<number> {
-  const r = await runWithUi(flags, io, false);
+  const r = await runWithUi(flags, io, false, true);
   if (typeof r === 'number') return r;
-  const claims = checkClaims(r.result.summary as unknown as SummaryLike[], r.result.compare as unknown as CompareLike[]);
+  // simulate checked them (they are in report.html too).
+  const claims = r.result.claims ?? checkClaims(r.result.summary as unknown as SummaryLike[], r.result.compare as unknown as CompareLike[]);
   let failed = 0;
   for (const c of claims) {
     if (!c.pass) failed++;

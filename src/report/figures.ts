@@ -1,6 +1,7 @@
 import { parse as vegaParse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { parseNumber } from './csv.js';
+import { baselinePoints, figureRows, panelOf, percentDifference } from './figure-data.js';
 
 import type { FigureKind } from './figure-kinds.js';
 export { FIGURE_KINDS, type FigureKind } from './figure-kinds.js';
@@ -19,6 +20,11 @@ export interface FigureOptions {
   profiles?: readonly string[];
   /** linpack: the profile the others are divided by (the paper: CHAOS). Default chaos-2.6.9 if present, else the first profile. */
   referenceProfile?: string;
+  /**
+   * For report.html: tooltips with the values, CI and replications, and a legend that toggles
+   * kernels (click a kernel to show it alone, shift-click for more). The SVG files are drawn without.
+   */
+  interactive?: boolean;
 }
 
 /** Colours (Tableau 10) and markers by position in the profile order, cycling past their length. */
@@ -65,6 +71,14 @@ interface KindSpec {
 }
 
 const KINDS: Record<Exclude<FigureKind, 'linpack'>, KindSpec> = {
+  'latency-size': {
+    metric: 'latency_us', stat: 'mean', x: 'size_bytes', xTitle: 'message size (bytes)', yTitle: 'latency (µs)',
+    title: 'Ping-pong latency (half a round trip) against message size, mean and 95% CI', logY: true, errorBars: true, modes: null,
+  },
+  'stream-bandwidth': {
+    metric: 'bandwidth_MBps', stat: 'mean', x: 'size_bytes', xTitle: 'bytes per stream', yTitle: 'bandwidth (MB/s)',
+    title: 'TCP stream bandwidth, mean and 95% CI', logY: false, errorBars: true, modes: null,
+  },
   bandwidth: {
     metric: 'bandwidth_MBps', stat: 'mean', x: 'size_bytes', xTitle: 'message size (bytes)', yTitle: 'bandwidth (MB/s)',
     title: 'Presta com bandwidth, mean and 95% CI', logY: false, errorBars: true, modes: ['uni', 'bi'],
@@ -99,21 +113,25 @@ function powersOfTwo(xs: number[]): number[] {
 export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], opts: FigureOptions = {}): TopLevelSpec {
   if (kind === 'linpack') return linpackSpec(summary, opts);
   const k = KINDS[kind];
+  if (!k) throw new Error(`unknown figure kind ${JSON.stringify(kind)}`);
   const data: Record<string, number | string>[] = [];
-  for (const r of summary) {
-    if (r.metric !== k.metric) continue;
+  const rows = figureRows(kind, summary);
+  const panel = panelOf(kind, rows);
+  for (const r of rows) {
     const mode = String(r.mode ?? '');
-    if (k.modes && !k.modes.includes(mode)) continue;
     const x = parseNumber(r[k.x]);
     const y = parseNumber(r[k.stat]);
     // Non-finite or (on log axes) non-positive points cannot be drawn; leaving them out beats a broken scale.
     if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y) || x <= 0 || (k.logY && y <= 0)) continue;
     const lo = parseNumber(r.ci95_low) ?? y;
     const hi = parseNumber(r.ci95_high) ?? y;
+    const p = panel(r);
     data.push({
       profile: String(r.profile ?? ''), mode, x, y,
       lo: Number.isFinite(lo) && (!k.logY || lo > 0) ? lo : y,
       hi: Number.isFinite(hi) ? hi : y,
+      ...(p ? { panel: p } : {}),
+      ...(opts.interactive ? { n: parseNumber(r.n) ?? 0 } : {}),
     });
   }
   const xs = data.map((d) => d.x as number);
@@ -139,16 +157,121 @@ export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], op
   const height = opts.heightPx ?? 260;
   const title = opts.title ?? k.title;
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, data: { values: data } };
+  const tooltip = [
+    { field: 'profile', title: 'kernel' }, { field: 'x', title: k.xTitle }, { field: 'y', title: `${k.stat === 'max' ? 'best run' : 'mean'}, ${k.yTitle}`, format: '.4~g' },
+    ...(k.errorBars ? [{ field: 'lo', title: '95% CI low', format: '.4~g' }, { field: 'hi', title: '95% CI high', format: '.4~g' }] : []),
+    { field: 'n', title: 'replications' },
+  ];
+  let spec: TopLevelSpec;
   if (k.modes && k.modes.length > 1) {
     const present = k.modes.filter((m) => data.some((d) => d.mode === m));
-    return {
+    spec = {
       ...base,
       facet: { column: { field: 'mode', type: 'nominal', title: 'mode', sort: present } },
       spec: { width, height, layer },
       resolve: { scale: { y: 'shared' } },
     } as TopLevelSpec;
+  } else if (data.some((d) => d.panel !== undefined)) {
+    const panels = [...new Set(data.map((d) => String(d.panel)))];
+    spec = {
+      ...base,
+      facet: { field: 'panel', type: 'nominal', title: null, sort: panels },
+      columns: 2,
+      spec: { width, height, layer },
+    } as TopLevelSpec;
+  } else spec = { ...base, width, height, layer } as TopLevelSpec;
+  return opts.interactive ? interactive(spec, tooltip) : spec;
+}
+
+/** The layer list of a plain or faceted spec. */
+function layersOf(spec: Record<string, unknown>): Record<string, unknown>[] {
+  if (Array.isArray(spec.concat)) return (spec.concat as Record<string, unknown>[]).flatMap((v) => layersOf(v));
+  const inner = (spec.spec as Record<string, unknown> | undefined) ?? spec;
+  return (inner.layer as Record<string, unknown>[] | undefined) ?? [];
+}
+
+/**
+ * Adds report.html's interaction to a figure spec: a kernel selection bound to the legend (the
+ * other kernels fade), and tooltips on the points or bars.
+ */
+function interactive(spec: TopLevelSpec, tooltip: object[]): TopLevelSpec {
+  const copy = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
+  let withParams = false;
+  for (const layer of layersOf(copy)) {
+    const mark = layer.mark as { type: string };
+    const enc = (layer.encoding ?? {}) as Record<string, unknown>;
+    // Layers drawn per kernel fade when another kernel is selected (a zero line stays).
+    if (enc.color === undefined && enc.xOffset === undefined) continue;
+    enc.opacity = { condition: { param: 'kernel', value: 1 }, value: 0.12 };
+    if (mark.type === 'point' || mark.type === 'bar') {
+      enc.tooltip = tooltip;
+      if (!withParams) {
+        layer.params = [{ name: 'kernel', select: { type: 'point', fields: ['profile'] }, bind: 'legend' }];
+        withParams = true;
+      }
+    }
+    layer.encoding = enc;
   }
-  return { ...base, width, height, layer } as TopLevelSpec;
+  return copy as unknown as TopLevelSpec;
+}
+
+/**
+ * "% difference from a baseline kernel": per workload, mode and measured metric (a panel each),
+ * every other kernel's mean in percent of the baseline's at each point, with the 95 % Welch CI of
+ * the difference (src/report/figure-data.ts percentDifference). Points on an ordinal axis, as the
+ * panels' x fields differ (message size, processes).
+ */
+export function baselineSpec(summary: readonly SummaryLike[], baseline: string, opts: FigureOptions = {}): TopLevelSpec {
+  const data = baselinePoints(summary, baseline).filter((d) => Number.isFinite(d.y));
+  const order = profileOrder(summary, opts.profiles);
+  const { color, shape } = profileScales(order);
+  const x = { field: 'xLabel', type: 'ordinal', title: null, sort: { field: 'x' }, scale: { type: 'band', paddingInner: 0.2 }, axis: { labelAngle: 0 } };
+  // Kernels side by side within a point, so equal values and their CIs do not hide each other.
+  const xOffset = { field: 'profile', type: 'nominal', sort: order, scale: { paddingOuter: 0.3 } };
+  const yTitle = `% difference from ${baseline}`;
+  const y = { field: 'y', type: 'quantitative', title: yTitle };
+  const layer: object[] = [
+    { mark: { type: 'rule', color: '#888' }, encoding: { y: { datum: 0 } } },
+    { mark: { type: 'rule' }, encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' }, color } },
+    { mark: { type: 'point', filled: true, size: 40 }, encoding: { x, xOffset, y, color, shape } },
+  ];
+  const panels = [...new Set(data.map((d) => d.panel))];
+  // One view per panel (concat, not facet: vega-lite's xOffset does not reach facet cells with
+  // independent x scales), each with its own x and y.
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: opts.title ?? `Difference from ${baseline} in % of its mean, with the 95% Welch CI of the difference`,
+    data: { values: data },
+    columns: 2,
+    concat: panels.map((p) => ({
+      title: { text: p, fontSize: 11, fontWeight: 'normal' },
+      transform: [{ filter: { field: 'panel', equal: p } }],
+      width: opts.widthPx ?? 360,
+      height: opts.heightPx ?? 200,
+      layer,
+    })),
+    resolve: { scale: { x: 'independent', y: 'independent' } },
+  } as TopLevelSpec;
+  const tooltip = [
+    { field: 'profile', title: 'kernel' }, { field: 'panel', title: 'measure' }, { field: 'xLabel', title: 'point' },
+    { field: 'y', title: '% difference', format: '+.3~f' }, { field: 'lo', title: '95% CI low (%)', format: '+.3~f' }, { field: 'hi', title: '95% CI high (%)', format: '+.3~f' },
+    { field: 'mean', title: 'mean', format: '.4~g' }, { field: 'baselineMean', title: `${baseline} mean`, format: '.4~g' }, { field: 'n', title: 'replications' },
+  ];
+  return opts.interactive ? interactive(spec, tooltip) : spec;
+}
+
+/** Renders a baseline figure to SVG (see baselineSpec). */
+export async function baselineSvg(summary: readonly SummaryLike[], baseline: string, opts: FigureOptions = {}): Promise<string> {
+  return specSvg(baselineSpec(summary, baseline, opts));
+}
+
+async function specSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(vegaParse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
 }
 
 /** The metrics of Figure 5, in the paper's order, with the axis label of each. */
@@ -167,18 +290,18 @@ function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopL
   for (const [metric, label] of LINPACK_METRICS) {
     const rows = summary.filter((r) => r.workload === 'linpack' && r.metric === metric);
     const refRow = rows.find((r) => r.profile === ref);
-    const refMean = refRow ? parseNumber(refRow.mean) : null;
-    if (refMean === null || !Number.isFinite(refMean) || refMean === 0) continue;
-    const pct = (v: number): number => (v / refMean - 1) * 100;
+    if (!refRow) continue;
     for (const r of rows) {
-      const m = parseNumber(r.mean);
-      if (m === null || !Number.isFinite(m)) continue;
-      const lo = parseNumber(r.ci95_low);
-      const hi = parseNumber(r.ci95_high);
+      // The whisker is the 95 % Welch CI of the difference from the reference (the t-test of
+      // compare.csv), centred on its bar; the reference itself, 0 by definition, has none.
+      const d = percentDifference(r, refRow);
+      if (!d) continue;
+      const isRef = r.profile === ref;
       data.push({
-        profile: String(r.profile), metric: label, y: pct(m),
-        lo: lo !== null && Number.isFinite(lo) ? pct(lo) : pct(m),
-        hi: hi !== null && Number.isFinite(hi) ? pct(hi) : pct(m),
+        profile: String(r.profile), metric: label, y: d.pct,
+        lo: isRef ? 0 : d.lo ?? d.pct,
+        hi: isRef ? 0 : d.hi ?? d.pct,
+        ...(opts.interactive ? { mean: parseNumber(r.mean) ?? NaN, n: parseNumber(r.n) ?? 0 } : {}),
       });
     }
   }
@@ -189,7 +312,7 @@ function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopL
   // which bars drawn from 0 would hide.
   const yTitle = `% difference from ${ref}`;
   const yScale = { zero: true };
-  return {
+  const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: opts.title ?? `LINPACK LU ${linpackOrderLabel(summary)} relative to ${ref}: lower is better for times, higher for Mflops`,
     data: { values: data },
@@ -197,9 +320,21 @@ function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopL
     height: opts.heightPx ?? 260,
     layer: [
       { mark: { type: 'bar' }, encoding: { x, xOffset, y: { field: 'y', type: 'quantitative', title: yTitle, scale: yScale }, color } },
-      { mark: { type: 'errorbar', ticks: true }, encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' } } },
+      // Whiskers as rules (an errorbar's ticks take the bar's whole width and its first colour);
+      // rows of the reference (lo = hi = 0) draw nothing visible.
+      {
+        transform: [{ filter: 'datum.lo !== datum.hi' }],
+        mark: { type: 'rule', color: 'black' },
+        encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' } },
+      },
     ],
   } as TopLevelSpec;
+  const tooltip = [
+    { field: 'profile', title: 'kernel' }, { field: 'metric', title: 'metric' }, { field: 'y', title: yTitle, format: '+.3~f' },
+    { field: 'lo', title: '95% CI low (%)', format: '+.3~f' }, { field: 'hi', title: '95% CI high (%)', format: '+.3~f' },
+    { field: 'mean', title: 'mean', format: '.5~g' }, { field: 'n', title: 'replications' },
+  ];
+  return opts.interactive ? interactive(spec, tooltip) : spec;
 }
 
 /** "3000d" from the matrix's bytes (8 n^2), as the paper titles Figure 5. */
@@ -211,10 +346,10 @@ function linpackOrderLabel(summary: readonly SummaryLike[]): string {
 
 /** Renders a figure to an SVG string, headless (vega's SVG renderer needs no canvas). */
 export async function figureSvg(kind: FigureKind, summary: readonly SummaryLike[], opts: FigureOptions = {}): Promise<string> {
-  const view = new View(vegaParse(compile(figureSpec(kind, summary, opts)).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return specSvg(figureSpec(kind, summary, opts));
+}
+
+/** The vega (not vega-lite) spec of a figure or of the baseline figure, for report.html's own vega runtime. */
+export function compiledSpec(spec: TopLevelSpec): object {
+  return compile(spec).spec;
 }
