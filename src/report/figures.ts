@@ -203,6 +203,8 @@ function interactive(spec: TopLevelSpec, tooltip: object[]): TopLevelSpec {
     // Layers drawn per kernel fade when another kernel is selected (a zero line stays).
     if (enc.color === undefined && enc.xOffset === undefined) continue;
     enc.opacity = { condition: { param: 'kernel', value: 1 }, value: 0.12 };
+    // Error bars too: they are drawn over the points, so the pointer often lands on them.
+    if (mark.type === 'errorbar' || mark.type === 'rule') enc.tooltip = tooltip;
     if (mark.type === 'point' || mark.type === 'bar') {
       enc.tooltip = tooltip;
       if (!withParams) {
@@ -351,5 +353,28 @@ export async function figureSvg(kind: FigureKind, summary: readonly SummaryLike[
 
 /** The vega (not vega-lite) spec of a figure or of the baseline figure, for report.html's own vega runtime. */
 export function compiledSpec(spec: TopLevelSpec): object {
-  return compile(spec).spec;
+  const vg = compile(spec).spec as unknown as Record<string, unknown>;
+  nameLegendItems(vg);
+  return vg;
+}
+
+/**
+ * vega-lite 6 compiles the legend-bound kernel selection (signals listening for clicks on marks
+ * named profile_legend_symbols/labels/entries) but leaves the kernel legend, merged from the
+ * colour and shape channels of several layers, without those mark names, so clicks never reach
+ * the selection. Name the items of each kernel legend as the signals expect.
+ */
+function nameLegendItems(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(nameLegendItems);
+  if (node === null || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  if (Array.isArray(o.legends)) {
+    for (const legend of o.legends as Record<string, unknown>[]) {
+      if (legend.fill !== 'color' && legend.stroke !== 'color') continue;
+      const encode = (legend.encode ?? {}) as Record<string, Record<string, unknown>>;
+      for (const part of ['symbols', 'labels', 'entries']) encode[part] = { ...(encode[part] ?? {}), name: `profile_legend_${part}`, interactive: true };
+      legend.encode = encode;
+    }
+  }
+  for (const [k, v] of Object.entries(o)) if (k !== 'data' && typeof v === 'object') nameLegendItems(v);
 }

@@ -214,10 +214,13 @@ const SCRIPT = `
 (function () {
   var figures = JSON.parse(document.getElementById('xenhpc-figures').textContent);
   var done = 0;
+  // The vega views by figure name, for a reader's console (view.data(...), view.toImageURL('png')).
+  window.xenhpcViews = {};
   figures.forEach(function (f) {
     var el = document.getElementById('fig-' + f.name);
     try {
       var view = new vega.View(vega.parse(f.spec), { renderer: 'svg', container: el, hover: true });
+      window.xenhpcViews[f.name] = view;
       view.runAsync().then(function () {
         el.setAttribute('data-rendered', 'true');
         if (++done === figures.length) document.body.setAttribute('data-figures-rendered', String(done));

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { ScenarioError, ValueError, checkNumber, didYouMean, toNumber, fmtNum, isPlainObject, show, type NumberRule } from './errors.js';
 import { OverrideError, allowedProfiles, applyProfileOverrides, builtinProfileNames, resolveProfileRef, validateProfile } from './profiles.js';
 import { readSource, type Path, type Source } from './source.js';
+import { FIGURE_KINDS } from '../report/figure-kinds.js';
 import { countWorkloads, expandWorkloads, parseRange } from './sweep.js';
 import type { ClusterConfig, KernelProfile, OutputsConfig, Scenario, TraceOutput, WorkloadSpec, WorkloadType } from './types.js';
 
@@ -38,7 +39,7 @@ const SWITCH_KEYS = ['portBufferBytes', 'fabricLatencyNs', 'portRateBps'];
 const PROFILE_ENTRY_KEYS = ['name', 'base', 'description', 'set'];
 const OUTPUT_KEYS = ['dir', 'results', 'summary', 'compare', 'figures', 'trace'];
 const TRACE_KEYS = ['layers', 'nodes', 'fromNs', 'toNs', 'file'];
-const FIGURES = ['bandwidth', 'max-bandwidth', 'optime', 'latency', 'linpack'] as const;
+const FIGURES = FIGURE_KINDS;
 const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'mpi-pingpong', 'linpack'];
 
 type WorkloadField = Exclude<keyof WorkloadSpec, 'type'>;

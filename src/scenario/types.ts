@@ -3,6 +3,7 @@
  * runner consumes. Field meanings, units and defaults are listed in docs/scenarios.md.
  */
 import type { HostParams, NicParams } from '../os/profile.js';
+import type { FigureKind } from '../report/figure-kinds.js';
 
 export interface LinkConfig {
   /** Line rate (bit/s). Default 1e9. */
@@ -97,8 +98,8 @@ export interface OutputsConfig {
   results: boolean;
   summary: boolean;
   compare: boolean;
-  /** Figures to draw as SVG: bandwidth, max-bandwidth, optime, latency, linpack. */
-  figures: Array<'bandwidth' | 'max-bandwidth' | 'optime' | 'latency' | 'linpack'>;
+  /** Figures to draw (src/report/figure-kinds.ts); empty: every figure that fits the run's data. */
+  figures: FigureKind[];
   trace?: TraceOutput;
 }
 
