@@ -152,6 +152,10 @@ describe('report.html', () => {
       await page.waitForFunction("[...document.querySelectorAll('#fig-latency .mark-symbol.role-mark path')].some((p) => (p.getAttribute('opacity') ?? '1') !== '1')");
       const after = await opacities();
       assert.equal(after.filter((o) => o === '1').length, 2, `one kernel (2 points) stays: ${after.join(',')}`);
+      // A click on an empty spot of the figure shows every kernel again.
+      const svgBox = (await page.locator('#fig-latency svg').boundingBox())!;
+      await page.mouse.click(svgBox.x + 3, svgBox.y + 3);
+      await page.waitForFunction("[...document.querySelectorAll('#fig-latency .mark-symbol.role-mark path')].every((p) => (p.getAttribute('opacity') ?? '1') === '1')");
       assert.deepEqual(problems, []);
     } finally {
       await browser.close();
