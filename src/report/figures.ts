@@ -97,6 +97,17 @@ const KINDS: Record<Exclude<FigureKind, 'linpack'>, KindSpec> = {
   },
 };
 
+/** Powers of ten spanning the positive values (log axis ticks). */
+function powersOfTen(vs: number[]): number[] {
+  const pos = vs.filter((v) => Number.isFinite(v) && v > 0);
+  if (pos.length === 0) return [];
+  const lo = Math.floor(Math.log10(Math.min(...pos)));
+  const hi = Math.ceil(Math.log10(Math.max(...pos)));
+  const ticks: number[] = [];
+  for (let e = lo; e <= hi; e++) ticks.push(10 ** e);
+  return ticks;
+}
+
 /** Powers of two spanning the data, as tick values, so the log2 axis reads 2^5 … 2^23 like the paper's. */
 function powersOfTwo(xs: number[]): number[] {
   const lo = Math.floor(Math.log2(Math.min(...xs)));
@@ -135,14 +146,23 @@ export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], op
     });
   }
   const xs = data.map((d) => d.x as number);
+  // A grid line at every power of two, a label at every k-th (at most 10): vega-lite's default for
+  // log axes drops overlapping labels greedily, which hid the last one (2^20 of the quickstart).
+  const xTicks = xs.length ? powersOfTwo(xs) : [];
+  const every = Math.max(1, Math.ceil(xTicks.length / 10));
+  const xLabels = every === 1
+    ? "'2^' + format(log(datum.value) / LN2, 'd')"
+    : `round(log(datum.value) / LN2) % ${every} === 0 ? '2^' + format(log(datum.value) / LN2, 'd') : ''`;
   const x = {
     field: 'x', type: 'quantitative' as const, title: k.xTitle,
     scale: { type: 'log' as const, base: 2, nice: false },
-    axis: { values: xs.length ? powersOfTwo(xs) : [], labelExpr: "'2^' + format(log(datum.value) / LN2, 'd')", grid: true },
+    axis: { values: xTicks, labelExpr: xLabels, grid: true },
   };
   const { color, shape } = profileScales(profileOrder(summary, opts.profiles));
   const yScale = k.logY ? { type: 'log' as const } : { zero: true };
-  const y = { field: 'y', type: 'quantitative', title: k.yTitle, scale: yScale };
+  // Log y: labels at the powers of ten only (1, 10, 100, 1k, ...), not vega's 2x and 5x crowd.
+  const yAxis = k.logY ? { axis: { values: powersOfTen(data.flatMap((d) => [d.lo as number, d.hi as number, d.y as number])), format: '~s' } } : {};
+  const y = { field: 'y', type: 'quantitative', title: k.yTitle, scale: yScale, ...yAxis };
   const layer: object[] = [
     { mark: { type: 'line' }, encoding: { x, y, color } },
     { mark: { type: 'point', filled: true, size: 50 }, encoding: { x, y, color, shape } },

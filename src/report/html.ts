@@ -141,7 +141,8 @@ function differencesSection(compare: readonly Row[], summary: readonly Row[]): s
     return [
       ...point.map((k) => num(c[k])), esc(c.metric), esc(c.profile_a), esc(c.profile_b), num(c.mean_a), num(c.mean_b), num(c.diff),
       mb !== 0 && Number.isFinite(mb) ? `${diff >= 0 ? '+' : ''}${(100 * diff / Math.abs(mb)).toFixed(2)} %` : '',
-      d === undefined ? '' : d.toFixed(2), num(c.p, 3),
+      // p is exactly 0 when neither kernel varied across replications (any difference is then significant).
+      d === undefined ? '' : d.toFixed(2), Number(c.p) === 0 ? '0 <span class="note">(no variance)</span>' : num(c.p, 3),
     ];
   });
   return intro + table(head, body, numeric);
