@@ -84,7 +84,6 @@ export interface PlotFlags {
   out?: string;
   'figure-format'?: string | string[];
   baseline?: string;
-  quiet?: boolean;
 }
 
 export async function plotCommand(flags: PlotFlags, io: Io): Promise<number> {

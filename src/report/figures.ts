@@ -161,7 +161,7 @@ export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], op
   const { color, shape } = profileScales(profileOrder(summary, opts.profiles));
   const yScale = k.logY ? { type: 'log' as const } : { zero: true };
   // Log y: labels at the powers of ten only (1, 10, 100, 1k, ...), not vega's 2x and 5x crowd.
-  const yAxis = k.logY ? { axis: { values: powersOfTen(data.flatMap((d) => [d.lo as number, d.hi as number, d.y as number])), format: '~s' } } : {};
+  const yAxis = k.logY ? { axis: { values: powersOfTen(data.flatMap((d) => [d.lo as number, d.hi as number, d.y as number])), labelExpr: "format(datum.value, '~s')" } } : {};
   const y = { field: 'y', type: 'quantitative', title: k.yTitle, scale: yScale, ...yAxis };
   const layer: object[] = [
     { mark: { type: 'line' }, encoding: { x, y, color } },

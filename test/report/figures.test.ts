@@ -264,3 +264,19 @@ test('interactive specs (report.html) add a legend-bound kernel selection and to
     assert.match(vg, /"name":"kernel_store"/, 'the selection reaches the compiled vega spec');
   }
 });
+
+test('axes: log2 x labels at most 10 powers, the last one included; log y labels at powers of ten only', async () => {
+  const rows: SummaryRow[] = [];
+  for (let e = 5; e <= 20; e++) {
+    const mean = 2 ** e / 10; // OpTime from 3.2 us to 105 ms
+    rows.push({
+      scenario: 's', profile: 'p', workload: 'com', mode: 'uni', size_bytes: 2 ** e, procs: 2, ops: 10, sock_buf_bytes: '', from_node: '', to_node: '',
+      metric: 'optime_us', n: 3, mean, sd: 0, min: mean, max: mean, ci95_low: mean, ci95_high: mean,
+    });
+  }
+  const svg = await figureSvg('optime', rows);
+  const xLabels = [...svg.matchAll(/>(2\^\d+)<\/text>/g)].map((m) => m[1]);
+  assert.deepEqual(xLabels, ['2^6', '2^8', '2^10', '2^12', '2^14', '2^16', '2^18', '2^20']);
+  const yLabels = [...svg.matchAll(/text-anchor="end"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]).filter((l) => !l!.startsWith('2^'));
+  assert.deepEqual(yLabels, ['1', '10', '100', '1k', '10k', '100k', '1M']);
+});
