@@ -126,7 +126,9 @@ const COMPARE_KNOWN = new Set(['scenario', ...POINT_COLUMNS, 'metric', 'profile_
 function differencesSection(compare: readonly Row[], summary: readonly Row[]): string {
   const sig = compare.filter((c) => c.significant === true || c.significant === 'true');
   if (compare.length === 0) return '<p>No comparisons (one kernel, or no complete points).</p>';
-  const key = (r: Row, profile: unknown): string => JSON.stringify([...POINT_COLUMNS, ...extraColumns([r], COMPARE_KNOWN)].map((c) => text(r[c])).concat(text(r.metric), text(profile)));
+  // A point is its point columns and any swept column compare.csv has beyond the known ones.
+  const pointCols = [...POINT_COLUMNS, ...extraColumns(compare, COMPARE_KNOWN)];
+  const key = (r: Row, profile: unknown): string => JSON.stringify(pointCols.map((c) => text(r[c])).concat(text(r.metric), text(profile)));
   const stats = new Map<string, Row>();
   for (const s of summary) stats.set(key(s, s.profile), s);
   const intro = `<p>${sig.length} of ${compare.length} kernel pairs differ significantly (Welch's t-test, p &lt; 0.05). Effect sizes: the difference in % of kernel B's mean, and Cohen's d (the difference over the pooled replication sd; blank when the replications do not vary).</p>`;
