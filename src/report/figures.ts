@@ -336,7 +336,9 @@ function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopL
   const yScale = { zero: true };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: opts.title ?? `LINPACK LU ${linpackOrderLabel(summary)} relative to ${ref}: lower is better for times, higher for Mflops`,
+    // Two lines from the plot's left edge: on one centred line the title, wider than the plot (by
+    // vega's estimate of text width without a canvas), padded the figure with blank on both sides.
+    title: { text: opts.title ?? [`LINPACK LU ${linpackOrderLabel(summary)} relative to ${ref}`, 'lower is better for times, higher for Mflops'], anchor: 'start' },
     data: { values: data },
     width: opts.widthPx ?? 480,
     height: opts.heightPx ?? 260,

@@ -47,7 +47,9 @@ export async function reportPage(r: {
   const figures: ReportFigure[] = r.figures.map((f) => {
     const spec = (f.kind === 'baseline' ? m.baselineSpec(r.summary, r.baseline!, opts) : m.figureSpec(f.kind, r.summary, opts)) as unknown as Record<string, unknown>;
     // The page shows the title above the figure.
-    const title = String(spec.title ?? f.name);
+    const t = spec.title as string | { text?: string | string[] } | undefined;
+    const text = typeof t === 'object' ? t.text : t;
+    const title = Array.isArray(text) ? text.join(': ') : String(text ?? f.name);
     delete spec.title;
     return { name: f.name, title, vegaSpec: m.compiledSpec(spec as never), files: f.files };
   });
