@@ -68,7 +68,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .example('$0 run s.yaml --set cluster.link.rateBps=1e10 --reps 10 --out out-10g', 'a what-if with 10 replications')
           .example('$0 run s.yaml --shard $SLURM_ARRAY_TASK_ID/16 --out out', 'one shard of a Slurm job array (see merge)')
           .example('$0 run s.yaml --resume', 'continue an interrupted run from out/results.partial.csv')
-          .example('$0 run s.yaml --figure-format svg,png,pdf --baseline rhel-2.6.12', 'figures in three formats, plus % from 2.6.12'),
+          .example('$0 run s.yaml --figure-format svg,pdf', 'each figure as SVG and PDF')
+          .example('$0 run s.yaml --baseline rhel-2.6.12', 'also baseline.svg: % from 2.6.12'),
       async (a) => set(await runCommand(a as unknown as RunFlags, io)),
     )
     .command(
@@ -117,7 +118,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .option('figure-format', { type: 'string', describe: `figure file formats, comma-separated (default svg): ${FIGURE_FORMATS.join(', ')}`, requiresArg: true })
           .option('baseline', { type: 'string', describe: 'also draw baseline.svg: every kernel in % difference from this profile', requiresArg: true })
           .example('$0 plot out/results.csv --figures bandwidth,optime --out figs', 'two figures into figs/')
-          .example('$0 plot out/results.csv --figure-format png,pdf --baseline rhel-2.6.12', 'PNG and PDF, and the difference from 2.6.12'),
+          .example('$0 plot out/results.csv --figure-format png', 'PNG figures and report.html')
+          .example('$0 plot out/results.csv --baseline xen-3.0.1', 'also % difference from xen-3.0.1'),
       async (a) => set(await plotCommand(a as unknown as PlotFlags, io)),
     )
     .command(
