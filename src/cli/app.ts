@@ -6,7 +6,7 @@
  * results kept for --resume). docs/cli.md has the details.
  */
 import yargs, { type Argv } from 'yargs';
-import { FIGURE_KINDS } from '../runner/report-lite.js';
+import { FIGURE_FORMATS, FIGURE_KINDS } from '../runner/report-lite.js';
 import { EXIT, UsageError, reportError } from './common.js';
 import { runCommand, validateCommand, type Io, type RunFlags } from './run.js';
 import { TRACE_LAYERS, mergeCommand, plotCommand, pointsCommand, profilesListCommand, profilesShowCommand, traceCommand, type MergeFlags, type PlotFlags, type PointsFlags, type TraceFlags } from './tools.js';
@@ -26,10 +26,12 @@ const runFlags = <T>(y: Argv<T>) =>
     .option('point-timeout', { type: 'string', describe: 'stop the run if one job (a point, or a whole com program) takes longer than this many seconds of wall clock (finished rows are kept)', requiresArg: true })
     .option('precision', { type: 'string', describe: 'stop a point\'s replications once the 95 % CI half-width of each measured figure is within this fraction of its mean, e.g. 1% or 0.01 (at most --reps)', requiresArg: true })
     .option('min-reps', { type: 'string', describe: 'with --precision: replications before the first check (default 5, at least 2)', requiresArg: true })
-    .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress on stderr' });
+    .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress on stderr' })
+    .option('figure-format', { type: 'string', describe: `figure file formats, comma-separated (default svg): ${FIGURE_FORMATS.join(', ')}`, requiresArg: true })
+    .option('baseline', { type: 'string', describe: 'also draw baseline.svg: every kernel in % difference from this profile, with the 95% Welch CI', requiresArg: true });
 
 /** Flags that take exactly one value (--set, --layers, --nodes and --figures may repeat). */
-const SINGLE_VALUED = ['out', 'jobs', 'shard', 'reps', 'ops', 'point', 'from', 'to', 'scenario', 'point-timeout', 'precision', 'min-reps'];
+const SINGLE_VALUED = ['out', 'jobs', 'shard', 'reps', 'ops', 'point', 'from', 'to', 'scenario', 'point-timeout', 'precision', 'min-reps', 'baseline'];
 
 /** What each command's positional argument is, for "Not enough non-option arguments". */
 const POSITIONAL: Record<string, string> = {
@@ -67,7 +69,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .example('$0 run scenarios/quickstart.yaml', 'run the quickstart; files in ./out')
           .example('$0 run s.yaml --set cluster.link.rateBps=1e10 --reps 10 --out out-10g', 'a what-if with 10 replications')
           .example('$0 run s.yaml --shard $SLURM_ARRAY_TASK_ID/16 --out out', 'one shard of a Slurm job array (see merge)')
-          .example('$0 run s.yaml --resume', 'continue an interrupted run from out/results.partial.csv'),
+          .example('$0 run s.yaml --resume', 'continue an interrupted run from out/results.partial.csv')
+          .example('$0 run s.yaml --figure-format svg,pdf', 'each figure as SVG and PDF')
+          .example('$0 run s.yaml --baseline rhel-2.6.12', 'also baseline.svg: % from 2.6.12'),
       async (a) => set(await runCommand(a as unknown as RunFlags, io)),
     )
     .command(
@@ -107,13 +111,17 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     )
     .command(
       'plot <results>',
-      'draw SVG figures from a results.csv',
+      'draw figures and report.html from a results.csv',
       (y) =>
         y
           .positional('results', { type: 'string', describe: 'results.csv (or a shard/partial file)', demandOption: true })
           .option('figures', { type: 'string', describe: `figures, comma-separated (default all with data): ${FIGURE_KINDS.join(', ')}`, requiresArg: true })
-          .option('out', { type: 'string', describe: 'directory for the SVG files (default: beside the results)', requiresArg: true })
-          .example('$0 plot out/results.csv --figures bandwidth,optime --out figs', 'two figures into figs/'),
+          .option('out', { type: 'string', describe: 'directory for the figures and report.html (default: beside the results)', requiresArg: true })
+          .option('figure-format', { type: 'string', describe: `figure file formats, comma-separated (default svg): ${FIGURE_FORMATS.join(', ')}`, requiresArg: true })
+          .option('baseline', { type: 'string', describe: 'also draw baseline.svg: every kernel in % difference from this profile', requiresArg: true })
+          .example('$0 plot out/results.csv --figures bandwidth,optime --out figs', 'two figures into figs/')
+          .example('$0 plot out/results.csv --figure-format png', 'PNG figures and report.html')
+          .example('$0 plot out/results.csv --baseline xen-3.0.1', 'also % difference from xen-3.0.1'),
       async (a) => set(await plotCommand(a as unknown as PlotFlags, io)),
     )
     .command(

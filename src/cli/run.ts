@@ -4,12 +4,12 @@ import { checkClaims, type CompareLike, type SummaryLike } from '../report/claim
 import { parseShard } from '../scenario/sweep.js';
 import type { Scenario } from '../scenario/types.js';
 import { InputError } from '../runner/errors.js';
-import type { WrittenFile } from '../runner/outputs.js';
+import { checkBaseline, parseFigureFormats, type WrittenFile } from '../runner/outputs.js';
 import { DEFAULT_MIN_REPS, parsePrecision, type PrecisionSpec } from '../runner/precision.js';
 import type { ManifestPrecision } from '../runner/manifest.js';
 import { checkPrecision, defaultJobs, simulate, type Progress, type SimulateResult } from '../runner/simulate.js';
 import { PointError } from '../runner/pool.js';
-import { EXIT, UsageError, loadWithFlags, positiveInt, type ScenarioFlags } from './common.js';
+import { EXIT, UsageError, csvList, loadWithFlags, positiveInt, type ScenarioFlags } from './common.js';
 import { ProgressReporter } from './progress.js';
 
 export interface RunFlags extends ScenarioFlags {
@@ -22,6 +22,8 @@ export interface RunFlags extends ScenarioFlags {
   'point-timeout'?: string;
   precision?: string;
   'min-reps'?: string;
+  'figure-format'?: string | string[];
+  baseline?: string;
 }
 
 /** Where SIGINT/SIGTERM come from: the process, or (tests) an emitter. */
@@ -41,9 +43,9 @@ export interface Io {
 
 export function describeFile(f: WrittenFile): string {
   const p = relative(process.cwd(), f.path) || f.path;
-  const unit = f.kind === 'figure' ? 'points' : f.kind === 'manifest' ? 'result rows' : 'rows';
+  const unit = f.kind === 'figure' ? 'points' : f.kind === 'manifest' ? 'result rows' : f.kind === 'report' ? 'figures' : 'rows';
   const what: Record<WrittenFile['kind'], string> = {
-    results: 'results', summary: 'summary', compare: 'compare', figure: 'figure', trace: 'trace of point #0', shard: 'shard results', partial: 'partial results', manifest: 'provenance',
+    results: 'results', summary: 'summary', compare: 'compare', figure: 'figure', report: 'report', trace: 'trace of point #0', shard: 'shard results', partial: 'partial results', manifest: 'provenance',
   };
   return `wrote ${p} (${what[f.kind]}, ${f.rows} ${unit})`;
 }
@@ -52,7 +54,7 @@ export function describeFile(f: WrittenFile): string {
  * Runs the scenario with progress and Ctrl-C handling; returns the result, or an exit code when
  * interrupted (130 for SIGINT, 143 for SIGTERM, which is what Slurm sends at a time limit).
  */
-export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Promise<{ scenario: Scenario; result: SimulateResult } | number> {
+export async function runWithUi(flags: RunFlags, io: Io, allowShard = true, claims = false): Promise<{ scenario: Scenario; result: SimulateResult } | number> {
   // Everything that can be refused is checked before anything runs or is written.
   const shard = flags.shard !== undefined ? parseShard(String(flags.shard)) : undefined;
   if (shard && !allowShard) throw new InputError(`--shard ${flags.shard}`, 'shard', 'validate needs every point; run shards with `run` and merge them', 'no --shard');
@@ -77,7 +79,11 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
     if (String(flags['min-reps']).trim() === '' || !Number.isInteger(m) || m < 2) throw new UsageError(`--min-reps: expected an integer >= 2 (a confidence interval needs two replications), got ${JSON.stringify(flags['min-reps'])}`);
     precision.minReps = m;
   }
+  const figureFormats = parseFigureFormats(csvList(flags['figure-format']));
+  if (flags.baseline !== undefined && String(flags.baseline).trim() === '') throw new UsageError('--baseline: give a profile name of the scenario');
   const { scenario } = loadWithFlags(flags.scenario, flags);
+  // Before anything runs: the baseline must be one of the scenario's profiles.
+  checkBaseline(flags.baseline, scenario.profiles.map((p) => p.name), flags.scenario);
   // The default --min-reps never exceeds the scenario's replications; a value given does (an error).
   if (precision && flags['min-reps'] === undefined) precision.minReps = Math.max(2, Math.min(DEFAULT_MIN_REPS, scenario.replications));
   if (precision) checkPrecision(precision, scenario, shard);
@@ -106,6 +112,8 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
   try {
     const opts: Parameters<typeof simulate>[1] = {
       jobs,
+      figureFormats,
+      claims,
       resume: !!flags.resume,
       signal: controller.signal,
       onProgress: (p) => {
@@ -115,6 +123,7 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
       },
     };
     if (shard) opts.shard = shard;
+    if (flags.baseline !== undefined) opts.baseline = String(flags.baseline);
     if (flags.out !== undefined) opts.outDir = flags.out;
     if (pointTimeoutMs !== undefined) opts.pointTimeoutMs = pointTimeoutMs;
     if (precision) opts.precision = precision;
@@ -168,9 +177,10 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
 
 /** Runs the scenario, then checks the paper's claims on its summary and compare tables. */
 export async function validateCommand(flags: RunFlags, io: Io): Promise<number> {
-  const r = await runWithUi(flags, io, false);
+  const r = await runWithUi(flags, io, false, true);
   if (typeof r === 'number') return r;
-  const claims = checkClaims(r.result.summary as unknown as SummaryLike[], r.result.compare as unknown as CompareLike[]);
+  // simulate checked them (they are in report.html too).
+  const claims = r.result.claims ?? checkClaims(r.result.summary as unknown as SummaryLike[], r.result.compare as unknown as CompareLike[]);
   let failed = 0;
   for (const c of claims) {
     if (!c.pass) failed++;

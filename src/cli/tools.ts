@@ -1,7 +1,7 @@
 /** `xenhpc trace`, `plot`, `merge` and `profiles`. */
-import { rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { FIGURE_KINDS, summaryRows, type FigureKind } from '../runner/report-lite.js';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { FIGURE_KINDS, compareRows, summaryRows, type FigureKind } from '../runner/report-lite.js';
 import { findPath } from '../paths/registry.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { listProfiles, loadProfile, profileSections } from '../scenario/profiles.js';
@@ -9,7 +9,7 @@ import type { KernelProfile } from '../scenario/types.js';
 import { expandPoints } from '../scenario/sweep.js';
 import { InputError } from '../runner/errors.js';
 import { mergeShardFiles } from '../runner/merge.js';
-import { checkOutputDir, checkOutputFile, isFigureKind, writeFigures, writeReports, writeResultsCsv } from '../runner/outputs.js';
+import { checkBaseline, checkOutputDir, checkOutputFile, isFigureKind, parseFigureFormats, writeFigures, writeReportHtml, writeReports, writeResultsCsv } from '../runner/outputs.js';
 import { describePoint } from '../runner/points.js';
 import { manifestFileName, writeManifest } from '../runner/manifest.js';
 import { scenarioFingerprint } from '../runner/fingerprint.js';
@@ -82,21 +82,39 @@ export interface PlotFlags {
   results: string;
   figures?: string | string[];
   out?: string;
+  'figure-format'?: string | string[];
+  baseline?: string;
 }
 
 export async function plotCommand(flags: PlotFlags, io: Io): Promise<number> {
   const asked = csvList(flags.figures);
   for (const f of asked) if (!isFigureKind(f)) throw new UsageError(`--figures: unknown figure ${JSON.stringify(f)}; allowed: ${FIGURE_KINDS.join(', ')}`);
+  const formats = parseFigureFormats(csvList(flags['figure-format']));
   const dir = flags.out ?? dirname(flags.results);
   checkOutputDir(dir, flags.out !== undefined ? '--out' : flags.results);
   const { rows } = readResultsFile(flags.results);
   if (rows.length === 0) throw new InputError(flags.results, '', 'no result rows to plot');
+  const profiles = [...new Set(rows.map((r) => String(r.profile)))];
+  checkBaseline(flags.baseline, profiles, flags.results);
   const summary = summaryRows(rows);
-  const kinds = (asked.length ? asked : FIGURE_KINDS) as FigureKind[];
-  const { files, skipped } = await writeFigures(dir, kinds, summary);
-  for (const f of files) io.stdout.write(`${describeFile(f)}\n`);
+  const kinds = asked as FigureKind[];
+  const { files, skipped, drawn } = await writeFigures(dir, { kinds, formats, baseline: flags.baseline, profiles }, summary);
+  if (files.length === 0) throw new InputError(flags.results, 'metric', `no data for figure${kinds.length !== 1 ? 's' : ''} ${(kinds.length ? kinds : FIGURE_KINDS).join(', ')}`);
+  // The page beside the figures, with the directory's manifest when the results came with one.
+  const manifestPath = join(dirname(flags.results), 'manifest.json');
+  let manifest: Record<string, unknown> | undefined;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+  } catch {
+    manifest = undefined; // none, or unreadable: the page says so
+  }
+  const scen = manifest?.scenario as { name?: string; description?: string } | undefined;
+  const report = await writeReportHtml(dir, {
+    name: scen?.name ?? basename(flags.results), description: scen?.description, manifest, summary, compare: compareRows(rows), figures: drawn,
+    baseline: flags.baseline, profiles, notes: [`Drawn by xenhpc plot from ${flags.results}.`],
+  });
+  for (const f of [...files, report]) io.stdout.write(`${describeFile(f)}\n`);
   if (skipped.length) io.stderr.write(`note: no data for ${skipped.join(', ')} in ${flags.results}; not drawn\n`);
-  if (files.length === 0) throw new InputError(flags.results, 'metric', `no data for figure${kinds.length > 1 ? 's' : ''} ${kinds.join(', ')}`);
   return EXIT.ok;
 }
 
@@ -128,13 +146,19 @@ export async function mergeCommand(flags: MergeFlags, io: Io): Promise<number> {
   // results first (always: it is what merge is for), then the reports the scenario asks for.
   writeResultsCsv(resultsName, merged.rows, merged.fingerprint);
   io.stdout.write(`${describeFile({ kind: 'results', path: resultsName, rows: merged.rows.length })}\n`);
-  const rep = await writeReports(dir, outputs, merged.rows);
+  const profiles = scenario?.profiles.map((p) => p.name);
+  const rep = await writeReports(dir, outputs, merged.rows, true, undefined, { draw: scenario !== undefined, profiles });
   for (const f of rep.files) io.stdout.write(`${describeFile(f)}\n`);
   if (scenario) {
-    // With the scenario known, the merged directory gets the provenance an unsharded run writes.
+    // With the scenario known, the merged directory gets the provenance and the page an unsharded run writes.
     const n = merged.rows.length;
     const m = writeManifest(dir, { scenario, fingerprint: scenarioFingerprint(scenario), madeBy: 'merge', points: n, totalPoints: n, startedAt, endedAt: new Date() });
     io.stdout.write(`${describeFile({ kind: 'manifest', path: m.path, rows: n })}\n`);
+    const page = await writeReportHtml(dir, {
+      name: scenario.name, description: scenario.description, manifest: m.manifest as unknown as Record<string, unknown>,
+      summary: rep.summary, compare: rep.compare, figures: rep.figures, profiles,
+    });
+    io.stdout.write(`${describeFile(page)}\n`);
   }
   return EXIT.ok;
 }

@@ -59,7 +59,7 @@ export function writeCsvAtomic(path: string, columns: readonly string[], rows: I
 }
 
 /** Writes text to a temporary name beside `path` and renames it; removes the temporary file on failure. */
-export function writeTextAtomic(path: string, text: string): void {
+export function writeTextAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPath(path);
   try {

@@ -1,6 +1,7 @@
 import { parse as vegaParse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { parseNumber } from './csv.js';
+import { baselinePoints, figureRows, panelOf, percentDifference } from './figure-data.js';
 
 import type { FigureKind } from './figure-kinds.js';
 export { FIGURE_KINDS, type FigureKind } from './figure-kinds.js';
@@ -19,6 +20,11 @@ export interface FigureOptions {
   profiles?: readonly string[];
   /** linpack: the profile the others are divided by (the paper: CHAOS). Default chaos-2.6.9 if present, else the first profile. */
   referenceProfile?: string;
+  /**
+   * For report.html: tooltips with the values, CI and replications, and a legend that toggles
+   * kernels (click a kernel to show it alone, shift-click for more). The SVG files are drawn without.
+   */
+  interactive?: boolean;
 }
 
 /** Colours (Tableau 10) and markers by position in the profile order, cycling past their length. */
@@ -65,6 +71,14 @@ interface KindSpec {
 }
 
 const KINDS: Record<Exclude<FigureKind, 'linpack'>, KindSpec> = {
+  'latency-size': {
+    metric: 'latency_us', stat: 'mean', x: 'size_bytes', xTitle: 'message size (bytes)', yTitle: 'latency (µs)',
+    title: 'Ping-pong latency (half a round trip) against message size, mean and 95% CI', logY: true, errorBars: true, modes: null,
+  },
+  'stream-bandwidth': {
+    metric: 'bandwidth_MBps', stat: 'mean', x: 'size_bytes', xTitle: 'bytes per stream', yTitle: 'bandwidth (MB/s)',
+    title: 'TCP stream bandwidth, mean and 95% CI', logY: false, errorBars: true, modes: null,
+  },
   bandwidth: {
     metric: 'bandwidth_MBps', stat: 'mean', x: 'size_bytes', xTitle: 'message size (bytes)', yTitle: 'bandwidth (MB/s)',
     title: 'Presta com bandwidth, mean and 95% CI', logY: false, errorBars: true, modes: ['uni', 'bi'],
@@ -83,6 +97,17 @@ const KINDS: Record<Exclude<FigureKind, 'linpack'>, KindSpec> = {
   },
 };
 
+/** Powers of ten spanning the positive values (log axis ticks). */
+function powersOfTen(vs: number[]): number[] {
+  const pos = vs.filter((v) => Number.isFinite(v) && v > 0);
+  if (pos.length === 0) return [];
+  const lo = Math.floor(Math.log10(Math.min(...pos)));
+  const hi = Math.ceil(Math.log10(Math.max(...pos)));
+  const ticks: number[] = [];
+  for (let e = lo; e <= hi; e++) ticks.push(10 ** e);
+  return ticks;
+}
+
 /** Powers of two spanning the data, as tick values, so the log2 axis reads 2^5 … 2^23 like the paper's. */
 function powersOfTwo(xs: number[]): number[] {
   const lo = Math.floor(Math.log2(Math.min(...xs)));
@@ -99,32 +124,45 @@ function powersOfTwo(xs: number[]): number[] {
 export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], opts: FigureOptions = {}): TopLevelSpec {
   if (kind === 'linpack') return linpackSpec(summary, opts);
   const k = KINDS[kind];
+  if (!k) throw new Error(`unknown figure kind ${JSON.stringify(kind)}`);
   const data: Record<string, number | string>[] = [];
-  for (const r of summary) {
-    if (r.metric !== k.metric) continue;
+  const rows = figureRows(kind, summary);
+  const panel = panelOf(kind, rows);
+  for (const r of rows) {
     const mode = String(r.mode ?? '');
-    if (k.modes && !k.modes.includes(mode)) continue;
     const x = parseNumber(r[k.x]);
     const y = parseNumber(r[k.stat]);
     // Non-finite or (on log axes) non-positive points cannot be drawn; leaving them out beats a broken scale.
     if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y) || x <= 0 || (k.logY && y <= 0)) continue;
     const lo = parseNumber(r.ci95_low) ?? y;
     const hi = parseNumber(r.ci95_high) ?? y;
+    const p = panel(r);
     data.push({
       profile: String(r.profile ?? ''), mode, x, y,
       lo: Number.isFinite(lo) && (!k.logY || lo > 0) ? lo : y,
       hi: Number.isFinite(hi) ? hi : y,
+      ...(p ? { panel: p } : {}),
+      ...(opts.interactive ? { n: parseNumber(r.n) ?? 0 } : {}),
     });
   }
   const xs = data.map((d) => d.x as number);
+  // A grid line at every power of two, a label at every k-th (at most 10): vega-lite's default for
+  // log axes drops overlapping labels greedily, which hid the last one (2^20 of the quickstart).
+  const xTicks = xs.length ? powersOfTwo(xs) : [];
+  const every = Math.max(1, Math.ceil(xTicks.length / 10));
+  const xLabels = every === 1
+    ? "'2^' + format(log(datum.value) / LN2, 'd')"
+    : `round(log(datum.value) / LN2) % ${every} === 0 ? '2^' + format(log(datum.value) / LN2, 'd') : ''`;
   const x = {
     field: 'x', type: 'quantitative' as const, title: k.xTitle,
     scale: { type: 'log' as const, base: 2, nice: false },
-    axis: { values: xs.length ? powersOfTwo(xs) : [], labelExpr: "'2^' + format(log(datum.value) / LN2, 'd')", grid: true },
+    axis: { values: xTicks, labelExpr: xLabels, grid: true },
   };
   const { color, shape } = profileScales(profileOrder(summary, opts.profiles));
   const yScale = k.logY ? { type: 'log' as const } : { zero: true };
-  const y = { field: 'y', type: 'quantitative', title: k.yTitle, scale: yScale };
+  // Log y: labels at the powers of ten only (1, 10, 100, 1k, ...), not vega's 2x and 5x crowd.
+  const yAxis = k.logY ? { axis: { values: powersOfTen(data.flatMap((d) => [d.lo as number, d.hi as number, d.y as number])), labelExpr: "format(datum.value, '~s')" } } : {};
+  const y = { field: 'y', type: 'quantitative', title: k.yTitle, scale: yScale, ...yAxis };
   const layer: object[] = [
     { mark: { type: 'line' }, encoding: { x, y, color } },
     { mark: { type: 'point', filled: true, size: 50 }, encoding: { x, y, color, shape } },
@@ -139,16 +177,123 @@ export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], op
   const height = opts.heightPx ?? 260;
   const title = opts.title ?? k.title;
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, data: { values: data } };
+  const tooltip = [
+    { field: 'profile', title: 'kernel' }, { field: 'x', title: k.xTitle }, { field: 'y', title: `${k.stat === 'max' ? 'best run' : 'mean'}, ${k.yTitle}`, format: '.4~g' },
+    ...(k.errorBars ? [{ field: 'lo', title: '95% CI low', format: '.4~g' }, { field: 'hi', title: '95% CI high', format: '.4~g' }] : []),
+    { field: 'n', title: 'replications' },
+  ];
+  let spec: TopLevelSpec;
   if (k.modes && k.modes.length > 1) {
     const present = k.modes.filter((m) => data.some((d) => d.mode === m));
-    return {
+    spec = {
       ...base,
       facet: { column: { field: 'mode', type: 'nominal', title: 'mode', sort: present } },
       spec: { width, height, layer },
       resolve: { scale: { y: 'shared' } },
     } as TopLevelSpec;
+  } else if (data.some((d) => d.panel !== undefined)) {
+    const panels = [...new Set(data.map((d) => String(d.panel)))];
+    spec = {
+      ...base,
+      facet: { field: 'panel', type: 'nominal', title: null, sort: panels },
+      columns: 2,
+      spec: { width, height, layer },
+    } as TopLevelSpec;
+  } else spec = { ...base, width, height, layer } as TopLevelSpec;
+  return opts.interactive ? interactive(spec, tooltip) : spec;
+}
+
+/** The layer list of a plain or faceted spec. */
+function layersOf(spec: Record<string, unknown>): Record<string, unknown>[] {
+  if (Array.isArray(spec.concat)) return (spec.concat as Record<string, unknown>[]).flatMap((v) => layersOf(v));
+  const inner = (spec.spec as Record<string, unknown> | undefined) ?? spec;
+  return (inner.layer as Record<string, unknown>[] | undefined) ?? [];
+}
+
+/**
+ * Adds report.html's interaction to a figure spec: a kernel selection bound to the legend (the
+ * other kernels fade), and tooltips on the points or bars.
+ */
+function interactive(spec: TopLevelSpec, tooltip: object[]): TopLevelSpec {
+  const copy = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
+  let withParams = false;
+  for (const layer of layersOf(copy)) {
+    const mark = layer.mark as { type: string };
+    const enc = (layer.encoding ?? {}) as Record<string, unknown>;
+    // Layers drawn per kernel fade when another kernel is selected (a zero line stays).
+    if (enc.color === undefined && enc.xOffset === undefined) continue;
+    enc.opacity = { condition: { param: 'kernel', value: 1 }, value: 0.12 };
+    // Error bars too: they are drawn over the points, so the pointer often lands on them.
+    if (mark.type === 'errorbar' || mark.type === 'rule') enc.tooltip = tooltip;
+    if (mark.type === 'point' || mark.type === 'bar') {
+      enc.tooltip = tooltip;
+      if (!withParams) {
+        layer.params = [{ name: 'kernel', select: { type: 'point', fields: ['profile'] }, bind: 'legend' }];
+        withParams = true;
+      }
+    }
+    layer.encoding = enc;
   }
-  return { ...base, width, height, layer } as TopLevelSpec;
+  return copy as unknown as TopLevelSpec;
+}
+
+/**
+ * "% difference from a baseline kernel": per workload, mode and measured metric (a panel each),
+ * every other kernel's mean in percent of the baseline's at each point, with the 95 % Welch CI of
+ * the difference (src/report/figure-data.ts percentDifference). Points on an ordinal axis, as the
+ * panels' x fields differ (message size, processes).
+ */
+export function baselineSpec(summary: readonly SummaryLike[], baseline: string, opts: FigureOptions = {}): TopLevelSpec {
+  const data = baselinePoints(summary, baseline).filter((d) => Number.isFinite(d.y));
+  const order = profileOrder(summary, opts.profiles);
+  const { color, shape } = profileScales(order);
+  const x = { field: 'xLabel', type: 'ordinal', title: null, sort: { field: 'x' }, scale: { type: 'band', paddingInner: 0.2 }, axis: { labelAngle: 0 } };
+  // Kernels side by side within a point, so equal values and their CIs do not hide each other.
+  const xOffset = { field: 'profile', type: 'nominal', sort: order, scale: { paddingOuter: 0.3 } };
+  const yTitle = `% difference from ${baseline}`;
+  const y = { field: 'y', type: 'quantitative', title: yTitle };
+  const layer: object[] = [
+    { mark: { type: 'rule', color: '#888' }, encoding: { y: { datum: 0 } } },
+    { mark: { type: 'rule' }, encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' }, color } },
+    { mark: { type: 'point', filled: true, size: 40 }, encoding: { x, xOffset, y, color, shape } },
+  ];
+  const panels = [...new Set(data.map((d) => d.panel))];
+  // One view per panel (concat, not facet: vega-lite's xOffset does not reach facet cells with
+  // independent x scales), each with its own x and y.
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: opts.title ?? `Difference from ${baseline} in % of its mean, with the 95% Welch CI of the difference`,
+    data: { values: data },
+    columns: 2,
+    concat: panels.map((p) => ({
+      title: { text: p, fontSize: 11, fontWeight: 'normal' },
+      transform: [{ filter: { field: 'panel', equal: p } }],
+      width: opts.widthPx ?? 360,
+      height: opts.heightPx ?? 200,
+      layer,
+    })),
+    resolve: { scale: { x: 'independent', y: 'independent' } },
+  } as TopLevelSpec;
+  const tooltip = [
+    { field: 'profile', title: 'kernel' }, { field: 'panel', title: 'measure' }, { field: 'xLabel', title: 'point' },
+    { field: 'y', title: '% difference', format: '+.3~f' }, { field: 'lo', title: '95% CI low (%)', format: '+.3~f' }, { field: 'hi', title: '95% CI high (%)', format: '+.3~f' },
+    { field: 'mean', title: 'mean', format: '.4~g' }, { field: 'baselineMean', title: `${baseline} mean`, format: '.4~g' }, { field: 'n', title: 'replications' },
+  ];
+  return opts.interactive ? interactive(spec, tooltip) : spec;
+}
+
+/** Renders a baseline figure to SVG (see baselineSpec). */
+export async function baselineSvg(summary: readonly SummaryLike[], baseline: string, opts: FigureOptions = {}): Promise<string> {
+  return specSvg(baselineSpec(summary, baseline, opts));
+}
+
+async function specSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(vegaParse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
 }
 
 /** The metrics of Figure 5, in the paper's order, with the axis label of each. */
@@ -167,18 +312,18 @@ function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopL
   for (const [metric, label] of LINPACK_METRICS) {
     const rows = summary.filter((r) => r.workload === 'linpack' && r.metric === metric);
     const refRow = rows.find((r) => r.profile === ref);
-    const refMean = refRow ? parseNumber(refRow.mean) : null;
-    if (refMean === null || !Number.isFinite(refMean) || refMean === 0) continue;
-    const pct = (v: number): number => (v / refMean - 1) * 100;
+    if (!refRow) continue;
     for (const r of rows) {
-      const m = parseNumber(r.mean);
-      if (m === null || !Number.isFinite(m)) continue;
-      const lo = parseNumber(r.ci95_low);
-      const hi = parseNumber(r.ci95_high);
+      // The whisker is the 95 % Welch CI of the difference from the reference (the t-test of
+      // compare.csv), centred on its bar; the reference itself, 0 by definition, has none.
+      const d = percentDifference(r, refRow);
+      if (!d) continue;
+      const isRef = r.profile === ref;
       data.push({
-        profile: String(r.profile), metric: label, y: pct(m),
-        lo: lo !== null && Number.isFinite(lo) ? pct(lo) : pct(m),
-        hi: hi !== null && Number.isFinite(hi) ? pct(hi) : pct(m),
+        profile: String(r.profile), metric: label, y: d.pct,
+        lo: isRef ? 0 : d.lo ?? d.pct,
+        hi: isRef ? 0 : d.hi ?? d.pct,
+        ...(opts.interactive ? { mean: parseNumber(r.mean) ?? NaN, n: parseNumber(r.n) ?? 0 } : {}),
       });
     }
   }
@@ -189,17 +334,31 @@ function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopL
   // which bars drawn from 0 would hide.
   const yTitle = `% difference from ${ref}`;
   const yScale = { zero: true };
-  return {
+  const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: opts.title ?? `LINPACK LU ${linpackOrderLabel(summary)} relative to ${ref}: lower is better for times, higher for Mflops`,
+    // Two lines from the plot's left edge: on one centred line the title, wider than the plot (by
+    // vega's estimate of text width without a canvas), padded the figure with blank on both sides.
+    title: { text: opts.title ?? [`LINPACK LU ${linpackOrderLabel(summary)} relative to ${ref}`, 'lower is better for times, higher for Mflops'], anchor: 'start' },
     data: { values: data },
     width: opts.widthPx ?? 480,
     height: opts.heightPx ?? 260,
     layer: [
       { mark: { type: 'bar' }, encoding: { x, xOffset, y: { field: 'y', type: 'quantitative', title: yTitle, scale: yScale }, color } },
-      { mark: { type: 'errorbar', ticks: true }, encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' } } },
+      // Whiskers as rules (an errorbar's ticks take the bar's whole width and its first colour);
+      // rows of the reference (lo = hi = 0) draw nothing visible.
+      {
+        transform: [{ filter: 'datum.lo !== datum.hi' }],
+        mark: { type: 'rule', color: 'black' },
+        encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' } },
+      },
     ],
   } as TopLevelSpec;
+  const tooltip = [
+    { field: 'profile', title: 'kernel' }, { field: 'metric', title: 'metric' }, { field: 'y', title: yTitle, format: '+.3~f' },
+    { field: 'lo', title: '95% CI low (%)', format: '+.3~f' }, { field: 'hi', title: '95% CI high (%)', format: '+.3~f' },
+    { field: 'mean', title: 'mean', format: '.5~g' }, { field: 'n', title: 'replications' },
+  ];
+  return opts.interactive ? interactive(spec, tooltip) : spec;
 }
 
 /** "3000d" from the matrix's bytes (8 n^2), as the paper titles Figure 5. */
@@ -211,10 +370,33 @@ function linpackOrderLabel(summary: readonly SummaryLike[]): string {
 
 /** Renders a figure to an SVG string, headless (vega's SVG renderer needs no canvas). */
 export async function figureSvg(kind: FigureKind, summary: readonly SummaryLike[], opts: FigureOptions = {}): Promise<string> {
-  const view = new View(vegaParse(compile(figureSpec(kind, summary, opts)).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
+  return specSvg(figureSpec(kind, summary, opts));
+}
+
+/** The vega (not vega-lite) spec of a figure or of the baseline figure, for report.html's own vega runtime. */
+export function compiledSpec(spec: TopLevelSpec): object {
+  const vg = compile(spec).spec as unknown as Record<string, unknown>;
+  nameLegendItems(vg);
+  return vg;
+}
+
+/**
+ * vega-lite 6 compiles the legend-bound kernel selection (signals listening for clicks on marks
+ * named profile_legend_symbols/labels/entries) but leaves the kernel legend, merged from the
+ * colour and shape channels of several layers, without those mark names, so clicks never reach
+ * the selection. Name the items of each kernel legend as the signals expect.
+ */
+function nameLegendItems(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(nameLegendItems);
+  if (node === null || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  if (Array.isArray(o.legends)) {
+    for (const legend of o.legends as Record<string, unknown>[]) {
+      if (legend.fill !== 'color' && legend.stroke !== 'color') continue;
+      const encode = (legend.encode ?? {}) as Record<string, Record<string, unknown>>;
+      for (const part of ['symbols', 'labels', 'entries']) encode[part] = { ...(encode[part] ?? {}), name: `profile_legend_${part}`, interactive: true };
+      legend.encode = encode;
+    }
   }
+  for (const [k, v] of Object.entries(o)) if (k !== 'data' && typeof v === 'object') nameLegendItems(v);
 }

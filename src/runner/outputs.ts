@@ -7,16 +7,18 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import {
-  COMPARE_COLUMNS, FIGURE_KINDS, RESULT_COLUMNS, SUMMARY_COLUMNS, compareRows, figureSvg, summaryRows, writeCsvAtomic,
-  type CompareRow, type FigureKind, type SummaryRow,
+  COMPARE_COLUMNS, FIGURE_FORMATS, FIGURE_KINDS, RESULT_COLUMNS, SUMMARY_COLUMNS, compareRows, figureFiles, reportPage, summaryRows, writeCsvAtomic,
+  type CompareRow, type FigureFormat, type FigureKind, type SummaryRow,
 } from './report-lite.js';
+import { baselinePoints, figureRows } from '../report/figure-data.js';
+import type { ReportClaim } from '../report/html.js';
 import type { OutputsConfig } from '../scenario/types.js';
 import type { TextRow } from './points.js';
 import { writeTextAtomic } from './results-io.js';
 import { findWorkload } from '../workloads/registry.js';
 
 export interface WrittenFile {
-  kind: 'results' | 'summary' | 'compare' | 'figure' | 'trace' | 'shard' | 'partial' | 'manifest';
+  kind: 'results' | 'summary' | 'compare' | 'figure' | 'trace' | 'shard' | 'partial' | 'manifest' | 'report';
   path: string;
   /** Data rows (CSV), data points (figures), or the results rows a manifest describes. */
   rows: number;
@@ -64,46 +66,121 @@ export function checkOutputFile(path: string, flag: string): void {
   checkOutputDir(dir, flag);
 }
 
-/**
- * Which metric a figure kind draws and, for the best-run figure, which mode (mirrors
- * src/report/figures.ts), to skip empty figures. Which workloads' rows a figure takes is each
- * workload module's `figures` list.
- */
-const FIGURE_DATA: Record<FigureKind, { metric: string; modes: string[] | null }> = {
-  bandwidth: { metric: 'bandwidth_MBps', modes: null },
-  'max-bandwidth': { metric: 'bandwidth_MBps', modes: ['bi'] },
-  optime: { metric: 'optime_us', modes: null },
-  latency: { metric: 'latency_us', modes: null },
-  linpack: { metric: 'mflops', modes: null },
-};
+/** The summary rows of workloads that declare figures of this kind (each module's `figures`). */
+function declaringRows(kind: FigureKind, summary: readonly SummaryRow[]): SummaryRow[] {
+  return summary.filter((r) => findWorkload(String(r.workload))?.figures.includes(kind) ?? false);
+}
 
-/** Summary rows a figure of this kind would draw. */
+/**
+ * Summary rows a figure of this kind draws: rows of workloads that declare the figure, chosen
+ * by the data's shape (src/report/figure-data.ts).
+ */
 export function figurePoints(kind: FigureKind, summary: readonly SummaryRow[]): number {
-  const d = FIGURE_DATA[kind];
-  const fits = (r: SummaryRow) => findWorkload(String(r.workload))?.figures.includes(kind) ?? false;
-  return summary.filter((r) => r.metric === d.metric && (d.modes === null || d.modes.includes(String(r.mode))) && fits(r)).length;
+  return figureRows(kind, declaringRows(kind, summary)).length;
 }
 
 export function isFigureKind(s: string): s is FigureKind {
   return (FIGURE_KINDS as readonly string[]).includes(s);
 }
 
-/** Writes each figure with data as `<dir>/<kind>.svg`; figures without data are skipped (reported in `skipped`). */
-export async function writeFigures(dir: string, kinds: readonly FigureKind[], summary: readonly SummaryRow[]): Promise<{ files: WrittenFile[]; skipped: FigureKind[] }> {
+/** What figures to draw and how. */
+export interface FigureRequest {
+  /** Kinds asked for; empty: every kind that fits the data (the scenario lists no figures). */
+  kinds: readonly FigureKind[];
+  /** File formats, each figure in each (default svg). */
+  formats?: readonly FigureFormat[];
+  /** Draw `baseline.<format>`: every kernel in % difference from this profile. */
+  baseline?: string | undefined;
+  /** Profile order for colours and markers (the scenario's). */
+  profiles?: readonly string[] | undefined;
+}
+
+/** A figure that was drawn: its file stem and the files written. */
+export interface DrawnFigure {
+  name: string;
+  kind: FigureKind | 'baseline';
+  files: string[];
+}
+
+/** The file names a figure request may write, for the check before a run. */
+export function figureFileNames(req: FigureRequest): string[] {
+  const stems: string[] = [...(req.kinds.length ? req.kinds : FIGURE_KINDS), ...(req.baseline !== undefined ? ['baseline'] : [])];
+  return stems.flatMap((k) => (req.formats?.length ? req.formats : ['svg']).map((f) => `${k}.${f}`));
+}
+
+/** Checks a --figure-format list; `flag` names it in the error. */
+export function parseFigureFormats(list: readonly string[], flag = '--figure-format'): FigureFormat[] {
+  const out: FigureFormat[] = [];
+  for (const f of list) {
+    const x = f.trim().toLowerCase();
+    if (!(FIGURE_FORMATS as readonly string[]).includes(x)) throw new InputError(flag, '', `unknown figure format ${JSON.stringify(f)}`, FIGURE_FORMATS.join(', '));
+    if (!out.includes(x as FigureFormat)) out.push(x as FigureFormat);
+  }
+  return out.length ? out : ['svg'];
+}
+
+/** Checks that --baseline names one of `profiles`. */
+export function checkBaseline(baseline: string | undefined, profiles: readonly string[], where: string): void {
+  if (baseline === undefined) return;
+  if (!profiles.includes(baseline)) throw new InputError('--baseline', '', `${JSON.stringify(baseline)} is not a profile of ${where}`, profiles.join(', '));
+}
+
+/**
+ * Writes each figure with data as `<dir>/<kind>.<format>`; asked-for figures without data are
+ * skipped (reported in `skipped`; figures chosen because they fit never are).
+ */
+export async function writeFigures(dir: string, req: FigureRequest, summary: readonly SummaryRow[]): Promise<{ files: WrittenFile[]; skipped: FigureKind[]; drawn: DrawnFigure[] }> {
   const files: WrittenFile[] = [];
   const skipped: FigureKind[] = [];
-  for (const kind of kinds) {
+  const drawn: DrawnFigure[] = [];
+  const formats = req.formats?.length ? req.formats : (['svg'] as const);
+  const asked = req.kinds.length ? req.kinds : FIGURE_KINDS;
+  const opts = req.profiles ? { profiles: req.profiles } : {};
+  const jobs: { name: string; kind: FigureKind | 'baseline'; n: number }[] = [];
+  for (const kind of asked) {
     const n = figurePoints(kind, summary);
     if (n === 0) {
-      skipped.push(kind);
+      if (req.kinds.length) skipped.push(kind);
       continue;
     }
-    const svg = await figureSvg(kind, summary);
-    const path = join(dir, `${kind}.svg`);
-    writeTextAtomic(path, svg);
-    files.push({ kind: 'figure', path, rows: n });
+    jobs.push({ name: kind, kind, n });
   }
-  return { files, skipped };
+  if (req.baseline !== undefined) {
+    const n = baselinePoints(summary, req.baseline).length;
+    if (n > 0) jobs.push({ name: 'baseline', kind: 'baseline', n });
+  }
+  for (const j of jobs) {
+    const rendered = await figureFiles(j.kind, j.kind === 'baseline' ? summary : declaringRows(j.kind, summary), formats, { ...opts, ...(req.baseline !== undefined ? { baseline: req.baseline } : {}) });
+    const names: string[] = [];
+    for (const [format, content] of rendered) {
+      const path = join(dir, `${j.name}.${format}`);
+      writeTextAtomic(path, content);
+      files.push({ kind: 'figure', path, rows: j.n });
+      names.push(`${j.name}.${format}`);
+    }
+    drawn.push({ name: j.name, kind: j.kind, files: names });
+  }
+  return { files, skipped, drawn };
+}
+
+export interface ReportPageInput {
+  name: string;
+  description?: string | undefined;
+  manifest?: Readonly<Record<string, unknown>> | undefined;
+  summary: readonly SummaryRow[];
+  compare: readonly CompareRow[];
+  figures: readonly DrawnFigure[];
+  baseline?: string | undefined;
+  profiles?: readonly string[] | undefined;
+  claims?: readonly ReportClaim[] | undefined;
+  notes?: readonly string[] | undefined;
+}
+
+/** Writes `<dir>/report.html` by rename (src/report/html.ts). */
+export async function writeReportHtml(dir: string, r: ReportPageInput): Promise<WrittenFile> {
+  const path = join(dir, 'report.html');
+  writeTextAtomic(path, await reportPage(r));
+  return { kind: 'report', path, rows: r.figures.length };
 }
 
 /**
@@ -120,15 +197,21 @@ export interface Reports {
   compare: CompareRow[];
   files: WrittenFile[];
   skippedFigures: FigureKind[];
+  /** Figures drawn, for report.html. */
+  figures: DrawnFigure[];
 }
 
 /** Computes summary and compare from the rows (text form) and writes what `outputs` asks for. */
-export async function writeReports(dir: string, outputs: Pick<OutputsConfig, 'results' | 'summary' | 'compare' | 'figures'>, rows: readonly TextRow[], write = true, fingerprint?: string): Promise<Reports> {
+export async function writeReports(
+  dir: string, outputs: Pick<OutputsConfig, 'results' | 'summary' | 'compare' | 'figures'>, rows: readonly TextRow[], write = true, fingerprint?: string,
+  figures: Omit<FigureRequest, 'kinds'> & { draw?: boolean } = {},
+): Promise<Reports> {
   const summary = summaryRows(rows);
   const compare = compareRows(rows);
   const files: WrittenFile[] = [];
   let skippedFigures: FigureKind[] = [];
-  if (!write) return { summary, compare, files, skippedFigures };
+  let drawn: DrawnFigure[] = [];
+  if (!write) return { summary, compare, files, skippedFigures, figures: drawn };
   if (outputs.results) {
     const path = join(dir, 'results.csv');
     writeResultsCsv(path, rows, fingerprint);
@@ -144,10 +227,12 @@ export async function writeReports(dir: string, outputs: Pick<OutputsConfig, 're
     writeCsvAtomic(path, COMPARE_COLUMNS, compare);
     files.push({ kind: 'compare', path, rows: compare.length });
   }
-  if (outputs.figures.length) {
-    const f = await writeFigures(dir, outputs.figures, summary);
+  // A scenario without an outputs.figures list gets the figures that fit its data.
+  if (figures.draw !== false) {
+    const f = await writeFigures(dir, { ...figures, kinds: outputs.figures }, summary);
     files.push(...f.files);
     skippedFigures = f.skipped;
+    drawn = f.drawn;
   }
-  return { summary, compare, files, skippedFigures };
+  return { summary, compare, files, skippedFigures, figures: drawn };
 }

@@ -15,14 +15,16 @@ import { writeCsvAtomic, type CompareRow, type SummaryRow } from './report-lite.
 import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
-import { checkOutputDir, checkOutputFile, writeReports, type WrittenFile } from './outputs.js';
+import { checkBaseline, checkOutputDir, checkOutputFile, figureFileNames, writeReportHtml, writeReports, type WrittenFile } from './outputs.js';
+import { checkClaims, type ClaimResult, type CompareLike, type SummaryLike } from '../report/claims.js';
+import type { FigureFormat } from '../report/figure-kinds.js';
 import { INDEXED_COLUMNS, POINT_COLUMN, describePoint, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
 import { expandJobs, shardJobPoints } from './jobs.js';
 import { runTasks, type RunTasksOptions, type Task, type TaskResult } from './pool.js';
 import { checkFingerprints, matchRows, readResultsFile, tempPathFor } from './results-io.js';
 import { FINGERPRINT_COLUMN, scenarioFingerprint } from './fingerprint.js';
 import { checkTraceRequest, type TraceRequest } from './trace-run.js';
-import { manifestFileName, writeManifest, type ManifestPrecision } from './manifest.js';
+import { manifestFileName, writeManifest, type ManifestPrecision, type Manifest } from './manifest.js';
 import { StoppingRule, precisionTaskOrder, type PrecisionSpec } from './precision.js';
 
 export interface Progress {
@@ -64,6 +66,12 @@ export interface SimulateOptions {
    * point needed. Not with shard (merge needs every point).
    */
   precision?: PrecisionSpec;
+  /** Figure file formats (default svg). */
+  figureFormats?: readonly FigureFormat[];
+  /** Also draw every kernel in % difference from this profile (must be one of the scenario's). */
+  baseline?: string;
+  /** Check the paper's claims on the tables (validate); they go into the result and report.html. */
+  claims?: boolean;
 }
 
 export interface SimulateResult {
@@ -86,6 +94,8 @@ export interface SimulateResult {
   damaged: { path: string; line: number; problem: string }[];
   /** With options.precision: the settings and, per replication group, where it stopped. */
   precision?: ManifestPrecision;
+  /** The claims checked (only with the `claims` option, on a complete unsharded run). */
+  claims?: ClaimResult[];
 }
 
 /** Checks a precision request against the scenario and the other options (InputError naming the flag). */
@@ -122,6 +132,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError('--jobs', 'jobs', `${jobs} is not a positive integer`, 'integer >= 1');
   const shard = opts.shard;
   if (opts.precision) checkPrecision(opts.precision, scenario, shard);
+  checkBaseline(opts.baseline, scenario.profiles.map((p) => p.name), scenario.file);
   const all = expandPoints(scenario);
   // A shard is made of whole jobs, so a program is simulated once (src/runner/jobs.ts).
   const selected: RunPoint[] = shard ? shardJobPoints(all, shard.index, shard.count) : all;
@@ -133,7 +144,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     // Where the files go is checked before any point runs: a run must not fail at its end.
     const flag = opts.outDir !== undefined ? '--out' : `${scenario.file}: outputs.dir`;
     checkOutputDir(outDir, flag);
-    const names = [resultsFileName(shard), partialFileName(shard), manifestFileName(shard), 'summary.csv', 'compare.csv', ...scenario.outputs.figures.map((f) => `${f}.svg`)];
+    const figureNames = figureFileNames({ kinds: scenario.outputs.figures, formats: opts.figureFormats ?? ['svg'], baseline: opts.baseline });
+    const names = [resultsFileName(shard), partialFileName(shard), manifestFileName(shard), 'summary.csv', 'compare.csv', 'report.html', ...figureNames];
     if (scenario.outputs.trace) names.push(scenario.outputs.trace.file);
     for (const n of names) checkOutputFile(join(outDir, n), flag);
   }
@@ -240,8 +252,10 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   if (rule && opts.precision) base.precision = precisionRecord(rule, opts.precision, scenario, all);
   // Provenance, written last beside the final files (not for an aborted run: its directory holds
   // only the partial file, and the manifest of the finished run comes with --resume).
+  let written: Manifest | undefined;
   const manifest = (): WrittenFile => {
     const m = writeManifest(outDir, { scenario, fingerprint, madeBy: 'run', points: rows.length, totalPoints: all.length, shard, command: opts.command, startedAt, endedAt: new Date(), precision: base.precision });
+    written = m.manifest;
     return { kind: 'manifest', path: m.path, rows: rows.length };
   };
 
@@ -258,13 +272,19 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     }
     return { ...base, summary: [], compare: [], aborted: false };
   }
-  const rep = await writeReports(outDir, scenario.outputs, rows, write, fingerprint);
+  const profiles = scenario.profiles.map((p) => p.name);
+  const rep = await writeReports(outDir, scenario.outputs, rows, write, fingerprint, { formats: opts.figureFormats ?? ['svg'], baseline: opts.baseline, profiles });
   files.push(...rep.files);
+  const claims = opts.claims ? checkClaims(rep.summary as unknown as SummaryLike[], rep.compare as unknown as CompareLike[]) : undefined;
   if (write) {
     files.push(manifest());
+    files.push(await writeReportHtml(outDir, {
+      name: scenario.name, description: scenario.description, manifest: written as unknown as Record<string, unknown>,
+      summary: rep.summary, compare: rep.compare, figures: rep.figures, baseline: opts.baseline, profiles, claims,
+    }));
     rmSync(partialPath, { force: true });
   }
-  return { ...base, summary: rep.summary, compare: rep.compare, skippedFigures: rep.skippedFigures, aborted: false };
+  return { ...base, summary: rep.summary, compare: rep.compare, skippedFigures: rep.skippedFigures, aborted: false, ...(claims ? { claims } : {}) };
 }
 
 /** What manifest.json records of a --precision run: the settings, then each group's stop. */

@@ -76,7 +76,7 @@ export interface OutputsConfig {
   results: boolean;
   summary: boolean;
   compare: boolean;
-  /** Figures to draw as SVG (src/report/figure-kinds.ts). */
+  /** Figures to draw (src/report/figure-kinds.ts); empty: every figure that fits the run's data. */
   figures: FigureKind[];
   trace?: TraceOutput;
 }

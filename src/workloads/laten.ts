@@ -52,7 +52,7 @@ export const laten = defineWorkload({
     ops: opsField,
   },
   columns: ['latency_us'],
-  figures: ['latency'],
+  figures: ['latency', 'latency-size'],
   key: (w) => ({ size_bytes: w.sizeBytes, procs: w.procs, ops: w.ops }),
   // Every pair sends each message both ways.
   check: (w) => opsTimesProcs(w) ?? payloadLimit(w.ops, w.sizeBytes, w.procs / 2, 2),

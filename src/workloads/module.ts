@@ -115,7 +115,7 @@ export interface WorkloadModule<Fs extends FieldDecls = FieldDecls> {
   fields: Fs;
   /** The measured result columns it fills (from RESULT_COLUMNS); the counts every run has are not listed. */
   columns: readonly ResultColumn[];
-  /** The figures that fit its rows. */
+  /** The figures that may draw its rows (each draws those of the shape it plots: src/report/figure-data.ts). */
   figures: readonly FigureKind[];
   /** The run-key columns of a concrete workload (mode holds the variant: com's uni/bi). */
   key(w: SpecOf<Fs>): PointKey;

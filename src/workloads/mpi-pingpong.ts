@@ -43,7 +43,7 @@ export const mpiPingpong = defineWorkload({
   doc: 'a plain two-rank MPI ping-pong (rank 0 on node 0, rank 1 on node 1): half the mean round trip',
   fields: MPI_PINGPONG_FIELDS,
   columns: ['latency_us'],
-  figures: ['latency'],
+  figures: ['latency', 'latency-size'],
   key: (w) => ({ size_bytes: w.sizeBytes, procs: 2, ops: w.ops }),
   // Each message goes both ways.
   check: (w) => payloadLimit(w.ops, w.sizeBytes, 1, 2),

@@ -47,7 +47,7 @@ export const pingpong = defineWorkload({
   doc: 'raw TCP ping-pong without MPI between two nodes: half the mean round trip',
   fields: PINGPONG_FIELDS,
   columns: ['latency_us'],
-  figures: ['latency'],
+  figures: ['latency', 'latency-size'],
   key: (w) => ({ size_bytes: w.sizeBytes, procs: 2, ops: w.ops, sock_buf_bytes: w.sockBufBytes, from_node: w.fromNode, to_node: w.toNode }),
   // Each message goes both ways.
   check: (w) => distinctNodes(w) ?? payloadLimit(w.ops, w.sizeBytes, 1, 2),

@@ -54,7 +54,7 @@ export const stream = defineWorkload({
   doc: 'raw TCP bulk transfer without MPI from one or more senders into toNode: bandwidth',
   fields: STREAM_FIELDS,
   columns: ['bandwidth_MBps'],
-  figures: [],
+  figures: ['stream-bandwidth'],
   // procs: the hosts taking part (senders and the receiver).
   key: (w) => ({ size_bytes: w.sizeBytes, procs: w.streams + 1, sock_buf_bytes: w.sockBufBytes, from_node: w.fromNode, to_node: w.toNode }),
   check: (w) => distinctNodes(w),

@@ -10,6 +10,12 @@ import { EventEmitter } from 'node:events';
 import { CLI, TINY, cli, cliIn, listFiles, tempDir, writeScenario } from './helpers.js';
 
 const read = (p: string): string => readFileSync(p, 'utf8');
+/** report.html without the manifest's wall-clock times, which it shows. */
+function reportWithoutTimes(html: string): string {
+  const out = html.replace(/<tr><th>(started|ended)<\/th><td>[^<]*<\/td><\/tr>/g, '');
+  assert.equal(html.length - out.length > 60, true, 'both times were shown');
+  return out;
+}
 /** A manifest.json's fields other than its wall-clock times (which differ between any two runs). */
 function withoutTimes(text: string): Record<string, unknown> {
   const { startedAt, endedAt, ...rest } = JSON.parse(text) as Record<string, unknown>;
@@ -90,7 +96,7 @@ describe('determinism', () => {
     assert.match(resumed.stderr, /resumed: 1 points taken from the earlier run, 11 run now/);
     assert.equal((await cliIn(['run', s, '--out', 'full', '-q'], cwd)).code, 0);
     for (const f of ['results.csv', 'summary.csv', 'compare.csv']) assert.equal(read(join(cwd, 'part', f)), read(join(cwd, 'full', f)), f);
-    assert.deepEqual(listFiles(join(cwd, 'part')), ['compare.csv', 'manifest.json', 'results.csv', 'summary.csv']);
+    assert.deepEqual(listFiles(join(cwd, 'part')), ['compare.csv', 'latency-size.svg', 'manifest.json', 'report.html', 'results.csv', 'summary.csv']);
   });
 
   test('a signal after every point has finished does not stop the run: exit 0, every final file complete, no partial file', async () => {
@@ -104,6 +110,7 @@ describe('determinism', () => {
     assert.deepEqual(listFiles(join(cwd, 'late')), listFiles(join(cwd, 'full')));
     for (const f of listFiles(join(cwd, 'full'))) {
       if (f === 'manifest.json') assert.deepEqual(withoutTimes(read(join(cwd, 'late', f))), withoutTimes(read(join(cwd, 'full', f))));
+      else if (f === 'report.html') assert.equal(reportWithoutTimes(read(join(cwd, 'late', f))), reportWithoutTimes(read(join(cwd, 'full', f))));
       else assert.equal(read(join(cwd, 'late', f)), read(join(cwd, 'full', f)), f);
     }
   });
@@ -201,11 +208,15 @@ describe('commands', () => {
     const cwd = tempDir();
     const s = writeScenario(cwd, 's.yaml', TINY);
     assert.equal((await cliIn(['run', s, '-q'], cwd)).code, 0);
+    // A ping-pong over sizes: latency against message size (the figure that fits), and the page.
     const r = await cliIn(['plot', 'out/results.csv', '--out', 'figs'], cwd);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(listFiles(join(cwd, 'figs')), ['latency.svg']);
-    assert.match(read(join(cwd, 'figs', 'latency.svg')), /^<svg/);
-    assert.match(r.stderr, /no data for bandwidth/);
+    assert.deepEqual(listFiles(join(cwd, 'figs')), ['latency-size.svg', 'report.html']);
+    assert.match(read(join(cwd, 'figs', 'latency-size.svg')), /^<svg/);
+    assert.equal(r.stderr, '');
+    const asked = await cliIn(['plot', 'out/results.csv', '--out', 'figs2', '--figures', 'bandwidth,latency-size'], cwd);
+    assert.equal(asked.code, 0, asked.stderr);
+    assert.match(asked.stderr, /no data for bandwidth/);
     assert.equal((await cliIn(['plot', 'out/results.csv', '--figures', 'bandwith'], cwd)).code, 2);
   });
 

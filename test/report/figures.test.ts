@@ -154,3 +154,129 @@ test('linpack figure (Figure 5): per metric, each kernel in percent from CHAOS, 
   const other = figureSpec('linpack', rows, { referenceProfile: 'xen-3.0.1' }) as unknown as typeof spec;
   assert.equal(other.data.values.find((d) => d.profile === 'xen-3.0.1' && d.metric === 'Mflops')!.y, 0);
 });
+
+test('linpack whiskers: the 95 % Welch CI of the difference from the reference, centred on each bar; none on the reference', async () => {
+  const rows = linpackSummary({ 'chaos-2.6.9': [20, 0.05, 20.05, 900], 'xen-3.0.1': [20.4, 0.048, 20.45, 882] });
+  const spec = figureSpec('linpack', rows) as unknown as { data: { values: Array<{ profile: string; metric: string; y: number; lo: number; hi: number }> } };
+  const xen = spec.data.values.find((d) => d.profile === 'xen-3.0.1' && d.metric === 'Mflops')!;
+  // sd 0.01, n 5 both: se = sqrt(2 * 0.0001 / 5), df = 8, t(0.975, 8) = 2.306; in % of 900.
+  const half = (2.306004 * Math.sqrt((2 * 0.0001) / 5) * 100) / 900;
+  assert.ok(Math.abs(xen.hi - xen.y - half) < 1e-6 && Math.abs(xen.y - xen.lo - half) < 1e-6, `${xen.lo} ${xen.y} ${xen.hi}`);
+  const ref = spec.data.values.find((d) => d.profile === 'chaos-2.6.9' && d.metric === 'Mflops')!;
+  assert.deepEqual([ref.lo, ref.y, ref.hi], [0, 0, 0]);
+  const svg = await figureSvg('linpack', rows);
+  const centres = (role: string): Map<string, number> => {
+    const out = new Map<string, number>();
+    const re = role === 'bar'
+      ? /aria-label="metric: ([^;]*);[^"]*profile: ([^;"]*)[^"]*" role="graphics-symbol" aria-roledescription="bar" d="M([\d.]+),[\d.]+h([\d.]+)/g
+      : /aria-label="metric: ([^;]*);[^"]*profile: ([^;"]*)[^"]*" role="graphics-symbol" aria-roledescription="rule mark" transform="translate\(([\d.]+)/g;
+    for (const m of svg.matchAll(re)) out.set(`${m[1]}|${m[2]}`, role === 'bar' ? Number(m[3]) + Number(m[4]) / 2 : Number(m[3]));
+    return out;
+  };
+  const bars = centres('bar');
+  const whiskers = centres('rule');
+  assert.equal(bars.size, 8);
+  assert.equal(whiskers.size, 4, 'one whisker per xen bar, none for the reference');
+  for (const [k, x] of whiskers) assert.ok(Math.abs(x - bars.get(k)!) < 0.01, `${k}: whisker at ${x}, bar centre ${bars.get(k)}`);
+});
+
+test('percentDifference: its CI is the Welch interval of compare.csv\'s t-test (t = diff / se, same df)', async () => {
+  const { percentDifference } = await import('../../src/report/figure-data.js');
+  const { welch } = await import('../../src/report/ttest.js');
+  const { summarize, tQuantile } = await import('../../src/report/stats.js');
+  const a = [10.2, 10.9, 11.4, 10.1, 10.7];
+  const b = [9.1, 9.4, 8.8, 9.9];
+  const row = (v: number[]) => { const s = summarize(v); return { n: s.n, mean: s.mean, sd: s.sd }; };
+  const d = percentDifference(row(a), row(b))!;
+  const w = welch(a, b);
+  const mb = summarize(b).mean;
+  const diff = summarize(a).mean - mb;
+  const half = tQuantile(0.975, w.df) * (diff / w.t);
+  assert.ok(Math.abs(d.pct - (100 * diff) / mb) < 1e-9);
+  assert.ok(Math.abs(d.lo! - (100 * (diff - half)) / mb) < 1e-9 && Math.abs(d.hi! - (100 * (diff + half)) / mb) < 1e-9);
+  // The interval excludes 0 exactly when the t-test is significant.
+  assert.equal(d.lo! > 0 || d.hi! < 0, w.significant);
+  assert.equal(percentDifference({ n: 1, mean: 2, sd: '' }, row(b))!.lo, undefined, 'no CI from one replication');
+  assert.equal(percentDifference(row(a), { n: 3, mean: 0, sd: 1 }), undefined, 'no percent of a zero mean');
+});
+
+/** Ping-pong-like rows (latency against size, procs 2) and laten-like rows (latency against procs, size 0). */
+function latencyRows(): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  const base = { scenario: 's', mode: '', ops: 10, sock_buf_bytes: '', from_node: '', to_node: '', metric: 'latency_us', n: 3, sd: 1 };
+  for (const [i, profile] of PROFILES.entries()) {
+    for (const size of [32, 1024, 65536]) {
+      for (const workload of ['pingpong', 'mpi-pingpong']) {
+        const mean = 50 + size / 100 + i + (workload === 'pingpong' ? 0 : 10);
+        rows.push({ ...base, profile, workload, size_bytes: size, procs: 2, mean, min: mean, max: mean, ci95_low: mean - 1, ci95_high: mean + 1 });
+      }
+    }
+    for (const procs of [2, 4, 8]) rows.push({ ...base, profile, workload: 'laten', size_bytes: 0, procs, mean: 100 + procs, min: 0, max: 0, ci95_low: 99, ci95_high: 120 });
+  }
+  return rows;
+}
+
+test('latency rows go to the figure whose x varies in them: laten against processes, ping-pongs against message size', async () => {
+  const { figureRows } = await import('../../src/report/figure-data.js');
+  const rows = latencyRows();
+  assert.deepEqual([...new Set(figureRows('latency', rows).map((r) => r.workload))], ['laten']);
+  assert.deepEqual([...new Set(figureRows('latency-size', rows).map((r) => r.workload))].sort(), ['mpi-pingpong', 'pingpong']);
+  const svg = await figureSvg('latency-size', rows);
+  // One panel per ping-pong workload, a line per kernel in each, error bars at each size.
+  assert.equal(count(svg, /aria-roledescription="line mark"/g), 3 * 2);
+  assert.equal(count(svg, /aria-roledescription="errorbar"/g), 3 * 3 * 2);
+  for (const label of ['pingpong', 'mpi-pingpong', 'message size (bytes)', 'latency (µs)', '2^10']) assert.ok(svg.includes(`>${label}</text>`), label);
+  const lat = await figureSvg('latency', rows);
+  assert.equal(count(lat, /aria-roledescription="line mark"/g), 3, 'laten alone, one panel');
+});
+
+test('baseline figure: every other kernel in % of the baseline, a panel per workload and metric, with CIs', async () => {
+  const { baselineSpec, baselineSvg } = await import('../../src/report/figures.js');
+  const rows = [...summary('bandwidth_MBps', 'size_bytes', ['uni']), ...latencyRows().filter((r) => r.workload === 'laten')];
+  const spec = baselineSpec(rows, 'rhel-2.6.9') as unknown as { data: { values: Array<{ profile: string; panel: string; xLabel: string; y: number; lo: number; hi: number }> }; concat: unknown[] };
+  const values = spec.data.values;
+  assert.ok(values.every((d) => d.profile !== 'rhel-2.6.9'), 'the baseline is not drawn against itself');
+  assert.deepEqual([...new Set(values.map((d) => d.panel))], ['w uni: bandwidth', 'laten: latency']);
+  assert.equal(spec.concat.length, 2);
+  // xen (index 0) mean (e + 0) * 10 against rhel-2.6.9 (index 1) (e + 1) * 10 at 2^5: 50 vs 60.
+  const x5 = values.find((d) => d.profile === 'xen-3.0.1' && d.xLabel === '2^5')!;
+  assert.ok(Math.abs(x5.y - (100 * (50 - 60)) / 60) < 1e-9);
+  assert.ok(x5.lo < x5.y && x5.y < x5.hi);
+  assert.ok(values.some((d) => d.xLabel === '4 procs'));
+  const svg = await baselineSvg(rows, 'rhel-2.6.9');
+  assert.ok(svg.includes('>% difference from rhel-2.6.9</text>'));
+  assert.ok(svg.includes('>w uni: bandwidth</text>') && svg.includes('>laten: latency</text>'));
+  // A point and a whisker per kernel (2 others), size (6) or process count (3).
+  assert.equal(count(svg, /aria-roledescription="point"/g), 2 * (6 + 3));
+});
+
+test('interactive specs (report.html) add a legend-bound kernel selection and tooltips; the SVG specs have neither', async () => {
+  const { baselineSpec } = await import('../../src/report/figures.js');
+  const { compile } = await import('vega-lite');
+  const rows = summary('bandwidth_MBps', 'size_bytes', ['uni', 'bi']);
+  const plain = JSON.stringify(figureSpec('bandwidth', rows));
+  assert.ok(!plain.includes('"params"') && !plain.includes('"tooltip"'));
+  for (const spec of [figureSpec('bandwidth', rows, { interactive: true }), figureSpec('linpack', linpackSummary({ a: [1, 1, 1, 1], b: [2, 2, 2, 2] }), { interactive: true }), baselineSpec(rows, 'xen-3.0.1', { interactive: true })]) {
+    const text = JSON.stringify(spec);
+    assert.match(text, /"bind":"legend"/);
+    assert.match(text, /"tooltip":\[/);
+    const vg = JSON.stringify(compile(spec).spec);
+    assert.match(vg, /"name":"kernel_store"/, 'the selection reaches the compiled vega spec');
+  }
+});
+
+test('axes: log2 x labels at most 10 powers, the last one included; log y labels at powers of ten only', async () => {
+  const rows: SummaryRow[] = [];
+  for (let e = 5; e <= 20; e++) {
+    const mean = 2 ** e / 10; // OpTime from 3.2 us to 105 ms
+    rows.push({
+      scenario: 's', profile: 'p', workload: 'com', mode: 'uni', size_bytes: 2 ** e, procs: 2, ops: 10, sock_buf_bytes: '', from_node: '', to_node: '',
+      metric: 'optime_us', n: 3, mean, sd: 0, min: mean, max: mean, ci95_low: mean, ci95_high: mean,
+    });
+  }
+  const svg = await figureSvg('optime', rows);
+  const xLabels = [...svg.matchAll(/>(2\^\d+)<\/text>/g)].map((m) => m[1]);
+  assert.deepEqual(xLabels, ['2^6', '2^8', '2^10', '2^12', '2^14', '2^16', '2^18', '2^20']);
+  const yLabels = [...svg.matchAll(/text-anchor="end"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]).filter((l) => !l!.startsWith('2^'));
+  assert.deepEqual(yLabels, ['1', '10', '100', '1k', '10k', '100k', '1M']);
+});

@@ -302,7 +302,7 @@ describe('report-lite', () => {
     const r = await simulate(loadScenario(scenarioFile(tmp())), { jobs: 1, write: false });
     const lp = await simulate(loadScenario(scenarioFile(tmp()), ['workloads=[{type: linpack, matrixOrder: 40}]']), { jobs: 1, write: false });
     const summary = [...r.summary, ...lp.summary];
-    assert.deepEqual([...lite.FIGURE_KINDS].sort(), ['bandwidth', 'latency', 'linpack', 'max-bandwidth', 'optime']);
+    assert.deepEqual([...lite.FIGURE_KINDS].sort(), ['bandwidth', 'latency', 'latency-size', 'linpack', 'max-bandwidth', 'optime', 'stream-bandwidth']);
     for (const kind of lite.FIGURE_KINDS) {
       const n = figurePoints(kind, summary);
       assert.ok(n > 0, `${kind}: MIXED and a linpack run have data for it`);
