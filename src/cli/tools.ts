@@ -50,10 +50,17 @@ export async function traceCommand(flags: TraceFlags, io: Io): Promise<number> {
   const index = flags.point === undefined ? 0 : nonNegInt('point', flags.point);
   const point = points[index];
   if (!point) throw new UsageError(`--point ${flags.point}: the scenario has points 0..${points.length - 1}`);
-  const req: TraceRequest = { layers: csvList(flags.layers), nodes: csvList(flags.nodes).map((n) => (/^\d+$/.test(n) ? `n${n}` : n)) };
+  // The scenario's outputs.trace (layers, nodes, window) is the default; each flag replaces its part.
+  const t = scenario.outputs.trace;
+  const layers = csvList(flags.layers);
+  const nodes = csvList(flags.nodes).map((n) => (/^\d+$/.test(n) ? `n${n}` : n));
+  const req: TraceRequest = { layers: layers.length ? layers : [...(t?.layers ?? [])], nodes: nodes.length ? nodes : [...(t?.nodes ?? [])] };
   if (flags.from !== undefined) req.fromNs = nonNegInt('from', flags.from);
+  else if (t?.fromNs !== undefined) req.fromNs = t.fromNs;
   if (flags.to !== undefined) req.toNs = nonNegInt('to', flags.to);
-  checkTraceRequest(req, scenario.cluster.nodes, { layers: '--layers', nodes: '--nodes' });
+  else if (t?.toNs !== undefined) req.toNs = t.toNs;
+  const fromFile = `${scenario.file}: outputs.trace`;
+  checkTraceRequest(req, scenario.cluster.nodes, { layers: layers.length ? '--layers' : fromFile, nodes: nodes.length ? '--nodes' : fromFile });
   checkOutputFile(flags.out, '--out');
   const path = resolve(flags.out);
   const controller = new AbortController();
@@ -74,7 +81,7 @@ export async function traceCommand(flags: TraceFlags, io: Io): Promise<number> {
   const size = statSync(path).size;
   const program = new JobTable(points).jobOf(index)?.length ?? 1;
   const whole = program > 1 ? ` (its whole program of ${program} sizes)` : '';
-  io.stdout.write(`wrote ${rel(path)} (${got.trace.rows} rows, ${humanBytes(size)}) for point ${describePoint(point)}${whole}; layers ${req.layers?.length ? req.layers.join(',') : 'all'}\n`);
+  io.stdout.write(`wrote ${rel(path)} (${got.trace.rows} rows, ${humanBytes(size)}) for point ${describePoint(point)}${whole}; layers ${req.layers?.length ? req.layers.join(',') : 'all'}${!layers.length && t?.layers.length ? ' (from the scenario\'s outputs.trace)' : ''}\n`);
   return EXIT.ok;
 }
 
