@@ -7,6 +7,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { FIGURE_KINDS } from '../runner/report-lite.js';
+import { toolInfo } from '../runner/manifest.js';
 import { EXIT, UsageError, reportError } from './common.js';
 import { runCommand, validateCommand, type Io, type RunFlags } from './run.js';
 import { TRACE_LAYERS, mergeCommand, plotCommand, pointsCommand, profilesListCommand, profilesShowCommand, traceCommand, type MergeFlags, type PlotFlags, type PointsFlags, type TraceFlags } from './tools.js';
@@ -46,6 +47,12 @@ function missingArgument(argv: readonly string[], msg: string): string | undefin
   const cmd = words[0] === 'profiles' ? words[1] : words[0];
   const what = cmd !== undefined ? POSITIONAL[cmd] : undefined;
   return what ? `${cmd}: missing ${what}` : undefined;
+}
+
+/** `xenhpc --version`: the package version, and the commit when run from a checkout. */
+function versionText(): string {
+  const t = toolInfo();
+  return t.gitCommit ? `${t.version} (git ${t.gitCommit.slice(0, 12)})` : t.version;
 }
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -153,7 +160,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // xenhpc's own package.json (yargs' default reads the one nearest the working directory).
+    .version(versionText())
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
