@@ -8,6 +8,7 @@
 import yargs, { type Argv } from 'yargs';
 import { FIGURE_KINDS } from '../runner/report-lite.js';
 import { toolInfo } from '../runner/manifest.js';
+import { levenshtein, nearest } from '../scenario/errors.js';
 import { EXIT, UsageError, reportError } from './common.js';
 import { runCommand, validateCommand, type Io, type RunFlags } from './run.js';
 import { TRACE_LAYERS, mergeCommand, plotCommand, pointsCommand, profilesListCommand, profilesShowCommand, traceCommand, type MergeFlags, type PlotFlags, type PointsFlags, type TraceFlags } from './tools.js';
@@ -24,8 +25,7 @@ const runFlags = <T>(y: Argv<T>) =>
     .option('out', { type: 'string', describe: 'output directory (default: the scenario\'s outputs.dir, "out")', requiresArg: true })
     .option('jobs', { type: 'string', describe: 'worker threads (default: the number of cores); 1 runs in the main thread', requiresArg: true })
     .option('resume', { type: 'boolean', describe: 'keep the rows of an earlier (interrupted) run in the output directory; run only the rest' })
-    .option('point-timeout', { type: 'string', describe: 'stop the run if one job (a point, or a whole com program) takes longer than this many seconds of wall clock (finished rows are kept)', requiresArg: true })
-    .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress on stderr' });
+    .option('point-timeout', { type: 'string', describe: 'stop the run if one job (a point, or a whole com program) takes longer than this many seconds of wall clock (finished rows are kept)', requiresArg: true });
 
 /** Flags that take exactly one value (--set, --layers, --nodes and --figures may repeat). */
 const SINGLE_VALUED = ['out', 'jobs', 'shard', 'reps', 'ops', 'point', 'from', 'to', 'scenario', 'point-timeout'];
@@ -55,8 +55,64 @@ function versionText(): string {
   return t.gitCommit ? `${t.version} (git ${t.gitCommit.slice(0, 12)})` : t.version;
 }
 
+/**
+ * "Unknown arguments: rep, jbos" becomes "unknown option --rep (did you mean --reps?), --jbos (did
+ * you mean --jobs?)", the candidates being the options the command knows.
+ */
+function unknownOptions(msg: string, known: readonly string[]): string | undefined {
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!m) return undefined;
+  const kebab = (n: string): string => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const reported = m[1]!.split(', ');
+  // yargs names --point-timout twice (also as pointTimout): keep the spelling the user typed.
+  const names = reported.filter((n) => !(n !== kebab(n) && reported.includes(kebab(n))));
+  const options: string[] = [];
+  const extra: string[] = [];
+  for (const n of names) {
+    const typed = currentArgv.find((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}` || a === `--no-${n}`);
+    if (typed === undefined) {
+      extra.push(JSON.stringify(n)); // a stray positional argument, not an option
+      continue;
+    }
+    const near = known.find((o) => o.startsWith(n)) ?? nearest(n, known);
+    const close = near !== undefined && (near.startsWith(n) || levenshtein(n, near) <= Math.max(2, Math.floor(n.length / 3)));
+    options.push(`${typed.split('=')[0]}${close ? ` (did you mean --${near}?)` : ''}`);
+  }
+  const parts: string[] = [];
+  if (options.length) parts.push(`unknown option${options.length > 1 ? 's' : ''} ${options.join(', ')}; this command takes ${known.map((o) => `--${o}`).join(', ')}`);
+  if (extra.length) parts.push(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.join(', ')}`);
+  return parts.join('; ');
+}
+
+/**
+ * A command's examples, each command line on a line of its own and its meaning indented below, so a
+ * narrow terminal never breaks a command line in the middle (yargs' two-column examples did).
+ */
+function examples(list: ReadonlyArray<readonly [string, string]>): string {
+  return ['Examples:', ...list.flatMap(([cmd, what]) => [`  ${cmd.replace('$0', 'xenhpc')}`, ...(what ? [`      ${what}`] : [])])].join('\n');
+}
+
+/** Each command's options (yargs does not hand them to .fail), for did-you-mean. */
+export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  run: ['set', 'reps', 'ops', 'out', 'jobs', 'resume', 'point-timeout', 'shard'],
+  validate: ['set', 'reps', 'ops', 'out', 'jobs', 'resume', 'point-timeout'],
+  trace: ['set', 'reps', 'ops', 'point', 'layers', 'nodes', 'from', 'to', 'out'],
+  points: ['set', 'reps', 'ops'],
+  plot: ['figures', 'out'],
+  merge: ['set', 'reps', 'ops', 'scenario', 'out'],
+  profiles: [],
+};
+
+function optionsOf(argv: readonly string[]): string[] {
+  const cmd = argv.find((a) => !a.startsWith('-'));
+  return [...(cmd !== undefined ? (COMMAND_OPTIONS[cmd] ?? []) : []), 'quiet', 'help', 'version'];
+}
+
+let currentArgv: readonly string[] = [];
+
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code: number = EXIT.ok;
+  currentArgv = argv;
   const set = (c: number): void => {
     code = c;
   };
@@ -69,10 +125,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       (y) =>
         runFlags(y)
           .option('shard', { type: 'string', describe: 'run shard i of n (1-based) and write results.shard-i-of-n.csv only', requiresArg: true })
-          .example('$0 run scenarios/quickstart.yaml', 'run the quickstart; files in ./out')
-          .example('$0 run s.yaml --set cluster.link.rateBps=1e10 --reps 10 --out out-10g', 'a what-if with 10 replications')
-          .example('$0 run s.yaml --shard $SLURM_ARRAY_TASK_ID/16 --out out', 'one shard of a Slurm job array (see merge)')
-          .example('$0 run s.yaml --resume', 'continue an interrupted run from out/results.partial.csv'),
+          .epilog(
+            examples([
+              ['$0 run scenarios/quickstart.yaml', 'run the quickstart; files in ./out'],
+              ['$0 run s.yaml --set cluster.link.rateBps=1e10 --reps 10 --out out-10g', 'a what-if with 10 replications'],
+              ['$0 run s.yaml --shard $SLURM_ARRAY_TASK_ID/16 --out out', 'one shard of a Slurm job array (see merge)'],
+              ['$0 run s.yaml --resume', 'continue an interrupted run from out/results.partial.csv'],
+            ]),
+          ),
       async (a) => set(await runCommand(a as unknown as RunFlags, io)),
     )
     .command(
@@ -80,8 +140,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       "run a scenario and check the 2006 paper's claims (exit 1 if one fails)",
       (y) =>
         runFlags(y)
-          .example('$0 validate scenarios/paper-2006.yaml', 'each claim PASS/FAIL with its numbers')
-          .example('$0 validate scenarios/paper-2006.yaml --reps 10 --jobs 8', 'fewer replications, 8 threads'),
+          .epilog(
+            examples([
+              ['$0 validate scenarios/paper-2006.yaml', 'each claim PASS/FAIL with its numbers'],
+              ['$0 validate scenarios/paper-2006.yaml --reps 10 --jobs 8', 'fewer replications, 8 threads'],
+            ]),
+          ),
       async (a) => set(await validateCommand(a as unknown as RunFlags, io)),
     )
     .command(
@@ -96,8 +160,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .option('from', { type: 'string', describe: 'window start (simulated ns)', requiresArg: true })
           .option('to', { type: 'string', describe: 'window end (simulated ns)', requiresArg: true })
           .option('out', { type: 'string', describe: 'trace file', default: 'trace.csv', requiresArg: true })
-          .example('$0 trace scenarios/pingpong-trace.yaml --layers wire,tcp --out trace.csv', 'wire and TCP events of the first point')
-          .example('$0 trace s.yaml --point 5 --nodes n1 --from 0 --to 1e6', 'point 5, node n1, first simulated millisecond'),
+          .epilog(
+            examples([
+              ['$0 trace scenarios/pingpong-trace.yaml --layers wire,tcp --out trace.csv', 'wire and TCP events of the first point'],
+              ['$0 trace s.yaml --point 5 --nodes n1 --from 0 --to 1e6', 'point 5, node n1, first simulated millisecond'],
+            ]),
+          ),
       async (a) => set(await traceCommand(a as unknown as TraceFlags, io)),
     )
     .command(
@@ -106,8 +174,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       (y) =>
         scenarioFlags(y)
           .positional('scenario', { type: 'string', describe: 'scenario file (YAML or JSON)', demandOption: true })
-          .example('$0 points scenarios/quickstart.yaml', 'index, job, profile, rep, workload')
-          .example('$0 points s.yaml --set replications=1', 'the points after a --set'),
+          .epilog(
+            examples([
+              ['$0 points scenarios/quickstart.yaml', 'index, job, profile, rep, workload'],
+              ['$0 points s.yaml --set replications=1', 'the points after a --set'],
+            ]),
+          ),
       (a) => set(pointsCommand(a as unknown as PointsFlags, io)),
     )
     .command(
@@ -118,7 +190,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .positional('results', { type: 'string', describe: 'results.csv (or a shard/partial file)', demandOption: true })
           .option('figures', { type: 'string', describe: `figures, comma-separated (default all with data): ${FIGURE_KINDS.join(', ')}`, requiresArg: true })
           .option('out', { type: 'string', describe: 'directory for the SVG files (default: beside the results)', requiresArg: true })
-          .example('$0 plot out/results.csv --figures bandwidth,optime --out figs', 'two figures into figs/'),
+          .epilog(
+            examples([
+              ['$0 plot out/results.csv --figures bandwidth,optime --out figs', 'two figures into figs/'],
+            ]),
+          ),
       async (a) => set(await plotCommand(a as unknown as PlotFlags, io)),
     )
     .command(
@@ -129,21 +205,29 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .positional('files', { type: 'string', array: true, describe: 'shard files (results.shard-i-of-n.csv)', demandOption: true })
           .option('scenario', { type: 'string', describe: 'the scenario the shards ran (checks completeness; writes summary, compare, figures)', requiresArg: true })
           .option('out', { type: 'string', describe: 'output directory, or a file name ending in .csv (default: the first file\'s directory)', requiresArg: true })
-          .example('$0 merge out/results.shard-*.csv --scenario s.yaml --out out', 'after a Slurm job array')
-          .example('$0 merge a.csv b.csv --out all/results.csv', 'results only, ordered by the point column'),
+          .epilog(
+            examples([
+              ['$0 merge out/results.shard-*.csv --scenario s.yaml --out out', 'after a Slurm job array'],
+              ['$0 merge a.csv b.csv --out all/results.csv', 'results only, ordered by the point column'],
+            ]),
+          ),
       async (a) => set(await mergeCommand(a as unknown as MergeFlags, io)),
     )
     .command('profiles', 'list built-in kernel profiles or show one', (y) =>
       y
-        .command('list', 'built-in profiles with their descriptions', (z) => z.example('$0 profiles list', ''), () => set(profilesListCommand(io)))
+        .command('list', 'built-in profiles with their descriptions', (z) => z.epilog(examples([['$0 profiles list', '']])), () => set(profilesListCommand(io)))
         .command(
           'show <name>',
           'every parameter of a profile with unit and meaning',
           (z) =>
             z
               .positional('name', { type: 'string', describe: 'built-in name or a profile file path', demandOption: true })
-              .example('$0 profiles show rhel-2.6.12', '')
-              .example('$0 profiles show my-kernel.yaml', 'a profile file'),
+              .epilog(
+                examples([
+                  ['$0 profiles show rhel-2.6.12', ''],
+                  ['$0 profiles show my-kernel.yaml', 'a profile file'],
+                ]),
+              ),
           (a) => set(profilesShowCommand(String(a.name), io)),
         )
         .demandCommand(1, 'profiles: give list or show <name>'),
@@ -155,6 +239,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         if (Array.isArray(v)) throw new UsageError(`--${name} given ${v.length} times (${v.map((x) => JSON.stringify(String(x))).join(', ')}); give it once`);
       }
     }, true)
+    // Every command takes -q, so a script can pass it to any of them.
+    .option('quiet', { type: 'boolean', alias: 'q', global: true, describe: 'no progress or notes on stderr (points: the count line only)' })
     .demandCommand(1, 'give a command: run, validate, points, trace, plot, merge, profiles')
     .strict()
     .recommendCommands()
@@ -165,7 +251,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UsageError(`${missingArgument(argv, msg) ?? msg} (see xenhpc --help)`);
+      throw new UsageError(`${missingArgument(argv, msg) ?? unknownOptions(msg, optionsOf(argv)) ?? msg} (see xenhpc --help)`);
     });
   try {
     await cli.parseAsync();

@@ -125,7 +125,7 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true): Pro
     io.stderr.write(`resume: ${result.damaged.length} damaged row${result.damaged.length > 1 ? 's' : ''} recomputed, not copied (first: ${relative(process.cwd(), d.path) || d.path}:${d.line}: ${d.problem})\n`);
   }
   if (!flags.quiet && result.skipped) io.stderr.write(`resumed: ${result.skipped} points taken from the earlier run, ${result.ran} run now\n`);
-  if (result.skippedFigures.length) io.stderr.write(`note: no data for figure${result.skippedFigures.length > 1 ? 's' : ''} ${result.skippedFigures.join(', ')}; not drawn\n`);
+  if (result.skippedFigures.length && !flags.quiet) io.stderr.write(`note: no data for figure${result.skippedFigures.length > 1 ? 's' : ''} ${result.skippedFigures.join(', ')}; not drawn\n`);
   return { scenario, result };
 }
 

@@ -11,6 +11,7 @@ import { InputError } from '../runner/errors.js';
 import { mergeShardFiles } from '../runner/merge.js';
 import { checkOutputDir, checkOutputFile, isFigureKind, writeFigures, writeReports, writeResultsCsv } from '../runner/outputs.js';
 import { describePoint } from '../runner/points.js';
+import { NOMINAL_EVENTS_PER_S, estimateEvents, humanCount, humanSeconds } from '../runner/cost.js';
 import { manifestFileName, writeManifest } from '../runner/manifest.js';
 import { scenarioFingerprint } from '../runner/fingerprint.js';
 import { JobTable } from '../runner/jobs.js';
@@ -87,6 +88,7 @@ export async function traceCommand(flags: TraceFlags, io: Io): Promise<number> {
 
 export interface PlotFlags {
   results: string;
+  quiet?: boolean;
   figures?: string | string[];
   out?: string;
 }
@@ -102,7 +104,7 @@ export async function plotCommand(flags: PlotFlags, io: Io): Promise<number> {
   const kinds = (asked.length ? asked : FIGURE_KINDS) as FigureKind[];
   const { files, skipped } = await writeFigures(dir, kinds, summary);
   for (const f of files) io.stdout.write(`${describeFile(f)}\n`);
-  if (skipped.length) io.stderr.write(`note: no data for ${skipped.join(', ')} in ${flags.results}; not drawn\n`);
+  if (skipped.length && !flags.quiet) io.stderr.write(`note: no data for ${skipped.join(', ')} in ${flags.results}; not drawn\n`);
   if (files.length === 0) throw new InputError(flags.results, 'metric', `no data for figure${kinds.length > 1 ? 's' : ''} ${kinds.join(', ')}`);
   return EXIT.ok;
 }
@@ -191,6 +193,7 @@ export { TRACE_LAYERS };
 
 export interface PointsFlags extends ScenarioFlags {
   scenario: string;
+  quiet?: boolean;
 }
 
 /**
@@ -216,6 +219,7 @@ export function pointsCommand(flags: PointsFlags, io: Io): number {
   }
   // A field that varies, or that some points have and others lack (mixed workload blocks).
   const shown = [...fieldValues].filter(([k, vs]) => vs.size > 1 || points.some((p) => (p.workload as unknown as Record<string, unknown>)[k] === undefined)).map(([k]) => k);
+  const estimates = points.map(estimateEvents);
   const table = points.map((p) => {
     const job = jobs[jobOf[p.index]!]!;
     const w = p.workload as unknown as Record<string, unknown>;
@@ -225,15 +229,25 @@ export function pointsCommand(flags: PointsFlags, io: Io): number {
       job.length > 1 ? `program of ${job.length}` : 'alone',
       p.profile.name,
       String(p.replication),
+      humanCount(estimates[p.index]!),
       [p.workload.type, ...shown.filter((k) => w[k] !== undefined).map((k) => `${k}=${String(w[k])}`)].join(' '),
     ];
   });
-  const head = ['point', 'job', 'runs', 'profile', 'rep', 'workload'];
+  const head = ['point', 'job', 'runs', 'profile', 'rep', 'est_events', 'workload'];
+  const right = new Set([0, 1, 4, 5]);
   const widths = head.map((h, c) => Math.max(h.length, ...table.map((r) => r[c]!.length)));
-  const line = (r: string[]): string => r.map((x, c) => (c === r.length - 1 ? x : c <= 1 || c === 4 ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ').trimEnd();
-  io.stdout.write(`${line(head)}\n`);
-  for (const r of table) io.stdout.write(`${line(r)}\n`);
+  const line = (r: string[]): string => r.map((x, c) => (c === r.length - 1 ? x : right.has(c) ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ').trimEnd();
+  if (!flags.quiet) {
+    io.stdout.write(`${line(head)}\n`);
+    for (const r of table) io.stdout.write(`${line(r)}\n`);
+  }
   const programs = jobs.filter((j) => j.length > 1).length;
-  io.stdout.write(`${points.length} point${points.length === 1 ? '' : 's'} in ${jobs.length} job${jobs.length === 1 ? '' : 's'}${programs ? ` (${programs} multi-size program${programs === 1 ? '' : 's'})` : ''}\n`);
+  const total = estimates.reduce((a, b) => a + b, 0);
+  // A job is the unit a worker runs: the longest job bounds the wall time however many threads.
+  const longest = Math.max(...jobs.map((j) => j.reduce((a, i) => a + estimates[i]!, 0)));
+  io.stdout.write(
+    `${points.length} point${points.length === 1 ? '' : 's'} in ${jobs.length} job${jobs.length === 1 ? '' : 's'}${programs ? ` (${programs} multi-size program${programs === 1 ? '' : 's'})` : ''}; ` +
+      `estimated ${humanCount(total)} events, about ${humanSeconds(total / NOMINAL_EVENTS_PER_S)} on one thread (longest job ${humanSeconds(longest / NOMINAL_EVENTS_PER_S)}) at ${humanCount(NOMINAL_EVENTS_PER_S)} events/s\n`,
+  );
   return EXIT.ok;
 }
