@@ -59,7 +59,7 @@ export function humanCount(n: number): string {
 
 /** 3725 -> "1 h 2 min". */
 export function humanSeconds(s: number): string {
-  if (s < 1) return 'under 1 s';
+  if (s < 1) return '1 s';
   if (s < 60) return `${Math.round(s)} s`;
   if (s < 3600) return `${Math.round(s / 60)} min`;
   const h = Math.floor(s / 3600);

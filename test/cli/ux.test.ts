@@ -88,4 +88,15 @@ describe('command-line usability', () => {
       assert.ok(est >= real / 2 && est <= real * 2, `point ${p.index} (${p.profile.name} ${p.workload.type} ${p.workload.mode ?? ''} ${p.workload.sizeBytes ?? ''}): estimated ${est}, ran ${real}`);
     }
   });
+
+  test('a Xen ring must be a power of 2 (io/ring.h); 512 is accepted as a multi-page what-if', async () => {
+    const cwd = tempDir();
+    const s = join(SCENARIOS, 'pingpong-trace.yaml');
+    const ring = (n: number) => `profiles=[{name: big, base: xen-3.0.1, set: {xen.txRingSlots: ${n}}}]`;
+    const bad = await cliIn(['points', s, '-q', '--set', ring(300)], cwd);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /profiles\[0\]\.set\.xen\.txRingSlots: 300 slots is not a power of 2 .*would have 256\); allowed: a power of 2 from 1 to 4096; 256 fill one 4 KiB page/);
+    const ok = await cliIn(['points', s, '-q', '--set', ring(512)], cwd);
+    assert.equal(ok.code, 0, ok.stderr);
+  });
 });
