@@ -29,6 +29,28 @@ export type ResultColumn = (typeof RESULT_COLUMNS)[number];
 /** One simulation run; '' marks a value the run does not have (mode of a latency run, latency of a bandwidth run). */
 export type ResultRow = Record<ResultColumn, number | string>;
 
+/** Result columns that hold text; every other column holds a number, or nothing (''). */
+export const TEXT_COLUMNS = ['scenario', 'profile', 'workload', 'mode', 'seed'] as const;
+export type TextColumn = (typeof TEXT_COLUMNS)[number];
+
+/**
+ * A results row typed by column, for library users: text columns as strings, every other column a
+ * number, or null where the row has no value (the empty cell of results.csv). Columns beyond
+ * RESULT_COLUMNS (the fingerprint, a swept field) are numbers when they read as one, else text.
+ */
+export type TypedResultRow = { [K in TextColumn]: string } & { [K in Exclude<ResultColumn, TextColumn>]: number | null } & Record<string, string | number | null>;
+
+/** The typed form of a row as results.csv holds it (text), or as runPoint returns it. */
+export function typedRow(row: Readonly<Record<string, string | number | undefined>>): TypedResultRow {
+  const out: Record<string, string | number | null> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if ((TEXT_COLUMNS as readonly string[]).includes(k)) out[k] = v === undefined ? '' : String(v);
+    else if ((RESULT_COLUMNS as readonly string[]).includes(k)) out[k] = parseNumber(v);
+    else out[k] = v === undefined || v === '' ? null : (parseNumber(v) ?? String(v));
+  }
+  return out as TypedResultRow;
+}
+
 /** Columns aggregated over replications, in output order. */
 export const METRICS = ['bandwidth_MBps', 'optime_us', 'latency_us', 'factor_s', 'solve_s', 'total_s', 'mflops', 'retransmits', 'drops'] as const;
 export type Metric = (typeof METRICS)[number];

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { writeCsvAtomic, type CompareRow, type SummaryRow } from './report-lite.js';
+import { typedRow, writeCsvAtomic, type CompareRow, type SummaryRow, type TypedResultRow } from './report-lite.js';
 import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
@@ -62,6 +62,8 @@ export interface SimulateOptions {
 export interface SimulateResult {
   /** Finished rows in point order, as results.csv holds them (text). */
   rows: TextRow[];
+  /** The same rows typed by column: numbers (null where a cell is empty) and text (profile, mode, ...). */
+  records: TypedResultRow[];
   /** Point index of each row. */
   points: number[];
   /** Replication statistics and t-tests (unsharded, complete runs; otherwise empty). */
@@ -206,7 +208,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const ordered = sortedDone();
   const rows = ordered.map(([, r]) => r);
   const points = ordered.map(([i]) => i);
-  const base = { rows, points, total: selected.length, ran, skipped, damaged, files, skippedFigures: [] as string[] };
+  const base = { rows, records: rows.map(typedRow), points, total: selected.length, ran, skipped, damaged, files, skippedFigures: [] as string[] };
   // Provenance, written last beside the final files (not for an aborted run: its directory holds
   // only the partial file, and the manifest of the finished run comes with --resume).
   const manifest = (): WrittenFile => {
