@@ -230,7 +230,7 @@ export function pointsCommand(flags: PointsFlags, io: Io): number {
       p.profile.name,
       String(p.replication),
       humanCount(estimates[p.index]!),
-      [p.workload.type, ...shown.filter((k) => w[k] !== undefined).map((k) => `${k}=${String(w[k])}`)].join(' '),
+      [p.workload.type, ...shown.filter((k) => w[k] !== undefined).map((k) => `${k}=${String(w[k])}`), ...Object.entries(p.params ?? {}).map(([k, v]) => `${k}=${String(v)}`)].join(' '),
     ];
   });
   const head = ['point', 'job', 'runs', 'profile', 'rep', 'est_events', 'workload'];

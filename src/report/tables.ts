@@ -75,8 +75,29 @@ export type CompareRow = Record<Exclude<(typeof COMPARE_COLUMNS)[number], 'signi
 /** A row as produced by the runner or read back from results.csv (all strings). */
 export type LooseRow = Readonly<Record<string, number | string | undefined>>;
 
+/**
+ * A swept scenario field is a column named by its dotted path (`cluster.link.rateBps`); no other
+ * column holds a dot. Such columns identify a point like the workload fields do.
+ */
+export function isParamColumn(column: string): boolean {
+  return column.includes('.');
+}
+
+/** The swept-field columns of a set of rows, in the order the first row has them. */
+export function paramColumns(rows: readonly LooseRow[]): string[] {
+  const first = rows[0];
+  return first ? Object.keys(first).filter(isParamColumn) : [];
+}
+
+/** A file's columns with the swept-field columns right after `scenario` (unchanged when there are none). */
+export function withParamColumns(columns: readonly string[], params: readonly string[]): string[] {
+  if (params.length === 0) return [...columns];
+  const at = columns.indexOf('scenario') + 1;
+  return [...columns.slice(0, at), ...params, ...columns.slice(at)];
+}
+
 const POINT_COLUMNS = ['scenario', ...POINT_FIELDS] as const;
-type Point = Record<(typeof POINT_COLUMNS)[number], number | string>;
+type Point = Record<(typeof POINT_COLUMNS)[number], number | string> & Record<string, number | string>;
 
 /** A measurement point (everything but the profile) and, per profile in first-appearance order, its rows. */
 interface PointGroup {
@@ -92,11 +113,12 @@ interface PointGroup {
 function groupByPoint(results: readonly LooseRow[]): PointGroup[] {
   const profileOrder = new Map<string, number>();
   const groups = new Map<string, PointGroup>();
+  const columns = [...POINT_COLUMNS, ...paramColumns(results)];
   for (const row of results) {
     const profile = String(row.profile ?? '');
     if (!profileOrder.has(profile)) profileOrder.set(profile, profileOrder.size);
-    const point = Object.fromEntries(POINT_COLUMNS.map((c) => [c, row[c] ?? ''])) as Point;
-    const key = JSON.stringify(POINT_COLUMNS.map((c) => String(point[c])));
+    const point = Object.fromEntries(columns.map((c) => [c, row[c] ?? ''])) as Point;
+    const key = JSON.stringify(columns.map((c) => String(point[c])));
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { point, byProfile: new Map() }));
     let list = g.byProfile.get(profile);

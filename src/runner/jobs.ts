@@ -21,7 +21,9 @@ function jobKey(p: RunPoint): string {
     .sort()
     .map((k) => `${k}=${String((rest as Record<string, unknown>)[k])}`)
     .join(',');
-  return `program ${p.profile.name} part ${p.part} rep ${p.replication} ${fields}`;
+  // A sweep over scenario fields: a program runs within one variant (its cluster and profiles).
+  const params = p.params ? ` params ${JSON.stringify(p.params)}` : '';
+  return `program ${p.profile.name} part ${p.part} rep ${p.replication} ${fields}${params}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import {
-  COMPARE_COLUMNS, FIGURE_KINDS, RESULT_COLUMNS, SUMMARY_COLUMNS, compareRows, figureSvg, summaryRows, writeCsvAtomic,
+  withParamColumns, paramColumns, COMPARE_COLUMNS, FIGURE_KINDS, RESULT_COLUMNS, SUMMARY_COLUMNS, compareRows, figureSvg, summaryRows, writeCsvAtomic,
   type CompareRow, type FigureKind, type SummaryRow,
 } from './report-lite.js';
 import type { OutputsConfig } from '../scenario/types.js';
@@ -105,8 +105,9 @@ export async function writeFigures(dir: string, kinds: readonly FigureKind[], su
  * results file names the scenario that made it and merge can refuse one of another scenario.
  */
 export function writeResultsCsv(path: string, rows: readonly TextRow[], fingerprint: string | undefined): void {
-  if (fingerprint === undefined) writeCsvAtomic(path, RESULT_COLUMNS, rows);
-  else writeCsvAtomic(path, [...RESULT_COLUMNS, FINGERPRINT_COLUMN], rows.map((r) => ({ ...r, [FINGERPRINT_COLUMN]: fingerprint })));
+  const columns = withParamColumns(RESULT_COLUMNS, paramColumns(rows));
+  if (fingerprint === undefined) writeCsvAtomic(path, columns, rows);
+  else writeCsvAtomic(path, [...columns, FINGERPRINT_COLUMN], rows.map((r) => ({ ...r, [FINGERPRINT_COLUMN]: fingerprint })));
 }
 
 export interface Reports {
@@ -130,12 +131,12 @@ export async function writeReports(dir: string, outputs: Pick<OutputsConfig, 're
   }
   if (outputs.summary) {
     const path = join(dir, 'summary.csv');
-    writeCsvAtomic(path, SUMMARY_COLUMNS, summary);
+    writeCsvAtomic(path, withParamColumns(SUMMARY_COLUMNS, paramColumns(rows)), summary);
     files.push({ kind: 'summary', path, rows: summary.length });
   }
   if (outputs.compare) {
     const path = join(dir, 'compare.csv');
-    writeCsvAtomic(path, COMPARE_COLUMNS, compare);
+    writeCsvAtomic(path, withParamColumns(COMPARE_COLUMNS, paramColumns(rows)), compare);
     files.push({ kind: 'compare', path, rows: compare.length });
   }
   if (outputs.figures.length) {

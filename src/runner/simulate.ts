@@ -16,7 +16,7 @@ import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
 import { checkOutputDir, checkOutputFile, writeReports, type WrittenFile } from './outputs.js';
-import { INDEXED_COLUMNS, POINT_COLUMN, describePoint, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
+import { indexedColumnsFor, POINT_COLUMN, describePoint, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
 import { expandJobs, shardJobPoints } from './jobs.js';
 import { runTasks, type RunTasksOptions, type Task, type TaskResult } from './pool.js';
 import { checkFingerprints, matchRows, readResultsFile, tempPathFor } from './results-io.js';
@@ -153,7 +153,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const sortedDone = (): [number, TextRow][] => [...done].sort((a, b) => a[0] - b[0]);
   const flushPartial = (): WrittenFile => {
     const rows = sortedDone().map(([i, r]) => ({ [POINT_COLUMN]: i, ...r, [FINGERPRINT_COLUMN]: fingerprint }));
-    writeCsvAtomic(partialPath, INDEXED_COLUMNS, rows);
+    writeCsvAtomic(partialPath, indexedColumnsFor(rows), rows);
     lastFlush = performance.now();
     return { kind: 'partial', path: partialPath, rows: rows.length };
   };
@@ -222,7 +222,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   }
   if (shard) {
     if (write) {
-      writeCsvAtomic(resultsPath, INDEXED_COLUMNS, ordered.map(([i, r]) => ({ [POINT_COLUMN]: i, ...r, [FINGERPRINT_COLUMN]: fingerprint })));
+      writeCsvAtomic(resultsPath, indexedColumnsFor(rows), ordered.map(([i, r]) => ({ [POINT_COLUMN]: i, ...r, [FINGERPRINT_COLUMN]: fingerprint })));
       files.push({ kind: 'shard', path: resultsPath, rows: rows.length });
       files.push(manifest());
       rmSync(partialPath, { force: true });

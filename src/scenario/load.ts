@@ -9,6 +9,7 @@ import { ScenarioError, ValueError, checkNumber, didYouMean, toNumber, fmtNum, i
 import { OverrideError, allowedProfiles, applyProfileOverrides, builtinProfileNames, resolveProfileRef, validateProfile } from './profiles.js';
 import { readSource, type Path, type Source } from './source.js';
 import { countWorkloads, expandWorkloads, parseRange } from './sweep.js';
+import { expandParamSweep, takeParamSweep } from './param-sweep.js';
 import type { ClusterConfig, KernelProfile, OutputsConfig, Scenario, TraceOutput, WorkloadSpec, WorkloadType } from './types.js';
 
 /** Limits that keep a bad input from exhausting memory or running for days. */
@@ -116,7 +117,11 @@ export function loadScenario(file: string, overrides: string[] = []): Scenario {
   const src = readSource(file, 'scenario');
   for (const o of overrides) applyOverride(src, o);
   src.checkText();
-  return validateScenario(src);
+  // Dotted `sweep:` keys sweep scenario fields (src/scenario/param-sweep.ts); the rest loads as before.
+  const params = takeParamSweep(src);
+  const scenario = validateScenario(src);
+  if (!params) return scenario;
+  return { ...scenario, params: expandParamSweep(src, params, scenario, validateScenario, SETTABLE_PATHS, LIMITS.maxRuns) };
 }
 
 function applyOverride(src: Source, expr: string): void {

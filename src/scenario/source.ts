@@ -41,6 +41,13 @@ export class Source {
     private readonly positions: Map<string, PosEntry>,
   ) {}
 
+  /** The same file (positions, overrides) holding another value: a variant of a parameter sweep. */
+  withValue(value: unknown): Source {
+    const s = new Source(this.file, value, this.positions);
+    for (const o of this.overrides) s.addOverride(o);
+    return s;
+  }
+
   /** Record that the subtree at `path` came from `--set expr`. */
   addOverride(o: Override): void {
     this.overrides.push(o);

@@ -121,10 +121,19 @@ export function expandWorkloads(base: WorkloadSpec, sweep: Scenario['sweep']): W
 export function expandPoints(scenario: Scenario): RunPoint[] {
   const workloads = scenario.parts.flatMap((p, part) => expandWorkloads(p.workload, p.sweep).map((w) => ({ w, part })));
   const points: RunPoint[] = [];
-  for (const profile of scenario.profiles) {
-    for (const { w: workload, part } of workloads) {
-      for (let r = 0; r < scenario.replications; r++) {
-        points.push({ index: points.length, profile, workload: { ...workload }, replication: r, seed: replicationSeed(scenario.seed, r), part });
+  // A sweep over scenario fields is the outermost loop: each variant is a whole scenario's points.
+  const variants = scenario.params?.variants ?? [undefined];
+  for (const v of variants) {
+    for (const profile of v ? v.profiles : scenario.profiles) {
+      for (const { w: workload, part } of workloads) {
+        for (let r = 0; r < scenario.replications; r++) {
+          const p: RunPoint = { index: points.length, profile, workload: { ...workload }, replication: r, seed: replicationSeed(scenario.seed, r), part };
+          if (v) {
+            p.params = { ...v.values };
+            p.cluster = v.cluster;
+          }
+          points.push(p);
+        }
       }
     }
   }
