@@ -50,11 +50,11 @@ export function estimateEvents(point: RunPoint): number {
   return Math.round(SETUP_EVENTS + messages * k.perMessage + frames * k.perFrame + extra);
 }
 
-/** 1234567 -> "1.2 M". */
+/** 1234567 -> "1.2M" (no space: a column of `points` splits on whitespace). */
 export function humanCount(n: number): string {
   if (n < 1e3) return String(n);
   const [d, u] = n < 1e6 ? [1e3, 'k'] : n < 1e9 ? [1e6, 'M'] : [1e9, 'G'];
-  return `${(n / d).toFixed(n / d < 10 ? 1 : 0)} ${u}`;
+  return `${(n / d).toFixed(n / d < 10 ? 1 : 0)}${u}`;
 }
 
 /** 3725 -> "1 h 2 min". */

@@ -45,7 +45,7 @@ describe('command-line usability', () => {
     assert.equal((await cliIn(['profiles', 'show', 'rhel-2.6.12', '-q'], cwd)).code, 0);
     const p = await cliIn(['points', s, '-q'], cwd);
     assert.equal(p.code, 0, p.stderr);
-    assert.match(p.stdout, /^12 points in 12 jobs; estimated [\d.]+ k? ?events, about .* on one thread/);
+    assert.match(p.stdout, /^12 points in 12 jobs; estimated [\d.]+k? events, about .* on one thread/);
     assert.equal(p.stdout.split('\n').length, 2);
     const t = await cliIn(['trace', s, '-q', '--layers', 'wire', '--out', 't.csv'], cwd);
     assert.equal(t.code, 0, t.stderr);
