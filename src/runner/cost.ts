@@ -20,24 +20,28 @@ export const NOMINAL_EVENTS_PER_S = 500_000;
 
 /** Messages and data frames one point moves. */
 export function pointTraffic(point: RunPoint): { messages: number; frames: number } {
-  const w = point.workload;
+  const w = point.workload as unknown as Record<string, unknown>;
+  const num = (k: string, d: number): number => (typeof w[k] === 'number' ? (w[k] as number) : d);
   const framesOf = (bytes: number): number => Math.max(1, Math.ceil(bytes / MSS_BYTES));
-  const ops = w.ops ?? 1;
-  const size = w.sizeBytes ?? 0;
+  const ops = num('ops', 1);
+  const size = num('sizeBytes', 0);
+  const procs = num('procs', 2);
   switch (w.type) {
     case 'com': {
-      const messages = ops * ((w.procs ?? 2) / 2) * (w.mode === 'bi' ? 2 : 1);
+      const messages = ops * (procs / 2) * (w.mode === 'bi' ? 2 : 1);
       return { messages, frames: messages * framesOf(size) };
     }
     case 'pingpong':
     case 'mpi-pingpong':
       return { messages: 2 * ops, frames: 2 * ops * framesOf(size) };
     case 'laten':
-      return { messages: ops * (w.procs ?? 2), frames: ops * (w.procs ?? 2) };
-    case 'stream':
-      return { messages: w.streams ?? 1, frames: (w.streams ?? 1) * framesOf(size) };
+      return { messages: ops * procs, frames: ops * procs * framesOf(size) };
+    case 'stream': {
+      const streams = num('streams', 1) * (w.bidirectional === true ? 2 : 1);
+      return { messages: streams, frames: streams * framesOf(size) };
+    }
     default:
-      // linpack: compute only, about one event per matrix column.
+      // linpack and anything without messages: compute only.
       return { messages: 0, frames: 0 };
   }
 }
@@ -46,7 +50,8 @@ export function pointTraffic(point: RunPoint): { messages: number; frames: numbe
 export function estimateEvents(point: RunPoint): number {
   const k = PER_PATH[point.profile.path] ?? PER_PATH.xen!;
   const { messages, frames } = pointTraffic(point);
-  const extra = point.workload.type === 'linpack' ? (point.workload.matrixOrder ?? 3000) : 0;
+  const order = (point.workload as unknown as Record<string, unknown>).matrixOrder;
+  const extra = typeof order === 'number' ? order : 0; // linpack: about one event per matrix column
   return Math.round(SETUP_EVENTS + messages * k.perMessage + frames * k.perFrame + extra);
 }
 
