@@ -2,10 +2,10 @@
 import { rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { FIGURE_KINDS, summaryRows, type FigureKind } from '../runner/report-lite.js';
-import { HOST_PARAMS, NIC_PARAMS, type ParamSpec } from '../os/profile.js';
-import { XEN_PARAMS } from '../xen/profile.js';
+import { findPath } from '../paths/registry.js';
 import { ScenarioError } from '../scenario/errors.js';
-import { listProfiles, loadProfile } from '../scenario/profiles.js';
+import { listProfiles, loadProfile, profileSections } from '../scenario/profiles.js';
+import type { KernelProfile } from '../scenario/types.js';
 import { expandPoints } from '../scenario/sweep.js';
 import { InputError } from '../runner/errors.js';
 import { mergeShardFiles } from '../runner/merge.js';
@@ -170,23 +170,31 @@ export function profilesShowCommand(ref: string, io: Io): number {
     throw e;
   }
   const source = relative(process.cwd(), p.source);
-  io.stdout.write(`${p.name}: ${p.description}\npath: ${p.path}\nsource: ${source.startsWith('..') ? p.source : source}\n`);
-  const sections: [string, Record<string, number> | undefined, Record<string, ParamSpec>][] = [
-    ['host', p.host as unknown as Record<string, number>, HOST_PARAMS],
-    ['nic', p.nic as unknown as Record<string, number>, NIC_PARAMS],
-    ['xen', p.xen, XEN_PARAMS as Record<string, ParamSpec>],
-  ];
-  for (const [name, values, schema] of sections) {
-    if (!values) continue;
+  const path = findPath(p.path)!; // the loader accepted it, so it is registered
+  io.stdout.write(`${p.name}: ${p.description}\npath: ${p.path} (${path.doc})\nsource: ${source.startsWith('..') ? p.source : source}\n`);
+  // With a base, every value is shown (the run uses them all); a * marks one that differs from the base's.
+  const base = p.extends ? loadProfile(p.extends.source, anchor) : undefined;
+  if (p.extends) io.stdout.write(`extends: ${p.extends.name} (a * before a parameter: its value differs from the base's)\n`);
+  for (const [name, schema] of profileSections(path)) {
+    const values = sectionValues(p, name);
+    const baseValues = base ? sectionValues(base, name) : undefined;
     io.stdout.write(`\n${name}:\n`);
     const keys = Object.keys(schema);
     const kw = Math.max(...keys.map((k) => k.length));
     const vals = keys.map((k) => fmtValue(values[k]!));
     const vw = Math.max(...vals.map((v) => v.length));
     const uw = Math.max(...keys.map((k) => schema[k]!.unit.length));
-    keys.forEach((k, i) => io.stdout.write(`  ${k.padEnd(kw)}  ${vals[i]!.padStart(vw)} ${schema[k]!.unit.padEnd(uw)}  ${schema[k]!.doc}\n`));
+    const indent = (k: string): string => (baseValues !== undefined && baseValues[k] !== values[k] ? '* ' : '  ');
+    keys.forEach((k, i) => io.stdout.write(`${indent(k)}${k.padEnd(kw)}  ${vals[i]!.padStart(vw)} ${schema[k]!.unit.padEnd(uw)}  ${schema[k]!.doc}\n`));
   }
   return EXIT.ok;
+}
+
+/** One section's values of a loaded profile, by section name. */
+function sectionValues(p: KernelProfile, section: string): Readonly<Record<string, number>> {
+  if (section === 'host') return p.host as unknown as Record<string, number>;
+  if (section === 'nic') return p.nic as unknown as Record<string, number>;
+  return p.sections[section] ?? {};
 }
 
 export { TRACE_LAYERS };

@@ -17,10 +17,11 @@ import type { Simulator } from '../engine/simulator.js';
 import { DeadlineTimer } from '../engine/deadline-timer.js';
 import type { Signal } from '../engine/process.js';
 import type { TraceLayer } from '../engine/trace.js';
+import { trimFront } from '../engine/queue.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import { FLAG_ACK, IP_HEADER_BYTES, type NetDevice, Packet, type SegmentReceiver, TCP_HEADER_BYTES } from '../hw/packet.js';
 import type { HostParams } from './profile.js';
-import type { SocketStats, StreamSocket } from './socket.js';
+import { type SocketStats, type StreamSocket, rcvbufForRequest, sndbufForRequest } from './socket.js';
 
 /** FLAG_SACK: this duplicate ACK would carry a SACK block (the receiver holds out-of-order data). */
 export const FLAG_SACK = 4;
@@ -79,8 +80,15 @@ function onRto(c: TcpConn): void {
 function onDelack(c: TcpConn): void {
   c.delackFired();
 }
-function onXmit(c: TcpConn, pkt: Packet): void {
-  c.device.send(pkt);
+/** A connection transmitting on one CPU (one per CPU it sends from, made once): the device learns which CPU sends. */
+class XmitPort {
+  constructor(
+    readonly conn: TcpConn,
+    readonly unit: ExecUnit,
+  ) {}
+}
+function onXmit(port: XmitPort, pkt: Packet): void {
+  port.conn.device.send(pkt, port.unit);
 }
 
 export interface TcpConnOptions {
@@ -101,6 +109,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private waker: Signal<void> | null = null;
   /** The unit that runs this socket's process-context work (its owner's CPU). */
   private ownerUnit: ExecUnit;
+  private readonly xmitPorts: XmitPort[] = [];
   private readonly nodelay: boolean;
   /** Linear area of a new send skb (select_size): data beyond it goes to page fragments. */
   private readonly linearBytes: number;
@@ -188,8 +197,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     const req = opts.sockBufBytes ?? 0;
     if (req > 0) {
       // SO_SNDBUF/SO_RCVBUF: capped by net.core.*mem_max, then doubled; locks auto-tuning.
-      this.sndbuf = Math.max(2048, 2 * Math.min(req, this.p.coreWmemMaxBytes));
-      this.rcvbuf = Math.max(256, 2 * Math.min(req, this.p.coreRmemMaxBytes));
+      this.sndbuf = sndbufForRequest(req, this.p);
+      this.rcvbuf = rcvbufForRequest(req, this.p);
       this.sndbufLocked = true;
     } else {
       this.sndbuf = this.p.tcpWmemDefaultBytes;
@@ -242,6 +251,14 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.ownerUnit = unit;
   }
 
+  /** This connection's transmit port on `unit` (a socket sends from its owner's CPU and the softirq's: a short list). */
+  private xmitPort(unit: ExecUnit): XmitPort {
+    for (const port of this.xmitPorts) if (port.unit === unit) return port;
+    const port = new XmitPort(this, unit);
+    this.xmitPorts.push(port);
+    return port;
+  }
+
   writeSome(bytes: number): number {
     let left = bytes;
     const mssNow = this.currentMss();
@@ -288,10 +305,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
         left = 0;
       }
     }
-    if (this.rcvFirst > 256 && this.rcvFirst * 2 > this.rcvQueue.length) {
-      this.rcvQueue.splice(0, this.rcvFirst);
-      this.rcvFirst = 0;
-    }
+    this.rcvFirst = trimFront(this.rcvQueue, this.rcvFirst, 256);
     // tcp_cleanup_rbuf: send a scheduled ACK that the input path held back (more than one
     // MSS unacked), or advertise a window that has at least doubled since the last ACK.
     const held = this.delackTimer.armed && this.rcvNxt - this.rcvWup > this.rcvMss;
@@ -392,7 +406,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (pkt.retransmit) this.stats.retransmits += pkt.segs;
     this.stats.bytesSent += skb.len;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
-    unit.run(this.p.txSkbNs, onXmit, this, pkt);
+    unit.run(this.p.txSkbNs, onXmit, this.xmitPort(unit), pkt);
     this.cancelDelack(); // the ACK rides on the data
     if (!this.rtoTimer.armed) this.armRto();
     // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
@@ -536,11 +550,9 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.sndUna = ack;
     if (this.sndNxt < ack) this.sndNxt = ack;
     if (rttSample >= 0) this.rttSample(rttSample);
-    if (this.qFirst > 1024 && this.qFirst * 2 > this.queue.length) {
-      this.queue.splice(0, this.qFirst);
-      this.sendHead -= this.qFirst;
-      this.qFirst = 0;
-    }
+    const acked = this.qFirst;
+    this.qFirst = trimFront(this.queue, acked, 1024);
+    this.sendHead -= acked - this.qFirst; // sendHead indexes the same array
   }
 
   /** Jacobson/Karels as Linux's tcp_rtt_estimator, with the variance term floored at the minimum RTO. */
@@ -709,7 +721,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.cancelDelack();
     const pkt = new Packet(this.host.address, this.peerAddress, this.peer, this.sndNxt, 0, this.rcvNxt, this.advertise(), FLAG_ACK | flags, this.mss);
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'ack', this.label, this.rcvNxt, 0, this.rcvWnd);
-    unit.run(this.p.txSkbNs, onXmit, this, pkt);
+    unit.run(this.p.txSkbNs, onXmit, this.xmitPort(unit), pkt);
   }
 
   /**

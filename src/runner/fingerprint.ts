@@ -25,7 +25,8 @@ function canonical(v: unknown): string {
 
 export function scenarioFingerprint(scenario: Scenario): string {
   const { file: _file, outputs: _outputs, description: _description, ...rest } = scenario;
-  const resolved = { ...rest, profiles: scenario.profiles.map(({ source: _source, description: _d, ...p }) => p) };
+  // A path's sections sit beside host and nic, as they do in the file; `extends` only says where values came from.
+  const resolved = { ...rest, profiles: scenario.profiles.map(({ source: _source, description: _d, extends: _e, sections, ...p }) => ({ ...p, ...sections })) };
   return createHash('sha256').update(canonical(resolved)).digest('hex');
 }
 

@@ -40,7 +40,7 @@ export interface Manifest {
   totalPoints: number;
   shard: ShardSpec | null;
   /** Each profile's parameters as the run used them (after the scenario's overrides). */
-  profiles: Record<string, { path: string; source: string; host: unknown; nic: unknown; xen?: unknown }>;
+  profiles: Record<string, { path: string; source: string; extends?: string; host: unknown; nic: unknown; [pathSection: string]: unknown }>;
   /** The scenario as loaded: every default filled in, every --set applied. */
   scenario: Scenario;
   /** ISO 8601 (UTC) wall clock. */
@@ -136,7 +136,8 @@ export interface ManifestInput {
 export function buildManifest(m: ManifestInput): Manifest {
   const profiles: Manifest['profiles'] = {};
   for (const p of m.scenario.profiles) {
-    profiles[p.name] = { path: p.path, source: p.source, host: p.host, nic: p.nic, ...(p.xen ? { xen: p.xen } : {}) };
+    // Every value the run used: the resolved sections (inherited ones included), the path's own after host and nic.
+    profiles[p.name] = { path: p.path, source: p.source, ...(p.extends ? { extends: p.extends.name } : {}), host: p.host, nic: p.nic, ...p.sections };
   }
   return {
     format: MANIFEST_FORMAT,

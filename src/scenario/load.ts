@@ -272,7 +272,7 @@ function readProfiles(src: Source, raw: unknown): KernelProfile[] {
       } catch (err) {
         if (err instanceof OverrideError) {
           const path = [...at, 'set', ...(flat.get(err.key)?.path ?? [err.key])];
-          throw src.error(path, err.message, err.allowed, err.message.includes('unknown') || err.message.includes('native'));
+          throw src.error(path, err.message, err.allowed, err.atKey);
         }
         throw err;
       }

@@ -37,12 +37,17 @@ export interface ClusterConfig {
 export interface KernelProfile {
   name: string;
   description: string;
-  /** Which path a packet takes: the native NIC, or Xen's netfront/netback. */
-  path: 'native' | 'xen';
+  /** The packet path (a name in src/paths/registry.ts, PATHS). */
+  path: string;
   host: HostParams;
   nic: NicParams;
-  /** Xen parameters (src/xen/profile.ts, XEN_PARAMS); present iff path is 'xen'. */
-  xen?: Record<string, number>;
+  /**
+   * The path's own sections (e.g. `xen`), each validated against the path's schema: exactly the
+   * sections the path declares, with every parameter.
+   */
+  sections: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** The profile this one `extends:` (its values are resolved into the sections above). */
+  extends?: { name: string; source: string };
   /** Where the profile came from (file path), for messages. */
   source: string;
 }

@@ -21,6 +21,7 @@
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
+import { trimFront } from '../engine/queue.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import type { Nic, TxCompletionListener } from '../hw/nic.js';
 import { ETH_HEADER_BYTES, type Packet } from '../hw/packet.js';
@@ -202,10 +203,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
         this.schedule.push(v);
       }
     }
-    if (this.schedHead > 1024 && this.schedHead * 2 > this.schedule.length) {
-      this.schedule.splice(0, this.schedHead);
-      this.schedHead = 0;
-    }
+    this.schedHead = trimFront(this.schedule, this.schedHead, 1024);
     if (batch.length > 0) {
       this.txBatches++;
       // One GNTTABOP_map_grant_ref for the batch; per packet the map, the header copy and
@@ -259,7 +257,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
       if (!copied) this.releaseTx(pkt);
       return;
     }
-    if (!this.nic.send(pkt) && !copied) this.releaseTx(pkt);
+    if (!this.nic.send(pkt, this.dom0) && !copied) this.releaseTx(pkt);
   }
 
   /** The NIC has sent a frame: after the TX clean delay its guest slot is released. */

@@ -20,6 +20,8 @@
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
+import { trimFront } from '../engine/queue.js';
+import type { ExecUnit } from '../hw/exec-unit.js';
 import { ETH_HEADER_BYTES, type NetDevice, type Packet } from '../hw/packet.js';
 import type { ProtocolInput } from '../os/napi.js';
 import type { HostParams } from '../os/profile.js';
@@ -28,7 +30,7 @@ import type { Vif } from './netback.js';
 import type { XenParams } from './profile.js';
 import type { Vcpu } from './vcpu.js';
 
-/** One per VCPU, allocated once: lets a scheduled transmit know which VCPU runs it. */
+/** One per VCPU, allocated once: a transmit scheduled on a VCPU's work queue carries that VCPU. */
 class TxPort {
   constructor(
     readonly nf: Netfront,
@@ -45,10 +47,8 @@ function drainStep(port: TxPort, pkt: Packet): void {
 function pollStart(nf: Netfront): void {
   nf.poll();
 }
-function pollDeliver(nf: Netfront): void {
-  nf.deliverNext();
-}
-function pollNext(nf: Netfront): void {
+/** After the poll's batch cost, and after each packet's protocol cost: deliver the next one. */
+function deliverNext(nf: Netfront): void {
   nf.deliverNext();
 }
 
@@ -80,7 +80,7 @@ export class Netfront implements NetDevice, EventHandler {
     private readonly sim: Simulator,
     readonly node: string,
     readonly vif: Vif,
-    private readonly vcpus: readonly Vcpu[],
+    vcpus: readonly Vcpu[],
     private readonly input: ProtocolInput,
     private readonly host: HostParams,
     private readonly p: XenParams,
@@ -104,17 +104,17 @@ export class Netfront implements NetDevice, EventHandler {
 
   // ------------------------------------------------------------------ TX
 
-  /** Which VCPU is running this transmit: the one whose work item completes now. */
-  private currentPort(): TxPort {
-    for (const port of this.ports) if (port.vcpu.runningAtNow()) return port;
-    return this.ports[0]!;
+  /** The transmit port of the guest VCPU `cpu` (a guest has a handful of VCPUs). */
+  private portOf(cpu: ExecUnit): TxPort {
+    for (const port of this.ports) if (port.vcpu === cpu) return port;
+    throw new Error(`netfront ${this.node}: ${cpu.name} is not a VCPU of this guest`);
   }
 
-  send(pkt: Packet): boolean {
+  send(pkt: Packet, cpu: ExecUnit): boolean {
     if (pkt.segs > 1 || pkt.ipBytes + ETH_HEADER_BYTES > this.p.maxFrameBytes) {
       throw new Error(`netfront ${this.node}: packet of ${pkt.len} bytes exceeds one frame (no SG/TSO in this Xen)`);
     }
-    const port = this.currentPort();
+    const port = this.portOf(cpu);
     port.vcpu.run(this.p.netfrontPacketNs, xmitOn, port, pkt);
     return true;
   }
@@ -172,11 +172,8 @@ export class Netfront implements NetDevice, EventHandler {
     }
     const pkt = this.qdisc[this.qHead]!;
     this.qdisc[this.qHead++] = undefined as unknown as Packet;
-    if (this.qHead > 256 && this.qHead * 2 > this.qdisc.length) {
-      this.qdisc.splice(0, this.qHead);
-      this.qHead = 0;
-    }
-    const port = this.ports[this.vcpus.indexOf(vcpu)] ?? this.ports[0]!;
+    this.qHead = trimFront(this.qdisc, this.qHead, 256);
+    const port = this.portOf(vcpu);
     vcpu.run(this.p.netfrontPacketNs, drainStep, port, pkt);
   }
 
@@ -212,7 +209,7 @@ export class Netfront implements NetDevice, EventHandler {
     this.pollIdx = 0;
     this.pollDone = n;
     const cost = (n > 0 ? this.p.hypercallNs : 0) + n * (this.p.pageFlipGuestNs + this.p.netfrontPacketNs);
-    this.irqVcpu.run(cost, pollNext, this);
+    this.irqVcpu.run(cost, deliverNext, this);
   }
 
   /** Hand the next packet of the batch to IP/TCP (each its protocol cost), then finish the poll. */
@@ -224,7 +221,7 @@ export class Netfront implements NetDevice, EventHandler {
     }
     if (this.pollIdx < this.pollBatch.length) {
       this.pollIdx++;
-      this.irqVcpu.run(this.host.rxPacketNs, pollDeliver, this);
+      this.irqVcpu.run(this.host.rxPacketNs, deliverNext, this);
       return;
     }
     this.finishPoll();

@@ -16,7 +16,7 @@ import type { HostParams } from '../os/profile.js';
 import { EventChannel } from './evtchn.js';
 import { Netback, type Vif } from './netback.js';
 import { Netfront } from './netfront.js';
-import { type XenParams, xenParams, xenParamsProblem } from './profile.js';
+import type { XenParams } from './profile.js';
 import { Pcpu, Vcpu, type SedfParams } from './vcpu.js';
 import { Interruptions, PeriodicStream } from '../hw/interruptions.js';
 import { hostInterruptions } from '../os/noise.js';
@@ -30,9 +30,8 @@ export interface XenNodeSpec {
   nic: Nic;
   /** The guest kernel's parameters. */
   host: HostParams;
-  /** The profile's xen section (XEN_PARAMS). */
-  xen: Record<string, number>;
-  profileName: string;
+  /** The profile's xen section, validated by the loader against XEN_PARAMS. */
+  xen: XenParams;
   /** OS noise: the hypervisor's tick on each core, and dom0's and the guest's kernel noise on their VCPUs. */
   noise: boolean;
 }
@@ -102,9 +101,6 @@ export function attachGuest(
 
 /** The node's physical cores under SEDF, each with the hypervisor's t_timer as an interruption stream. */
 export function buildPcpus(sim: Simulator, cores: readonly Core[], p: XenParams, rng: RngStream | null): Pcpu[] {
-  // The loader refuses such a profile; this guards library callers that build one by hand.
-  const bad = xenParamsProblem(p as unknown as Record<string, number>);
-  if (bad) throw new Error(`xen profile: ${bad.param}: ${bad.message}`);
   const costs = { extraQuantumNs: p.extraQuantumNs, schedNs: p.schedNs, wakeNs: p.vcpuWakeNs, switchNs: p.domainSwitchNs };
   return cores.map((core) => {
     // Each CPU's t_timer was armed when it came up: its own phase. No stream when noise is off.
@@ -126,7 +122,7 @@ export function guestSedf(p: XenParams): SedfParams {
 }
 
 export function buildXenNode(sim: Simulator, spec: XenNodeSpec): XenNode {
-  const p = xenParams(spec.xen);
+  const p = spec.xen;
   const n = spec.cores.length;
   const pcpus = buildPcpus(sim, spec.cores, p, spec.noise ? sim.rng.stream(`xen/${spec.name}/t_timer`) : null);
   const dom0 = new Vcpu(sim, `${spec.name}/dom0.v0`, pcpus[p.dom0Pcpu % n]!, dom0Sedf(p));

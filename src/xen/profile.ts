@@ -95,27 +95,19 @@ export const XEN_PARAMS: Record<keyof XenParams, ParamSpec> = {
   hvTickNs: { unit: 'ns', min: 0, max: 1e6, doc: 'hypervisor time of one t_timer tick on a physical CPU' },
 };
 
-/** The record of a profile's xen section as typed parameters (the loader validated it). */
-export function xenParams(rec: Record<string, number>): XenParams {
-  for (const k of Object.keys(XEN_PARAMS)) {
-    if (typeof rec[k] !== 'number') throw new Error(`xen profile: missing parameter ${k} (${XEN_PARAMS[k as keyof XenParams].doc})`);
-  }
-  return rec as unknown as XenParams;
-}
-
 /**
  * A rule between xen parameters that each one's range cannot say: every extra quantum must leave
  * time for work after the scheduler's own cost and a domain switch, or no guest ever progresses.
  * Returns the parameter to blame and why, or undefined when the section is consistent.
  */
-export function xenParamsProblem(rec: Record<string, number>): { param: keyof XenParams; message: string; allowed: string } | undefined {
-  const { schedNs, domainSwitchNs, extraQuantumNs } = rec as unknown as XenParams;
+export function xenParamsProblem(p: XenParams): { param: keyof XenParams; message: string; allowed: string } | undefined {
+  const { schedNs, domainSwitchNs, extraQuantumNs } = p;
   // io/ring.h's __RING_SIZE rounds a ring down to a power of 2 and indexes it with (idx & (size-1)):
   // no Xen ring has another size. One 4 KiB page holds 256 slots of netif's 12-byte TX and 8-byte RX
   // entries after the 64-byte header; Xen 3.0's netfront maps one page per ring, so more slots are
   // a what-if of a multi-page ring (docs/model-xen.md).
   for (const param of ['txRingSlots', 'rxRingSlots'] as const) {
-    const n = rec[param]!;
+    const n = p[param];
     if (Number.isInteger(n) && n > 0 && (n & (n - 1)) !== 0) {
       return { param, message: `${n} slots is not a power of 2 (Xen's __RING_SIZE rounds a ring down to one; this one would have ${2 ** Math.floor(Math.log2(n))})`, allowed: 'a power of 2 from 1 to 4096; 256 fill one 4 KiB page' };
     }

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { HOST_PARAMS, NIC_PARAMS } from '../../src/os/profile.js';
-import { XEN_PARAMS } from '../../src/xen/profile.js';
+import { HOST_PARAMS, NIC_PARAMS, type ParamSpec } from '../../src/os/profile.js';
+import { PATHS } from '../../src/paths/registry.js';
 import { listProfiles, loadProfile } from '../../src/scenario/profiles.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,7 +20,8 @@ function documentedRow(name: string): string | undefined {
 }
 
 test('every profile parameter has a table row with its unit and a source in the model docs', () => {
-  const all = { ...HOST_PARAMS, ...NIC_PARAMS, ...XEN_PARAMS };
+  // Every section of every registered path: a new path's parameters need their rows too.
+  const all: Record<string, ParamSpec> = Object.assign({}, HOST_PARAMS, NIC_PARAMS, ...PATHS.flatMap((path) => Object.values(path.sections)));
   // The schemas are what the built-in profiles are made of: a Xen profile exists, and every loaded
   // profile has exactly the schema's keys (so a parameter the model reads cannot escape the docs).
   const loaded = listProfiles().map((p) => loadProfile(p.name, `${root}scenarios/x.yaml`));
@@ -28,7 +29,9 @@ test('every profile parameter has a table row with its unit and a source in the 
   for (const p of loaded) {
     assert.deepEqual(Object.keys(p.host).sort(), Object.keys(HOST_PARAMS).sort(), `${p.name}: host keys`);
     assert.deepEqual(Object.keys(p.nic).sort(), Object.keys(NIC_PARAMS).sort(), `${p.name}: nic keys`);
-    if (p.path === 'xen') assert.deepEqual(Object.keys(p.xen ?? {}).sort(), Object.keys(XEN_PARAMS).sort(), `${p.name}: xen keys`);
+    const path = PATHS.find((x) => x.name === p.path)!;
+    assert.deepEqual(Object.keys(p.sections).sort(), Object.keys(path.sections).sort(), `${p.name}: the sections of path ${p.path}`);
+    for (const [s, schema] of Object.entries(path.sections)) assert.deepEqual(Object.keys(p.sections[s]!).sort(), Object.keys(schema).sort(), `${p.name}: ${s} keys`);
   }
   for (const [name, spec] of Object.entries(all)) {
     const row = documentedRow(name);
@@ -45,7 +48,8 @@ test('profiles hold physical parameters only: no key outside the schema, no work
     const p = parse(readFileSync(dir + f, 'utf8')) as Record<string, Record<string, unknown>>;
     for (const key of Object.keys(p.host ?? {})) assert.ok(key in HOST_PARAMS, `${f}: host.${key} is not in the schema`);
     for (const key of Object.keys(p.nic ?? {})) assert.ok(key in NIC_PARAMS, `${f}: nic.${key} is not in the schema`);
-    for (const key of Object.keys(p.xen ?? {})) assert.ok(key in XEN_PARAMS, `${f}: xen.${key} is not in the schema`);
-    for (const section of ['host', 'nic', 'xen']) for (const v of Object.values(p[section] ?? {})) assert.equal(typeof v, 'number', `${f}: ${section} values are numbers`);
+    const own = PATHS.find((x) => x.name === (p.path as unknown as string))?.sections ?? {};
+    for (const [s, schema] of Object.entries(own)) for (const key of Object.keys(p[s] ?? {})) assert.ok(key in schema, `${f}: ${s}.${key} is not in the schema`);
+    for (const section of ['host', 'nic', ...Object.keys(own)]) for (const v of Object.values(p[section] ?? {})) assert.equal(typeof v, 'number', `${f}: ${section} values are numbers`);
   }
 });

@@ -42,7 +42,7 @@ test('defaults are filled for a minimal com scenario', () => {
   assert.equal(s.profiles.length, 1);
   assert.equal(s.profiles[0]!.name, 'test-native');
   assert.equal(s.profiles[0]!.path, 'native');
-  assert.equal(s.profiles[0]!.xen, undefined);
+  assert.deepEqual(s.profiles[0]!.sections, {});
 });
 
 test('each workload type gets its own defaults and only its own fields', () => {
@@ -194,7 +194,8 @@ test('a xen profile needs a xen section with every XEN_PARAMS key', () => {
   const f = xenProfileFile();
   const p = loadProfile(f, f);
   assert.equal(p.path, 'xen');
-  assert.deepEqual(Object.keys(p.xen!).sort(), Object.keys(XEN_PARAMS).sort());
+  assert.deepEqual(Object.keys(p.sections), ['xen']);
+  assert.deepEqual(Object.keys(p.sections.xen!).sort(), Object.keys(XEN_PARAMS).sort());
   const noXen = writeTemp('nox.yaml', `name: nox\npath: xen\nhost: ${JSON.stringify(p.host)}\nnic: ${JSON.stringify(p.nic)}\n`);
   const m = refused(() => loadProfile(noXen, noXen));
   assert.ok(m.startsWith(`${noXen}:`) && m.includes('xen:'), m);
@@ -343,5 +344,5 @@ test('xen parameters that leave an extra quantum no time for work are refused, i
   assert.match(m, /profiles\[0\]\.set\.xen\.extraQuantumNs: 3000 ns leaves no time for work after schedNs \+ domainSwitchNs/);
   // The same quantum with a cheaper scheduler is fine.
   const ok = scenarioFile('xq-ok.yaml', { profiles: [{ name: 'xq', base: 'xen-3.0.1', set: { 'xen.extraQuantumNs': 3000, 'xen.schedNs': 100, 'xen.domainSwitchNs': 100 } }], workload: { type: 'laten' } });
-  assert.equal(loadScenario(ok).profiles[0]!.xen!.extraQuantumNs, 3000);
+  assert.equal(loadScenario(ok).profiles[0]!.sections.xen!.extraQuantumNs, 3000);
 });

@@ -1,15 +1,16 @@
-/** Test helpers: load a built-in profile file directly (independent of the scenario loader). */
-import { readFileSync } from 'node:fs';
+/**
+ * Test helpers: a built-in profile as the loader resolves it (its `extends:` applied, path
+ * sections under `sections`), with overrides.
+ */
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { loadProfile } from '../../src/scenario/profiles.js';
 import type { ClusterConfig, KernelProfile } from '../../src/scenario/types.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 export function profile(name: string, hostOverrides: Partial<KernelProfile['host']> = {}, nicOverrides: Partial<KernelProfile['nic']> = {}): KernelProfile {
-  const path = `${root}scenarios/profiles/${name}.yaml`;
-  const p = parse(readFileSync(path, 'utf8')) as KernelProfile;
-  return { ...p, host: { ...p.host, ...hostOverrides }, nic: { ...p.nic, ...nicOverrides }, source: path };
+  const p = loadProfile(name, `${root}scenarios/x.yaml`);
+  return { ...p, host: { ...p.host, ...hostOverrides }, nic: { ...p.nic, ...nicOverrides } };
 }
 
 /** The same profile without OS noise (ticks, detours), for tests that add up costs exactly. */

@@ -4,7 +4,7 @@ import type { TraceBus } from '../../src/engine/trace.js';
 import { buildCluster, type Cluster } from '../../src/cluster/cluster.js';
 import type { KernelProfile } from '../../src/scenario/types.js';
 import { xenPartsOf, type XenNodeParts } from '../../src/xen/node.js';
-import { type XenParams, xenParams } from '../../src/xen/profile.js';
+import { XEN_PARAMS, type XenParams } from '../../src/xen/profile.js';
 import { clusterConfig } from '../support/profiles.js';
 
 export function xenCluster(prof: KernelProfile, nodes = 2, seed = 1, trace: TraceBus | null = null): Cluster {
@@ -18,10 +18,13 @@ export function parts(c: Cluster, i: number): XenNodeParts {
   return x;
 }
 
+/** The xen section of a loaded profile, typed (the loader checked it has every XEN_PARAMS key). */
 export function paramsOf(prof: KernelProfile): XenParams {
-  return xenParams(prof.xen!);
+  const x = prof.sections.xen;
+  if (x === undefined || Object.keys(XEN_PARAMS).some((k) => typeof x[k] !== 'number')) throw new Error(`${prof.name}: not a loaded xen profile`);
+  return x as unknown as XenParams;
 }
 
 export function withXen(prof: KernelProfile, over: Partial<XenParams>): KernelProfile {
-  return { ...prof, xen: { ...prof.xen!, ...over } as Record<string, number> };
+  return { ...prof, sections: { ...prof.sections, xen: { ...paramsOf(prof), ...over } } };
 }
