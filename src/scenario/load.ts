@@ -288,8 +288,12 @@ function readProfiles(src: Source, raw: unknown): KernelProfile[] {
 }
 
 /** Check one workload field value (base or swept) against the module's declaration. Throws ValueError. */
-function checkField(m: WorkloadModule, f: string, raw: unknown, cluster: ClusterConfig): number | string {
+function checkField(m: WorkloadModule, f: string, raw: unknown, cluster: ClusterConfig): number | string | boolean {
   const d = m.fields[f]!;
+  if (d.kind === 'boolean') {
+    if (typeof raw !== 'boolean') throw new ValueError(`expected true or false, got ${show(raw)}`, 'true, false');
+    return raw;
+  }
   if (d.kind === 'enum') {
     if (typeof raw !== 'string' || !d.values.includes(raw)) throw new ValueError(`unknown ${f} ${show(raw)}`, d.allowedText ?? d.values.join(', '));
     return raw;
@@ -339,7 +343,7 @@ function readWorkload(src: Source, raw: unknown, cluster: ClusterConfig, at: Pat
 }
 
 function readSweep(src: Source, raw: unknown, m: WorkloadModule, cluster: ClusterConfig, at: Path): Scenario['sweep'] {
-  const fields: Record<string, Array<number | string>> = {};
+  const fields: Record<string, Array<number | string | boolean>> = {};
   if (raw === undefined || raw === null) return { fields, combine: 'cross' };
   const type = m.type;
   const declared = (k: string) => Object.hasOwn(m.fields, k);

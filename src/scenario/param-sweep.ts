@@ -93,7 +93,15 @@ export function takeParamSweep(src: Source): Array<{ key: string; values: Array<
   const sweep = doc.sweep;
   const keys = Object.keys(sweep).filter(isParamPath);
   if (keys.length === 0) return undefined;
-  const out = keys.map((key) => ({ key, values: src.check(['sweep', key], () => parseRange(sweep[key])) }));
+  const out = keys.map((key) => ({
+    key,
+    values: src.check(['sweep', key], () => {
+      const values = parseRange(sweep[key]);
+      // Every cluster and profile field is a number or a name.
+      if (values.some((v) => typeof v === 'boolean')) throw new ValueError('true/false is not a value of a cluster or profile field', 'numbers or names');
+      return values as Array<number | string>;
+    }),
+  }));
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(sweep)) if (!isParamPath(k)) rest[k] = v;
   if (Object.keys(rest).length === 1 && 'combine' in rest) {

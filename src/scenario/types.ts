@@ -59,7 +59,7 @@ export interface KernelProfile {
  */
 export interface WorkloadSpec {
   type: string;
-  [field: string]: number | string;
+  [field: string]: number | string | boolean;
 }
 
 export interface TraceOutput {
@@ -82,7 +82,7 @@ export interface OutputsConfig {
 }
 
 export interface SweepSpec {
-  fields: Record<string, Array<number | string>>;
+  fields: Record<string, Array<number | string | boolean>>;
   combine: 'cross' | 'zip';
 }
 
