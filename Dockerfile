@@ -16,6 +16,8 @@ COPY test ./test
 COPY bench ./bench
 COPY scenarios ./scenarios
 COPY docs ./docs
+COPY examples ./examples
+COPY schema ./schema
 RUN npx tsc -p . \
  && npm pack --ignore-scripts --pack-destination /tmp \
  && mv /tmp/xenhpc-*.tgz /tmp/xenhpc.tgz

@@ -27,7 +27,7 @@ test('npm pack: the tarball installs in an empty folder and its bin runs the qui
     // under the feet of test files running in parallel.
     const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT)) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = packed[0]!.files.map((f) => f.path);
-    assert.ok(files.includes('bin/xenhpc.js') && files.includes('dist/src/cli/main.js') && files.includes('scenarios/quickstart.yaml') && files.includes('scenarios/profiles/xen-3.0.1.yaml'), 'bin, build, scenarios and profiles are packed');
+    assert.ok(files.includes('bin/xenhpc.js') && files.includes('dist/src/cli/main.js') && files.includes('scenarios/quickstart.yaml') && files.includes('scenarios/profiles/xen-3.0.1.yaml') && files.includes('schema/scenario.schema.json') && files.includes('examples/slurm/sweep.sbatch'), 'bin, build, scenarios, profiles, schema and examples are packed');
     assert.ok(!files.some((f) => f.startsWith('dist/test/') || f.startsWith('src/') || f.startsWith('test/')), 'no tests or sources in the package');
     const app = join(dir, 'app');
     run('mkdir', [app], dir);
