@@ -25,4 +25,5 @@ export {
   type SummaryRow, type CompareRow, type FigureKind, type Metric, type TypedResultRow,
 } from './report/index.js';
 export { checkClaims, type ClaimResult, type ClaimOptions } from './report/claims.js';
+export { estimateEvents, pointTraffic } from './runner/cost.js';
 export { TraceBus, MemoryTraceSink, type TraceSink, type TraceFilter } from './engine/trace.js';
