@@ -58,6 +58,7 @@ export function describePoint(point: RunPoint): string {
   if (w.sizeBytes !== undefined) parts.push(`${w.sizeBytes} B`);
   if (w.procs !== undefined) parts.push(`${w.procs} procs`);
   parts.push(`rep ${point.replication}`);
+  for (const [k, v] of Object.entries(point.params ?? {})) parts.push(`${k}=${String(v)}`);
   return parts.join(' ');
 }
 
