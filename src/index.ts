@@ -23,9 +23,10 @@ export { InputError } from './runner/errors.js';
 export { PointError } from './runner/pool.js';
 export { textRow, pointKey, rowKey, describePoint, resultsFileName, partialFileName, POINT_COLUMN, type TextRow } from './runner/points.js';
 export {
-  summaryRows, compareRows, writeCsvAtomic, readCsv, TraceCsvWriter, figureSvg, figureSpec, FIGURE_KINDS,
+  summaryRows, compareRows, typedRow, TEXT_COLUMNS, parseNumber, writeCsvAtomic, readCsv, TraceCsvWriter, figureSvg, figureSpec, FIGURE_KINDS,
   SUMMARY_COLUMNS, COMPARE_COLUMNS, TRACE_COLUMNS, METRICS, welch, summarize,
-  type SummaryRow, type CompareRow, type FigureKind, type Metric,
+  type SummaryRow, type CompareRow, type FigureKind, type Metric, type TypedResultRow,
 } from './report/index.js';
 export { checkClaims, type ClaimResult, type ClaimOptions } from './report/claims.js';
+export { estimateEvents, pointTraffic } from './runner/cost.js';
 export { TraceBus, MemoryTraceSink, type TraceSink, type TraceFilter } from './engine/trace.js';

@@ -7,6 +7,8 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { FIGURE_FORMATS, FIGURE_KINDS } from '../runner/report-lite.js';
+import { toolInfo } from '../runner/manifest.js';
+import { levenshtein, nearest } from '../scenario/errors.js';
 import { EXIT, UsageError, reportError } from './common.js';
 import { runCommand, validateCommand, type Io, type RunFlags } from './run.js';
 import { TRACE_LAYERS, mergeCommand, plotCommand, pointsCommand, profilesListCommand, profilesShowCommand, traceCommand, type MergeFlags, type PlotFlags, type PointsFlags, type TraceFlags } from './tools.js';
@@ -52,8 +54,70 @@ function missingArgument(argv: readonly string[], msg: string): string | undefin
   return what ? `${cmd}: missing ${what}` : undefined;
 }
 
+/** `xenhpc --version`: the package version, and the commit when run from a checkout. */
+function versionText(): string {
+  const t = toolInfo();
+  return t.gitCommit ? `${t.version} (git ${t.gitCommit.slice(0, 12)})` : t.version;
+}
+
+/**
+ * "Unknown arguments: rep, jbos" becomes "unknown option --rep (did you mean --reps?), --jbos (did
+ * you mean --jobs?)", the candidates being the options the command knows.
+ */
+function unknownOptions(msg: string, known: readonly string[]): string | undefined {
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!m) return undefined;
+  const kebab = (n: string): string => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const reported = m[1]!.split(', ');
+  // yargs names --point-timout twice (also as pointTimout): keep the spelling the user typed.
+  const names = reported.filter((n) => !(n !== kebab(n) && reported.includes(kebab(n))));
+  const options: string[] = [];
+  const extra: string[] = [];
+  for (const n of names) {
+    const typed = currentArgv.find((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}` || a === `--no-${n}`);
+    if (typed === undefined) {
+      extra.push(JSON.stringify(n)); // a stray positional argument, not an option
+      continue;
+    }
+    const near = known.find((o) => o.startsWith(n)) ?? nearest(n, known);
+    const close = near !== undefined && (near.startsWith(n) || levenshtein(n, near) <= Math.max(2, Math.floor(n.length / 3)));
+    options.push(`${typed.split('=')[0]}${close ? ` (did you mean --${near}?)` : ''}`);
+  }
+  const parts: string[] = [];
+  if (options.length) parts.push(`unknown option${options.length > 1 ? 's' : ''} ${options.join(', ')}; this command takes ${known.map((o) => `--${o}`).join(', ')}`);
+  if (extra.length) parts.push(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.join(', ')}`);
+  return parts.join('; ');
+}
+
+/**
+ * A command's examples, each command line on a line of its own and its meaning indented below, so a
+ * narrow terminal never breaks a command line in the middle (yargs' two-column examples did).
+ */
+function examples(list: ReadonlyArray<readonly [string, string]>): string {
+  return ['Examples:', ...list.flatMap(([cmd, what]) => [`  ${cmd.replace('$0', 'xenhpc')}`, ...(what ? [`      ${what}`] : [])])].join('\n');
+}
+
+/** Each command's options (yargs does not hand them to .fail), for did-you-mean. */
+export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  run: ['set', 'reps', 'ops', 'out', 'jobs', 'resume', 'point-timeout', 'precision', 'min-reps', 'figure-format', 'baseline', 'shard'],
+  validate: ['set', 'reps', 'ops', 'out', 'jobs', 'resume', 'point-timeout', 'precision', 'min-reps', 'figure-format', 'baseline'],
+  trace: ['set', 'reps', 'ops', 'point', 'layers', 'nodes', 'from', 'to', 'out'],
+  points: ['set', 'reps', 'ops'],
+  plot: ['figures', 'out', 'figure-format', 'baseline'],
+  merge: ['set', 'reps', 'ops', 'scenario', 'out'],
+  profiles: [],
+};
+
+function optionsOf(argv: readonly string[]): string[] {
+  const cmd = argv.find((a) => !a.startsWith('-'));
+  return [...(cmd !== undefined ? (COMMAND_OPTIONS[cmd] ?? []) : []), 'quiet', 'help', 'version'];
+}
+
+let currentArgv: readonly string[] = [];
+
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code: number = EXIT.ok;
+  currentArgv = argv;
   const set = (c: number): void => {
     code = c;
   };
@@ -66,12 +130,16 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       (y) =>
         runFlags(y)
           .option('shard', { type: 'string', describe: 'run shard i of n (1-based) and write results.shard-i-of-n.csv only', requiresArg: true })
-          .example('$0 run scenarios/quickstart.yaml', 'run the quickstart; files in ./out')
-          .example('$0 run s.yaml --set cluster.link.rateBps=1e10 --reps 10 --out out-10g', 'a what-if with 10 replications')
-          .example('$0 run s.yaml --shard $SLURM_ARRAY_TASK_ID/16 --out out', 'one shard of a Slurm job array (see merge)')
-          .example('$0 run s.yaml --resume', 'continue an interrupted run from out/results.partial.csv')
-          .example('$0 run s.yaml --figure-format svg,pdf', 'each figure as SVG and PDF')
-          .example('$0 run s.yaml --baseline rhel-2.6.12', 'also baseline.svg: % from 2.6.12'),
+          .epilog(
+            examples([
+              ['$0 run scenarios/quickstart.yaml', 'run the quickstart; files in ./out'],
+              ['$0 run s.yaml --set cluster.link.rateBps=1e10 --reps 10 --out out-10g', 'a what-if with 10 replications'],
+              ['$0 run s.yaml --shard $SLURM_ARRAY_TASK_ID/16 --out out', 'one shard of a Slurm job array (see merge)'],
+              ['$0 run s.yaml --resume', 'continue an interrupted run from out/results.partial.csv'],
+              ['$0 run s.yaml --figure-format svg,pdf', 'each figure as SVG and PDF'],
+              ['$0 run s.yaml --baseline rhel-2.6.12', 'also baseline.svg: % from 2.6.12'],
+            ]),
+          ),
       async (a) => set(await runCommand(a as unknown as RunFlags, io)),
     )
     .command(
@@ -79,8 +147,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       "run a scenario and check the 2006 paper's claims (exit 1 if one fails)",
       (y) =>
         runFlags(y)
-          .example('$0 validate scenarios/paper-2006.yaml', 'each claim PASS/FAIL with its numbers')
-          .example('$0 validate scenarios/paper-2006.yaml --reps 10 --jobs 8', 'fewer replications, 8 threads'),
+          .epilog(
+            examples([
+              ['$0 validate scenarios/paper-2006.yaml', 'each claim PASS/FAIL with its numbers'],
+              ['$0 validate scenarios/paper-2006.yaml --reps 10 --jobs 8', 'fewer replications, 8 threads'],
+            ]),
+          ),
       async (a) => set(await validateCommand(a as unknown as RunFlags, io)),
     )
     .command(
@@ -90,13 +162,17 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         scenarioFlags(y)
           .positional('scenario', { type: 'string', describe: 'scenario file', demandOption: true })
           .option('point', { type: 'string', describe: 'point index in expansion order (default 0, the first)', requiresArg: true })
-          .option('layers', { type: 'string', describe: `layers, comma-separated (default all): ${TRACE_LAYERS.join(', ')}`, requiresArg: true })
-          .option('nodes', { type: 'string', describe: 'nodes, comma-separated (default all): n0,n1,...', requiresArg: true })
+          .option('layers', { type: 'string', describe: `layers, comma-separated (default: the scenario's outputs.trace.layers, else all): ${TRACE_LAYERS.join(', ')}`, requiresArg: true })
+          .option('nodes', { type: 'string', describe: 'nodes, comma-separated (default: outputs.trace.nodes, else all): n0,n1,...', requiresArg: true })
           .option('from', { type: 'string', describe: 'window start (simulated ns)', requiresArg: true })
           .option('to', { type: 'string', describe: 'window end (simulated ns)', requiresArg: true })
           .option('out', { type: 'string', describe: 'trace file', default: 'trace.csv', requiresArg: true })
-          .example('$0 trace scenarios/pingpong-trace.yaml --layers wire,tcp --out trace.csv', 'wire and TCP events of the first point')
-          .example('$0 trace s.yaml --point 5 --nodes n1 --from 0 --to 1e6', 'point 5, node n1, first simulated millisecond'),
+          .epilog(
+            examples([
+              ['$0 trace scenarios/pingpong-trace.yaml --layers wire,tcp --out trace.csv', 'wire and TCP events of the first point'],
+              ['$0 trace s.yaml --point 5 --nodes n1 --from 0 --to 1e6', 'point 5, node n1, first simulated millisecond'],
+            ]),
+          ),
       async (a) => set(await traceCommand(a as unknown as TraceFlags, io)),
     )
     .command(
@@ -105,8 +181,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       (y) =>
         scenarioFlags(y)
           .positional('scenario', { type: 'string', describe: 'scenario file (YAML or JSON)', demandOption: true })
-          .example('$0 points scenarios/quickstart.yaml', 'index, job, profile, rep, workload')
-          .example('$0 points s.yaml --set replications=1', 'the points after a --set'),
+          .epilog(
+            examples([
+              ['$0 points scenarios/quickstart.yaml', 'index, job, profile, rep, workload'],
+              ['$0 points s.yaml --set replications=1', 'the points after a --set'],
+            ]),
+          ),
       (a) => set(pointsCommand(a as unknown as PointsFlags, io)),
     )
     .command(
@@ -119,9 +199,13 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .option('out', { type: 'string', describe: 'directory for the figures and report.html (default: beside the results)', requiresArg: true })
           .option('figure-format', { type: 'string', describe: `figure file formats, comma-separated (default svg): ${FIGURE_FORMATS.join(', ')}`, requiresArg: true })
           .option('baseline', { type: 'string', describe: 'also draw baseline.svg: every kernel in % difference from this profile', requiresArg: true })
-          .example('$0 plot out/results.csv --figures bandwidth,optime --out figs', 'two figures into figs/')
-          .example('$0 plot out/results.csv --figure-format png', 'PNG figures and report.html')
-          .example('$0 plot out/results.csv --baseline xen-3.0.1', 'also % difference from xen-3.0.1'),
+          .epilog(
+            examples([
+              ['$0 plot out/results.csv --figures bandwidth,optime --out figs', 'two figures into figs/'],
+              ['$0 plot out/results.csv --figure-format png', 'PNG figures and report.html'],
+              ['$0 plot out/results.csv --baseline xen-3.0.1', 'also % difference from xen-3.0.1'],
+            ]),
+          ),
       async (a) => set(await plotCommand(a as unknown as PlotFlags, io)),
     )
     .command(
@@ -132,21 +216,29 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .positional('files', { type: 'string', array: true, describe: 'shard files (results.shard-i-of-n.csv)', demandOption: true })
           .option('scenario', { type: 'string', describe: 'the scenario the shards ran (checks completeness; writes summary, compare, figures)', requiresArg: true })
           .option('out', { type: 'string', describe: 'output directory, or a file name ending in .csv (default: the first file\'s directory)', requiresArg: true })
-          .example('$0 merge out/results.shard-*.csv --scenario s.yaml --out out', 'after a Slurm job array')
-          .example('$0 merge a.csv b.csv --out all/results.csv', 'results only, ordered by the point column'),
+          .epilog(
+            examples([
+              ['$0 merge out/results.shard-*.csv --scenario s.yaml --out out', 'after a Slurm job array'],
+              ['$0 merge a.csv b.csv --out all/results.csv', 'results only, ordered by the point column'],
+            ]),
+          ),
       async (a) => set(await mergeCommand(a as unknown as MergeFlags, io)),
     )
     .command('profiles', 'list built-in kernel profiles or show one', (y) =>
       y
-        .command('list', 'built-in profiles with their descriptions', (z) => z.example('$0 profiles list', ''), () => set(profilesListCommand(io)))
+        .command('list', 'built-in profiles with their descriptions', (z) => z.epilog(examples([['$0 profiles list', '']])), () => set(profilesListCommand(io)))
         .command(
           'show <name>',
           'every parameter of a profile with unit and meaning',
           (z) =>
             z
               .positional('name', { type: 'string', describe: 'built-in name or a profile file path', demandOption: true })
-              .example('$0 profiles show rhel-2.6.12', '')
-              .example('$0 profiles show my-kernel.yaml', 'a profile file'),
+              .epilog(
+                examples([
+                  ['$0 profiles show rhel-2.6.12', ''],
+                  ['$0 profiles show my-kernel.yaml', 'a profile file'],
+                ]),
+              ),
           (a) => set(profilesShowCommand(String(a.name), io)),
         )
         .demandCommand(1, 'profiles: give list or show <name>'),
@@ -158,16 +250,19 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         if (Array.isArray(v)) throw new UsageError(`--${name} given ${v.length} times (${v.map((x) => JSON.stringify(String(x))).join(', ')}); give it once`);
       }
     }, true)
+    // Every command takes -q, so a script can pass it to any of them.
+    .option('quiet', { type: 'boolean', alias: 'q', global: true, describe: 'no progress or notes on stderr (points: the count line only)' })
     .demandCommand(1, 'give a command: run, validate, points, trace, plot, merge, profiles')
     .strict()
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // xenhpc's own package.json (yargs' default reads the one nearest the working directory).
+    .version(versionText())
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UsageError(`${missingArgument(argv, msg) ?? msg} (see xenhpc --help)`);
+      throw new UsageError(`${missingArgument(argv, msg) ?? unknownOptions(msg, optionsOf(argv)) ?? msg} (see xenhpc --help)`);
     });
   try {
     await cli.parseAsync();

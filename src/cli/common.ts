@@ -36,8 +36,20 @@ const OPS_TYPES = new Set(WORKLOADS.filter((m) => 'ops' in m.fields).map((m) => 
  * every block whose type has ops (the loader then checks the new values and their limits).
  */
 export function overridesFor(file: string, flags: ScenarioFlags): string[] {
-  const out = asList(flags.set);
-  if (flags.reps !== undefined) out.push(`replications=${flags.reps}`);
+  return overridesWithFlags(file, flags).map((o) => o.expr);
+}
+
+/** The --set list, each with the flag that stands for it (`--reps 5` for `replications=5`). */
+function overridesWithFlags(file: string, flags: ScenarioFlags): Array<{ expr: string; flag: string }> {
+  const out = asList(flags.set).map((expr) => ({ expr, flag: `--set ${expr}` }));
+  const more = overridesForShortcuts(file, flags, out.map((o) => o.expr));
+  for (const m of more) out.push(m);
+  return out;
+}
+
+function overridesForShortcuts(file: string, flags: ScenarioFlags, sets: readonly string[]): Array<{ expr: string; flag: string }> {
+  const out: Array<{ expr: string; flag: string }> = [];
+  if (flags.reps !== undefined) out.push({ expr: `replications=${flags.reps}`, flag: `--reps ${flags.reps}` });
   if (flags.ops !== undefined) {
     let doc: unknown;
     try {
@@ -46,19 +58,33 @@ export function overridesFor(file: string, flags: ScenarioFlags): string[] {
       doc = undefined; // unreadable or malformed: the loader reports it properly
     }
     const list = doc && typeof doc === 'object' ? (doc as Record<string, unknown>).workloads : undefined;
-    const userSetsList = out.some((o) => /^\s*workloads\s*=/.test(o));
+    const userSetsList = sets.some((o) => /^\s*workloads\s*=/.test(o));
+    const flag = `--ops ${flags.ops}`;
     if (Array.isArray(list) && !userSetsList) {
-      const ops = parseYaml(flags.ops) as unknown;
+      let ops: unknown;
+      try {
+        ops = parseYaml(flags.ops) as unknown;
+      } catch {
+        throw new UsageError(`--ops: expected a positive integer, got ${JSON.stringify(flags.ops)}`);
+      }
       const blocks = list.map((b) => (b && typeof b === 'object' && OPS_TYPES.has(String((b as Record<string, unknown>).type)) ? { ...(b as object), ops } : b));
-      out.push(`workloads=${JSON.stringify(blocks)}`);
-    } else out.push(`workload.ops=${flags.ops}`);
+      out.push({ expr: `workloads=${JSON.stringify(blocks)}`, flag });
+    } else out.push({ expr: `workload.ops=${flags.ops}`, flag });
   }
   return out;
 }
 
 export function loadWithFlags(file: string, flags: ScenarioFlags): { scenario: Scenario; overrides: string[] } {
-  const overrides = overridesFor(file, flags);
-  return { scenario: loadScenario(file, overrides), overrides };
+  const pairs = overridesWithFlags(file, flags);
+  const overrides = pairs.map((o) => o.expr);
+  try {
+    return { scenario: loadScenario(file, overrides), overrides };
+  } catch (e) {
+    // An error in what --reps or --ops stands for names that flag, not the --set it became.
+    const by = e instanceof ScenarioError ? pairs.find((o) => e.where === `--set ${o.expr}` && !o.flag.startsWith('--set ')) : undefined;
+    if (by && e instanceof ScenarioError) throw new ScenarioError(by.flag, e.field, e.problem, e.allowed);
+    throw e;
+  }
 }
 
 /** A positive integer flag, or a UsageError naming it. */

@@ -156,7 +156,7 @@ export async function runWithUi(flags: RunFlags, io: Io, allowShard = true, clai
   }
   if (!flags.quiet && result.precision) io.stderr.write(`${precisionLine(result.precision)}\n`);
   if (!flags.quiet && result.skipped) io.stderr.write(`resumed: ${result.skipped} points taken from the earlier run, ${result.ran} run now\n`);
-  if (result.skippedFigures.length) io.stderr.write(`note: no data for figure${result.skippedFigures.length > 1 ? 's' : ''} ${result.skippedFigures.join(', ')}; not drawn\n`);
+  if (result.skippedFigures.length && !flags.quiet) io.stderr.write(`note: no data for figure${result.skippedFigures.length > 1 ? 's' : ''} ${result.skippedFigures.join(', ')}; not drawn\n`);
   return { scenario, result };
 }
 

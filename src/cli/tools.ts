@@ -11,6 +11,7 @@ import { InputError } from '../runner/errors.js';
 import { mergeShardFiles } from '../runner/merge.js';
 import { checkBaseline, checkOutputDir, checkOutputFile, isFigureKind, parseFigureFormats, writeFigures, writeReportHtml, writeReports, writeResultsCsv } from '../runner/outputs.js';
 import { describePoint } from '../runner/points.js';
+import { NOMINAL_EVENTS_PER_S, estimateEvents, humanCount, humanSeconds } from '../runner/cost.js';
 import { manifestFileName, writeManifest } from '../runner/manifest.js';
 import { scenarioFingerprint } from '../runner/fingerprint.js';
 import { JobTable } from '../runner/jobs.js';
@@ -50,10 +51,17 @@ export async function traceCommand(flags: TraceFlags, io: Io): Promise<number> {
   const index = flags.point === undefined ? 0 : nonNegInt('point', flags.point);
   const point = points[index];
   if (!point) throw new UsageError(`--point ${flags.point}: the scenario has points 0..${points.length - 1}`);
-  const req: TraceRequest = { layers: csvList(flags.layers), nodes: csvList(flags.nodes).map((n) => (/^\d+$/.test(n) ? `n${n}` : n)) };
+  // The scenario's outputs.trace (layers, nodes, window) is the default; each flag replaces its part.
+  const t = scenario.outputs.trace;
+  const layers = csvList(flags.layers);
+  const nodes = csvList(flags.nodes).map((n) => (/^\d+$/.test(n) ? `n${n}` : n));
+  const req: TraceRequest = { layers: layers.length ? layers : [...(t?.layers ?? [])], nodes: nodes.length ? nodes : [...(t?.nodes ?? [])] };
   if (flags.from !== undefined) req.fromNs = nonNegInt('from', flags.from);
+  else if (t?.fromNs !== undefined) req.fromNs = t.fromNs;
   if (flags.to !== undefined) req.toNs = nonNegInt('to', flags.to);
-  checkTraceRequest(req, scenario.cluster.nodes, { layers: '--layers', nodes: '--nodes' });
+  else if (t?.toNs !== undefined) req.toNs = t.toNs;
+  const fromFile = `${scenario.file}: outputs.trace`;
+  checkTraceRequest(req, scenario.cluster.nodes, { layers: layers.length ? '--layers' : fromFile, nodes: nodes.length ? '--nodes' : fromFile });
   checkOutputFile(flags.out, '--out');
   const path = resolve(flags.out);
   const controller = new AbortController();
@@ -74,12 +82,13 @@ export async function traceCommand(flags: TraceFlags, io: Io): Promise<number> {
   const size = statSync(path).size;
   const program = new JobTable(points).jobOf(index)?.length ?? 1;
   const whole = program > 1 ? ` (its whole program of ${program} sizes)` : '';
-  io.stdout.write(`wrote ${rel(path)} (${got.trace.rows} rows, ${humanBytes(size)}) for point ${describePoint(point)}${whole}; layers ${req.layers?.length ? req.layers.join(',') : 'all'}\n`);
+  io.stdout.write(`wrote ${rel(path)} (${got.trace.rows} rows, ${humanBytes(size)}) for point ${describePoint(point)}${whole}; layers ${req.layers?.length ? req.layers.join(',') : 'all'}${!layers.length && t?.layers.length ? ' (from the scenario\'s outputs.trace)' : ''}\n`);
   return EXIT.ok;
 }
 
 export interface PlotFlags {
   results: string;
+  quiet?: boolean;
   figures?: string | string[];
   out?: string;
   'figure-format'?: string | string[];
@@ -114,7 +123,7 @@ export async function plotCommand(flags: PlotFlags, io: Io): Promise<number> {
     baseline: flags.baseline, profiles, notes: [`Drawn by xenhpc plot from ${flags.results}.`],
   });
   for (const f of [...files, report]) io.stdout.write(`${describeFile(f)}\n`);
-  if (skipped.length) io.stderr.write(`note: no data for ${skipped.join(', ')} in ${flags.results}; not drawn\n`);
+  if (skipped.length && !flags.quiet) io.stderr.write(`note: no data for ${skipped.join(', ')} in ${flags.results}; not drawn\n`);
   return EXIT.ok;
 }
 
@@ -216,6 +225,7 @@ export { TRACE_LAYERS };
 
 export interface PointsFlags extends ScenarioFlags {
   scenario: string;
+  quiet?: boolean;
 }
 
 /**
@@ -241,6 +251,7 @@ export function pointsCommand(flags: PointsFlags, io: Io): number {
   }
   // A field that varies, or that some points have and others lack (mixed workload blocks).
   const shown = [...fieldValues].filter(([k, vs]) => vs.size > 1 || points.some((p) => (p.workload as unknown as Record<string, unknown>)[k] === undefined)).map(([k]) => k);
+  const estimates = points.map(estimateEvents);
   const table = points.map((p) => {
     const job = jobs[jobOf[p.index]!]!;
     const w = p.workload as unknown as Record<string, unknown>;
@@ -250,15 +261,25 @@ export function pointsCommand(flags: PointsFlags, io: Io): number {
       job.length > 1 ? `program of ${job.length}` : 'alone',
       p.profile.name,
       String(p.replication),
-      [p.workload.type, ...shown.filter((k) => w[k] !== undefined).map((k) => `${k}=${String(w[k])}`)].join(' '),
+      humanCount(estimates[p.index]!),
+      [p.workload.type, ...shown.filter((k) => w[k] !== undefined).map((k) => `${k}=${String(w[k])}`), ...Object.entries(p.params ?? {}).map(([k, v]) => `${k}=${String(v)}`)].join(' '),
     ];
   });
-  const head = ['point', 'job', 'runs', 'profile', 'rep', 'workload'];
+  const head = ['point', 'job', 'runs', 'profile', 'rep', 'est_events', 'workload'];
+  const right = new Set([0, 1, 4, 5]);
   const widths = head.map((h, c) => Math.max(h.length, ...table.map((r) => r[c]!.length)));
-  const line = (r: string[]): string => r.map((x, c) => (c === r.length - 1 ? x : c <= 1 || c === 4 ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ').trimEnd();
-  io.stdout.write(`${line(head)}\n`);
-  for (const r of table) io.stdout.write(`${line(r)}\n`);
+  const line = (r: string[]): string => r.map((x, c) => (c === r.length - 1 ? x : right.has(c) ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ').trimEnd();
+  if (!flags.quiet) {
+    io.stdout.write(`${line(head)}\n`);
+    for (const r of table) io.stdout.write(`${line(r)}\n`);
+  }
   const programs = jobs.filter((j) => j.length > 1).length;
-  io.stdout.write(`${points.length} point${points.length === 1 ? '' : 's'} in ${jobs.length} job${jobs.length === 1 ? '' : 's'}${programs ? ` (${programs} multi-size program${programs === 1 ? '' : 's'})` : ''}\n`);
+  const total = estimates.reduce((a, b) => a + b, 0);
+  // A job is the unit a worker runs: the longest job bounds the wall time however many threads.
+  const longest = Math.max(...jobs.map((j) => j.reduce((a, i) => a + estimates[i]!, 0)));
+  io.stdout.write(
+    `${points.length} point${points.length === 1 ? '' : 's'} in ${jobs.length} job${jobs.length === 1 ? '' : 's'}${programs ? ` (${programs} multi-size program${programs === 1 ? '' : 's'})` : ''}; ` +
+      `estimated ${humanCount(total)} events, about ${humanSeconds(total / NOMINAL_EVENTS_PER_S)} on one thread (longest job ${humanSeconds(longest / NOMINAL_EVENTS_PER_S)}) at ${humanCount(NOMINAL_EVENTS_PER_S)} events/s\n`,
+  );
   return EXIT.ok;
 }

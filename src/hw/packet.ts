@@ -28,7 +28,10 @@ export function wireBytes(ipBytes: number): number {
 
 /** Anything that terminates a TCP connection and accepts its segments (os/tcp implements it). */
 export interface SegmentReceiver {
-  /** Stable label of the flow, for traces: "src:port>dst:port". */
+  /**
+   * Label of the flow of segments arriving here, for traces: "sender:port>receiver:port" (the
+   * direction the packet travels, as the sender's TCP layer labels the same segment).
+   */
   readonly flowLabel: string;
 }
 

@@ -179,7 +179,10 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.delackTimer = new DeadlineTimer(this.sim, TcpConn.prototype.delackFired, this);
     this.p = host.params;
     this.label = `${host.name}:${port}>${peerName}:${peerPort}`;
-    this.flowLabel = this.label;
+    // Segments addressed to this endpoint travel peer>host: the devices (wire, switch, NIC, vif)
+    // label a packet by its receiver's flowLabel, so it must name the sending direction, as
+    // this.label does for the segments this endpoint sends (docs/trace.md, "flow").
+    this.flowLabel = `${peerName}:${peerPort}>${host.name}:${port}`;
     this.ownerUnit = host.softirqUnit;
     this.nodelay = opts.nodelay ?? false;
     this.mss = device.mtuBytes - IP_HEADER_BYTES - TCP_HEADER_BYTES;
@@ -602,7 +605,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     }
     if (!this.makeRoom(unit)) {
       this.rcvPruneDrops++;
-      if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'prune-drop', this.label, pkt.seq, pkt.len, this.rmemAlloc);
+      if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'prune-drop', this.flowLabel, pkt.seq, pkt.len, this.rmemAlloc);
       return;
     }
     const newBytes = end - this.rcvNxt;
@@ -671,7 +674,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     const collapsed = Math.ceil(queued / 3840) * (4096 + this.p.skbOverheadBytes);
     if (collapsed + oooTrue < this.rmemAlloc) {
       unit.run(queued * this.p.copyNsPerByte);
-      if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'collapse', this.label, this.rcvNxt, queued, this.rmemAlloc);
+      if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'collapse', this.flowLabel, this.rcvNxt, queued, this.rmemAlloc);
       this.rcvQueue.length = 0;
       this.rcvFirst = 0;
       if (queued > 0) this.rcvQueue.push({ len: queued, truesize: collapsed });
@@ -679,7 +682,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
       if (this.rmemAlloc <= this.rcvbuf) return true;
     }
     if (this.ooo.length > 0) {
-      if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'prune-ofo', this.label, this.rcvNxt, this.ooo.length, this.rmemAlloc);
+      if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'prune-ofo', this.flowLabel, this.rcvNxt, this.ooo.length, this.rmemAlloc);
       this.rmemAlloc -= oooTrue;
       this.ooo.length = 0;
     }

@@ -32,7 +32,7 @@ export const FIGURE_SHAPES: Record<FigureKind, FigureShape> = {
   optime: { metric: 'optime_us', modes: ['uni', 'bi'], x: 'size_bytes' },
   latency: { metric: 'latency_us', modes: null, x: 'procs', splitByVaryingField: true },
   'latency-size': { metric: 'latency_us', modes: null, x: 'size_bytes', splitByVaryingField: true },
-  'stream-bandwidth': { metric: 'bandwidth_MBps', modes: [''], x: 'size_bytes' },
+  'stream-bandwidth': { metric: 'bandwidth_MBps', modes: ['', 'bi'], x: 'size_bytes' },
   linpack: { metric: 'mflops', modes: null, x: null },
 };
 

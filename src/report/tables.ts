@@ -29,6 +29,28 @@ export type ResultColumn = (typeof RESULT_COLUMNS)[number];
 /** One simulation run; '' marks a value the run does not have (mode of a latency run, latency of a bandwidth run). */
 export type ResultRow = Record<ResultColumn, number | string>;
 
+/** Result columns that hold text; every other column holds a number, or nothing (''). */
+export const TEXT_COLUMNS = ['scenario', 'profile', 'workload', 'mode', 'seed'] as const;
+export type TextColumn = (typeof TEXT_COLUMNS)[number];
+
+/**
+ * A results row typed by column, for library users: text columns as strings, every other column a
+ * number, or null where the row has no value (the empty cell of results.csv). Columns beyond
+ * RESULT_COLUMNS (the fingerprint, a swept field) are numbers when they read as one, else text.
+ */
+export type TypedResultRow = { [K in TextColumn]: string } & { [K in Exclude<ResultColumn, TextColumn>]: number | null } & Record<string, string | number | null>;
+
+/** The typed form of a row as results.csv holds it (text), or as runPoint returns it. */
+export function typedRow(row: Readonly<Record<string, string | number | undefined>>): TypedResultRow {
+  const out: Record<string, string | number | null> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if ((TEXT_COLUMNS as readonly string[]).includes(k)) out[k] = v === undefined ? '' : String(v);
+    else if ((RESULT_COLUMNS as readonly string[]).includes(k)) out[k] = parseNumber(v);
+    else out[k] = v === undefined || v === '' ? null : (parseNumber(v) ?? String(v));
+  }
+  return out as TypedResultRow;
+}
+
 /** Columns aggregated over replications, in output order. */
 export const METRICS = ['bandwidth_MBps', 'optime_us', 'latency_us', 'factor_s', 'solve_s', 'total_s', 'mflops', 'retransmits', 'drops'] as const;
 export type Metric = (typeof METRICS)[number];
@@ -53,8 +75,29 @@ export type CompareRow = Record<Exclude<(typeof COMPARE_COLUMNS)[number], 'signi
 /** A row as produced by the runner or read back from results.csv (all strings). */
 export type LooseRow = Readonly<Record<string, number | string | undefined>>;
 
+/**
+ * A swept scenario field is a column named by its dotted path (`cluster.link.rateBps`); no other
+ * column holds a dot. Such columns identify a point like the workload fields do.
+ */
+export function isParamColumn(column: string): boolean {
+  return column.includes('.');
+}
+
+/** The swept-field columns of a set of rows, in the order the first row has them. */
+export function paramColumns(rows: readonly LooseRow[]): string[] {
+  const first = rows[0];
+  return first ? Object.keys(first).filter(isParamColumn) : [];
+}
+
+/** A file's columns with the swept-field columns right after `scenario` (unchanged when there are none). */
+export function withParamColumns(columns: readonly string[], params: readonly string[]): string[] {
+  if (params.length === 0) return [...columns];
+  const at = columns.indexOf('scenario') + 1;
+  return [...columns.slice(0, at), ...params, ...columns.slice(at)];
+}
+
 const POINT_COLUMNS = ['scenario', ...POINT_FIELDS] as const;
-type Point = Record<(typeof POINT_COLUMNS)[number], number | string>;
+type Point = Record<(typeof POINT_COLUMNS)[number], number | string> & Record<string, number | string>;
 
 /** A measurement point (everything but the profile) and, per profile in first-appearance order, its rows. */
 interface PointGroup {
@@ -70,11 +113,12 @@ interface PointGroup {
 function groupByPoint(results: readonly LooseRow[]): PointGroup[] {
   const profileOrder = new Map<string, number>();
   const groups = new Map<string, PointGroup>();
+  const columns = [...POINT_COLUMNS, ...paramColumns(results)];
   for (const row of results) {
     const profile = String(row.profile ?? '');
     if (!profileOrder.has(profile)) profileOrder.set(profile, profileOrder.size);
-    const point = Object.fromEntries(POINT_COLUMNS.map((c) => [c, row[c] ?? ''])) as Point;
-    const key = JSON.stringify(POINT_COLUMNS.map((c) => String(point[c])));
+    const point = Object.fromEntries(columns.map((c) => [c, row[c] ?? ''])) as Point;
+    const key = JSON.stringify(columns.map((c) => String(point[c])));
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { point, byProfile: new Map() }));
     let list = g.byProfile.get(profile);

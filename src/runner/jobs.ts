@@ -19,7 +19,9 @@ function jobKey(p: RunPoint): string {
     .sort()
     .map((k) => `${k}=${String(p.workload[k])}`)
     .join(',');
-  return `program ${p.profile.name} part ${p.part} rep ${p.replication} ${fields}`;
+  // A sweep over scenario fields: a program runs within one variant (its cluster and profiles).
+  const params = p.params ? ` params ${JSON.stringify(p.params)}` : '';
+  return `program ${p.profile.name} part ${p.part} rep ${p.replication} ${fields}${params}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import {
-  COMPARE_COLUMNS, FIGURE_FORMATS, FIGURE_KINDS, RESULT_COLUMNS, SUMMARY_COLUMNS, compareRows, figureFiles, reportPage, summaryRows, writeCsvAtomic,
+  withParamColumns, paramColumns, COMPARE_COLUMNS, FIGURE_FORMATS, FIGURE_KINDS, RESULT_COLUMNS, SUMMARY_COLUMNS, compareRows, figureFiles, reportPage, summaryRows, writeCsvAtomic,
   type CompareRow, type FigureFormat, type FigureKind, type SummaryRow,
 } from './report-lite.js';
 import { baselinePoints, figureRows } from '../report/figure-data.js';
@@ -188,8 +188,9 @@ export async function writeReportHtml(dir: string, r: ReportPageInput): Promise<
  * results file names the scenario that made it and merge can refuse one of another scenario.
  */
 export function writeResultsCsv(path: string, rows: readonly TextRow[], fingerprint: string | undefined): void {
-  if (fingerprint === undefined) writeCsvAtomic(path, RESULT_COLUMNS, rows);
-  else writeCsvAtomic(path, [...RESULT_COLUMNS, FINGERPRINT_COLUMN], rows.map((r) => ({ ...r, [FINGERPRINT_COLUMN]: fingerprint })));
+  const columns = withParamColumns(RESULT_COLUMNS, paramColumns(rows));
+  if (fingerprint === undefined) writeCsvAtomic(path, columns, rows);
+  else writeCsvAtomic(path, [...columns, FINGERPRINT_COLUMN], rows.map((r) => ({ ...r, [FINGERPRINT_COLUMN]: fingerprint })));
 }
 
 export interface Reports {
@@ -219,12 +220,12 @@ export async function writeReports(
   }
   if (outputs.summary) {
     const path = join(dir, 'summary.csv');
-    writeCsvAtomic(path, SUMMARY_COLUMNS, summary);
+    writeCsvAtomic(path, withParamColumns(SUMMARY_COLUMNS, paramColumns(rows)), summary);
     files.push({ kind: 'summary', path, rows: summary.length });
   }
   if (outputs.compare) {
     const path = join(dir, 'compare.csv');
-    writeCsvAtomic(path, COMPARE_COLUMNS, compare);
+    writeCsvAtomic(path, withParamColumns(COMPARE_COLUMNS, paramColumns(rows)), compare);
     files.push({ kind: 'compare', path, rows: compare.length });
   }
   // A scenario without an outputs.figures list gets the figures that fit its data.

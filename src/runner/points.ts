@@ -5,7 +5,7 @@
  * computed and rows read back from a file, and summaries are computed from that text. So a resumed
  * or merged run, whose old rows come from a CSV, gives the same bytes as an uninterrupted one.
  */
-import { RESULT_COLUMNS, RUN_KEY_COLUMNS, formatCell, type ResultColumn } from './report-lite.js';
+import { RESULT_COLUMNS, RUN_KEY_COLUMNS, formatCell, isParamColumn, paramColumns, withParamColumns, type ResultColumn } from './report-lite.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { pointColumns, type ResultRow } from './run-point.js';
 import { FINGERPRINT_COLUMN } from './fingerprint.js';
@@ -22,14 +22,22 @@ export function textRow(row: ResultRow | Readonly<Record<string, unknown>>): Tex
   const out = {} as TextRow;
   const r = row as Record<string, unknown>;
   for (const c of RESULT_COLUMNS) out[c] = formatCell(r[c] as string | number | undefined);
+  // Swept scenario fields (dotted columns) travel with the row.
+  for (const c of Object.keys(r)) if (isParamColumn(c)) (out as Record<string, string>)[c] = formatCell(r[c] as string | number | undefined);
   return out;
+}
+
+/** Partial and shard file columns for these rows: INDEXED_COLUMNS with any swept-field columns. */
+export function indexedColumnsFor(rows: readonly Readonly<Record<string, unknown>>[]): string[] {
+  return withParamColumns(INDEXED_COLUMNS, paramColumns(rows as readonly Record<string, string>[]));
 }
 
 const KEY_SEPARATOR = '\u001f';
 
 /** The identifying part of a row, as one string. */
 export function rowKey(row: Readonly<Record<string, string | number | undefined>>): string {
-  return RUN_KEY_COLUMNS.map((c) => String(row[c] ?? '')).join(KEY_SEPARATOR);
+  const params = Object.keys(row).filter(isParamColumn).sort();
+  return [...RUN_KEY_COLUMNS.map((c) => String(row[c] ?? '')), ...params.map((c) => `${c}=${String(row[c] ?? '')}`)].join(KEY_SEPARATOR);
 }
 
 /**
@@ -37,8 +45,9 @@ export function rowKey(row: Readonly<Record<string, string | number | undefined>
  * together). Used to check that rows read back belong to the scenario being run.
  */
 export function pointKey(scenario: Scenario, point: RunPoint): string {
-  const c = pointColumns(scenario, point);
-  return RUN_KEY_COLUMNS.map((k) => formatCell(c[k])).join(KEY_SEPARATOR);
+  const c = pointColumns(scenario, point) as Record<string, string | number>;
+  const params = Object.keys(c).filter(isParamColumn).sort();
+  return [...RUN_KEY_COLUMNS.map((k) => formatCell(c[k])), ...params.map((k) => `${k}=${formatCell(c[k])}`)].join(KEY_SEPARATOR);
 }
 
 /** A one-line description of a point for messages: `#12 rhel-2.6.9 com bi 1024 B rep 3`. */
@@ -49,6 +58,7 @@ export function describePoint(point: RunPoint): string {
   if (w.sizeBytes !== undefined) parts.push(`${w.sizeBytes} B`);
   if (w.procs !== undefined) parts.push(`${w.procs} procs`);
   parts.push(`rep ${point.replication}`);
+  for (const [k, v] of Object.entries(point.params ?? {})) parts.push(`${k}=${String(v)}`);
   return parts.join(' ');
 }
 

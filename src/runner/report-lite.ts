@@ -4,7 +4,7 @@
  */
 import type { FigureOptions } from '../report/figures.js';
 import type { FigureKind } from '../report/figure-kinds.js';
-export { RESULT_COLUMNS, RUN_KEY_COLUMNS, COUNT_COLUMNS, MEASURED_COLUMNS, SUMMARY_COLUMNS, COMPARE_COLUMNS, summaryRows, compareRows, type ResultColumn, type RunKeyColumn, type SummaryRow, type CompareRow } from '../report/tables.js';
+export { RESULT_COLUMNS, RUN_KEY_COLUMNS, COUNT_COLUMNS, MEASURED_COLUMNS, SUMMARY_COLUMNS, COMPARE_COLUMNS, summaryRows, compareRows, typedRow, isParamColumn, paramColumns, withParamColumns, type ResultColumn, type RunKeyColumn, type SummaryRow, type CompareRow, type TypedResultRow } from '../report/tables.js';
 export { writeCsvAtomic, readCsv, TraceCsvWriter, formatCell } from '../report/csv.js';
 export { FIGURE_KINDS, FIGURE_FORMATS, type FigureKind, type FigureFormat } from '../report/figure-kinds.js';
 import type { FigureFormat } from '../report/figure-kinds.js';

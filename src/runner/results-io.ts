@@ -3,7 +3,7 @@
  * wrong or damaged file is refused with one line naming it, not half-used.
  */
 import { existsSync } from 'node:fs';
-import { COUNT_COLUMNS, MEASURED_COLUMNS, RESULT_COLUMNS, readCsv } from './report-lite.js';
+import { COUNT_COLUMNS, MEASURED_COLUMNS, RESULT_COLUMNS, isParamColumn, readCsv } from './report-lite.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
 import { POINT_COLUMN, pointKey, rowKey, type TextRow } from './points.js';
@@ -74,6 +74,7 @@ export function readResultsFile(path: string): ResultsFile {
   f.rows.forEach((r, i) => {
     const row = {} as TextRow;
     for (const c of RESULT_COLUMNS) row[c] = r[c] ?? '';
+    for (const c of f.columns) if (isParamColumn(c)) (row as Record<string, string>)[c] = r[c] ?? '';
     rows.push(row);
     fingerprints.push(r[FINGERPRINT_COLUMN] ?? '');
     damage.push(rowDamage(r, f.columns, fingerprinted));

@@ -57,6 +57,9 @@ export function pointColumns(scenario: Scenario, point: RunPoint): Pick<ResultRo
     to_node: k.to_node ?? '',
     replication: point.replication,
     seed: point.seed,
+    // A sweep over scenario fields: one column per swept path (`cluster.link.rateBps`), so rows of
+    // different values never pool in a summary (src/report/tables.ts reads dotted columns as keys).
+    ...point.params,
   };
 }
 
@@ -94,9 +97,10 @@ type Counters = { retransmits: number; timeouts: number; drops: number; events: 
  * those of its own size, from the previous size's end to its own (the last one to the run's end),
  * so a program of one size gives exactly runPoint's row.
  */
-export function runJob(scenario: Scenario, job: readonly RunPoint[], trace: TraceBus | null = null): ResultRow[] {
+export function runJob(scenarioIn: Scenario, job: readonly RunPoint[], trace: TraceBus | null = null): ResultRow[] {
   const first = job[0];
   if (!first) return [];
+  const scenario = withPointCluster(scenarioIn, first);
   if (job.length === 1) return [runPoint(scenario, first, trace)];
   const sim = new Simulator({ seed: first.seed, trace });
   const cluster = buildScenarioCluster(sim, scenario, first);
@@ -149,7 +153,13 @@ function measuredColumns(m: WorkloadMetrics): Pick<ResultRow, 'bandwidth_MBps' |
   };
 }
 
-export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | null = null): ResultRow {
+/** The scenario as a point of a sweep over scenario fields sees it: with that variant's cluster. */
+function withPointCluster(scenario: Scenario, point: RunPoint): Scenario {
+  return point.cluster ? { ...scenario, cluster: point.cluster } : scenario;
+}
+
+export function runPoint(scenarioIn: Scenario, point: RunPoint, trace: TraceBus | null = null): ResultRow {
+  const scenario = withPointCluster(scenarioIn, point);
   const sim = new Simulator({ seed: point.seed, trace });
   const cluster = buildScenarioCluster(sim, scenario, point);
   const m = workloadModule(point.workload.type).run(cluster, point.workload, { placement: scenario.cluster.placement });

@@ -11,14 +11,14 @@ import { availableParallelism } from 'node:os';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { writeCsvAtomic, type CompareRow, type SummaryRow } from './report-lite.js';
+import { typedRow, writeCsvAtomic, type CompareRow, type SummaryRow, type TypedResultRow } from './report-lite.js';
 import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
 import { checkBaseline, checkOutputDir, checkOutputFile, figureFileNames, writeReportHtml, writeReports, type WrittenFile } from './outputs.js';
 import { checkClaims, type ClaimResult, type CompareLike, type SummaryLike } from '../report/claims.js';
 import type { FigureFormat } from '../report/figure-kinds.js';
-import { INDEXED_COLUMNS, POINT_COLUMN, describePoint, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
+import { indexedColumnsFor, POINT_COLUMN, describePoint, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
 import { expandJobs, shardJobPoints } from './jobs.js';
 import { runTasks, type RunTasksOptions, type Task, type TaskResult } from './pool.js';
 import { checkFingerprints, matchRows, readResultsFile, tempPathFor } from './results-io.js';
@@ -77,6 +77,8 @@ export interface SimulateOptions {
 export interface SimulateResult {
   /** Finished rows in point order, as results.csv holds them (text). */
   rows: TextRow[];
+  /** The same rows typed by column: numbers (null where a cell is empty) and text (profile, mode, ...). */
+  records: TypedResultRow[];
   /** Point index of each row. */
   points: number[];
   /** Replication statistics and t-tests (unsharded, complete runs; otherwise empty). */
@@ -188,7 +190,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const sortedDone = (): [number, TextRow][] => [...done].sort((a, b) => a[0] - b[0]);
   const flushPartial = (): WrittenFile => {
     const rows = sortedDone().map(([i, r]) => ({ [POINT_COLUMN]: i, ...r, [FINGERPRINT_COLUMN]: fingerprint }));
-    writeCsvAtomic(partialPath, INDEXED_COLUMNS, rows);
+    writeCsvAtomic(partialPath, indexedColumnsFor(rows), rows);
     lastFlush = performance.now();
     return { kind: 'partial', path: partialPath, rows: rows.length };
   };
@@ -248,7 +250,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const ordered = rule ? sortedDone().filter(([i]) => !rule.beyondStop(i)) : sortedDone();
   const rows = ordered.map(([, r]) => r);
   const points = ordered.map(([i]) => i);
-  const base: Omit<SimulateResult, 'summary' | 'compare' | 'aborted'> = { rows, points, total: rule ? rule.neededRows() : selected.length, ran, skipped, damaged, files, skippedFigures: [] as string[] };
+  const base: Omit<SimulateResult, 'summary' | 'compare' | 'aborted'> = { rows, records: rows.map(typedRow), points, total: rule ? rule.neededRows() : selected.length, ran, skipped, damaged, files, skippedFigures: [] as string[] };
   if (rule && opts.precision) base.precision = precisionRecord(rule, opts.precision, scenario, all);
   // Provenance, written last beside the final files (not for an aborted run: its directory holds
   // only the partial file, and the manifest of the finished run comes with --resume).
@@ -265,7 +267,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   }
   if (shard) {
     if (write) {
-      writeCsvAtomic(resultsPath, INDEXED_COLUMNS, ordered.map(([i, r]) => ({ [POINT_COLUMN]: i, ...r, [FINGERPRINT_COLUMN]: fingerprint })));
+      writeCsvAtomic(resultsPath, indexedColumnsFor(rows), ordered.map(([i, r]) => ({ [POINT_COLUMN]: i, ...r, [FINGERPRINT_COLUMN]: fingerprint })));
       files.push({ kind: 'shard', path: resultsPath, rows: rows.length });
       files.push(manifest());
       rmSync(partialPath, { force: true });

@@ -11,6 +11,7 @@ import { FIGURE_KINDS } from '../report/figure-kinds.js';
 import { OverrideError, allowedProfiles, applyProfileOverrides, builtinProfileNames, resolveProfileRef, validateProfile } from './profiles.js';
 import { readSource, type Path, type Source } from './source.js';
 import { countWorkloads, expandWorkloads, parseRange } from './sweep.js';
+import { expandParamSweep, takeParamSweep } from './param-sweep.js';
 import type { ClusterConfig, KernelProfile, OutputsConfig, Scenario, TraceOutput, WorkloadSpec } from './types.js';
 // The workload registry's declarations (DESIGN.md: scenario knows the registries' declarations);
 // no workload module imports this file, so the import is not a cycle.
@@ -68,7 +69,11 @@ export function loadScenario(file: string, overrides: string[] = []): Scenario {
   const src = readSource(file, 'scenario');
   for (const o of overrides) applyOverride(src, o);
   src.checkText();
-  return validateScenario(src);
+  // Dotted `sweep:` keys sweep scenario fields (src/scenario/param-sweep.ts); the rest loads as before.
+  const params = takeParamSweep(src);
+  const scenario = validateScenario(src);
+  if (!params) return scenario;
+  return { ...scenario, params: expandParamSweep(src, params, scenario, validateScenario, SETTABLE_PATHS, LIMITS.maxRuns) };
 }
 
 function applyOverride(src: Source, expr: string): void {
@@ -198,24 +203,43 @@ function readSeed(src: Source, raw: unknown): string {
   throw src.error(['seed'], `expected a non-negative integer or a string, got ${show(raw)}`, 'an integer in [0, 2^53) or a non-empty string');
 }
 
+/**
+ * The cluster's numeric fields: rule and default, read by readCluster and by the JSON Schema
+ * generator (src/cli/schema.ts), so the two cannot disagree. `zeroMeans`: 0 is allowed besides the
+ * range and means that (portRateBps 0 = the link rate).
+ */
+export const CLUSTER_RULES = {
+  nodes: { rule: { min: 2, max: 1024, integer: true }, default: 4, doc: 'nodes, each with one NIC on the switch' },
+  cpusPerNode: { rule: { min: 1, max: 256, integer: true }, default: 4, doc: 'CPUs of a node (a Xen guest gets as many VCPUs)' },
+  'link.rateBps': { rule: { min: 1e6, max: 1e12 }, default: 1e9, doc: 'line rate of every link (bit/s)' },
+  // The engine clock is integer ns.
+  'link.propagationNs': { rule: { min: 0, max: 1e9, integer: true }, default: 500, doc: 'propagation delay per link (ns)' },
+  'switch.portBufferBytes': { rule: { min: 1514, max: 2 ** 30, integer: true }, default: 262144, doc: 'output-port buffer per port, drop-tail (bytes)' },
+  'switch.fabricLatencyNs': { rule: { min: 0, max: 1e9, integer: true }, default: 3000, doc: 'lookup and fabric latency after a frame is received (ns)' },
+  'switch.portRateBps': { rule: { min: 1e6, max: 1e12 }, default: 0, zeroMeans: 'link.rateBps', doc: 'rate of the switch ports towards the hosts (bit/s); 0 = the link rate' },
+} as const satisfies Record<string, { rule: NumberRule; default: number; doc: string; zeroMeans?: string }>;
+export const PLACEMENTS = ['block', 'cyclic'] as const;
+/** Keys of the scenario's blocks, for the JSON Schema generator. */
+export const SCENARIO_KEYS = { top: TOP_KEYS, cluster: CLUSTER_KEYS, link: LINK_KEYS, switch: SWITCH_KEYS, profileEntry: PROFILE_ENTRY_KEYS, outputs: OUTPUT_KEYS, trace: TRACE_KEYS, figures: FIGURES } as const;
+
 function readCluster(src: Source, raw: unknown): ClusterConfig {
   const c = block(src, ['cluster'], raw, CLUSTER_KEYS);
   const link = block(src, ['cluster', 'link'], c.link, LINK_KEYS);
   const sw = block(src, ['cluster', 'switch'], c.switch, SWITCH_KEYS);
+  const R = CLUSTER_RULES;
   return {
-    nodes: num(src, ['cluster', 'nodes'], c.nodes, { min: 2, max: 1024, integer: true }, 4),
-    cpusPerNode: num(src, ['cluster', 'cpusPerNode'], c.cpusPerNode, { min: 1, max: 256, integer: true }, 4),
-    placement: oneOf(src, ['cluster', 'placement'], c.placement, ['block', 'cyclic'] as const, 'cyclic'),
+    nodes: num(src, ['cluster', 'nodes'], c.nodes, R.nodes.rule, R.nodes.default),
+    cpusPerNode: num(src, ['cluster', 'cpusPerNode'], c.cpusPerNode, R.cpusPerNode.rule, R.cpusPerNode.default),
+    placement: oneOf(src, ['cluster', 'placement'], c.placement, PLACEMENTS, 'cyclic'),
     link: {
-      rateBps: num(src, ['cluster', 'link', 'rateBps'], link.rateBps, { min: 1e6, max: 1e12 }, 1e9),
-      // The engine clock is integer ns.
-      propagationNs: num(src, ['cluster', 'link', 'propagationNs'], link.propagationNs, { min: 0, max: 1e9, integer: true }, 500),
+      rateBps: num(src, ['cluster', 'link', 'rateBps'], link.rateBps, R['link.rateBps'].rule, R['link.rateBps'].default),
+      propagationNs: num(src, ['cluster', 'link', 'propagationNs'], link.propagationNs, R['link.propagationNs'].rule, R['link.propagationNs'].default),
     },
     switch: {
-      portBufferBytes: num(src, ['cluster', 'switch', 'portBufferBytes'], sw.portBufferBytes, { min: 1514, max: 2 ** 30, integer: true }, 262144),
-      fabricLatencyNs: num(src, ['cluster', 'switch', 'fabricLatencyNs'], sw.fabricLatencyNs, { min: 0, max: 1e9, integer: true }, 3000),
+      portBufferBytes: num(src, ['cluster', 'switch', 'portBufferBytes'], sw.portBufferBytes, R['switch.portBufferBytes'].rule, R['switch.portBufferBytes'].default),
+      fabricLatencyNs: num(src, ['cluster', 'switch', 'fabricLatencyNs'], sw.fabricLatencyNs, R['switch.fabricLatencyNs'].rule, R['switch.fabricLatencyNs'].default),
       // 0 (the default) means "the link rate", as docs/scenarios.md says.
-      portRateBps: toNumber(sw.portRateBps) === 0 ? 0 : src.check(['cluster', 'switch', 'portRateBps'], () => zeroOr(sw.portRateBps, { min: 1e6, max: 1e12 }, 'link.rateBps')),
+      portRateBps: toNumber(sw.portRateBps) === 0 ? 0 : src.check(['cluster', 'switch', 'portRateBps'], () => zeroOr(sw.portRateBps, R['switch.portRateBps'].rule, 'link.rateBps')),
     },
   };
 }
@@ -283,8 +307,12 @@ function readProfiles(src: Source, raw: unknown): KernelProfile[] {
 }
 
 /** Check one workload field value (base or swept) against the module's declaration. Throws ValueError. */
-function checkField(m: WorkloadModule, f: string, raw: unknown, cluster: ClusterConfig): number | string {
+function checkField(m: WorkloadModule, f: string, raw: unknown, cluster: ClusterConfig): number | string | boolean {
   const d = m.fields[f]!;
+  if (d.kind === 'boolean') {
+    if (typeof raw !== 'boolean') throw new ValueError(`expected true or false, got ${show(raw)}`, 'true, false');
+    return raw;
+  }
   if (d.kind === 'enum') {
     if (typeof raw !== 'string' || !d.values.includes(raw)) throw new ValueError(`unknown ${f} ${show(raw)}`, d.allowedText ?? d.values.join(', '));
     return raw;
@@ -334,7 +362,7 @@ function readWorkload(src: Source, raw: unknown, cluster: ClusterConfig, at: Pat
 }
 
 function readSweep(src: Source, raw: unknown, m: WorkloadModule, cluster: ClusterConfig, at: Path): Scenario['sweep'] {
-  const fields: Record<string, Array<number | string>> = {};
+  const fields: Record<string, Array<number | string | boolean>> = {};
   if (raw === undefined || raw === null) return { fields, combine: 'cross' };
   const type = m.type;
   const declared = (k: string) => Object.hasOwn(m.fields, k);

@@ -41,6 +41,13 @@ export class Source {
     private readonly positions: Map<string, PosEntry>,
   ) {}
 
+  /** The same file (positions, overrides) holding another value: a variant of a parameter sweep. */
+  withValue(value: unknown): Source {
+    const s = new Source(this.file, value, this.positions);
+    for (const o of this.overrides) s.addOverride(o);
+    return s;
+  }
+
   /** Record that the subtree at `path` came from `--set expr`. */
   addOverride(o: Override): void {
     this.overrides.push(o);
@@ -51,6 +58,14 @@ export class Source {
     for (let i = this.overrides.length - 1; i >= 0; i--) {
       const o = this.overrides[i]!;
       if (o.path.length <= path.length && o.path.every((p, j) => String(path[j]) === p)) return `--set ${o.expr}`;
+    }
+    // A block the file does not have, created by a --set below it (`--set workload.ops=5` in a
+    // file without `workload:`): the --set made it, so the --set is where the problem is.
+    if (!this.positions.has(pathString(path))) {
+      for (let i = this.overrides.length - 1; i >= 0; i--) {
+        const o = this.overrides[i]!;
+        if (o.path.length > path.length && path.every((p, j) => String(p) === o.path[j])) return `--set ${o.expr}`;
+      }
     }
     // The nearest enclosing node with a known position (a missing field is reported at its parent).
     for (let n = path.length; n >= 0; n--) {

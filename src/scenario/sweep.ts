@@ -49,13 +49,13 @@ function checkOrder(from: number, to: number): void {
  * The values of a sweep field: `"2^5..2^23"` and `"32..1024"` (factor 2), `{from, to, factor}`,
  * `{from, to, step}`, a list (passed through), or a single scalar (one value). Throws ValueError.
  */
-export function parseRange(value: unknown): Array<number | string> {
+export function parseRange(value: unknown): Array<number | string | boolean> {
   if (Array.isArray(value)) {
     if (value.length === 0) throw new ValueError('empty list', RANGE_ALLOWED);
     for (const v of value) {
-      if (typeof v !== 'number' && typeof v !== 'string') throw new ValueError(`list items must be numbers or strings, got ${show(v)}`, RANGE_ALLOWED);
+      if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') throw new ValueError(`list items must be numbers, strings or true/false, got ${show(v)}`, RANGE_ALLOWED);
     }
-    return value as Array<number | string>;
+    return value as Array<number | string | boolean>;
   }
   if (isPlainObject(value)) {
     const keys = Object.keys(value);
@@ -92,7 +92,7 @@ export function expandWorkloads(base: WorkloadSpec, sweep: Scenario['sweep']): W
   const keys = Object.keys(sweep.fields);
   const lists = keys.map((k) => sweep.fields[k]!);
   const out: WorkloadSpec[] = [];
-  const make = (vals: Array<number | string>): WorkloadSpec => {
+  const make = (vals: Array<number | string | boolean>): WorkloadSpec => {
     const w = { ...base } as Record<string, unknown>;
     keys.forEach((k, i) => (w[k] = vals[i]));
     return w as unknown as WorkloadSpec;
@@ -121,10 +121,19 @@ export function expandWorkloads(base: WorkloadSpec, sweep: Scenario['sweep']): W
 export function expandPoints(scenario: Scenario): RunPoint[] {
   const workloads = scenario.parts.flatMap((p, part) => expandWorkloads(p.workload, p.sweep).map((w) => ({ w, part })));
   const points: RunPoint[] = [];
-  for (const profile of scenario.profiles) {
-    for (const { w: workload, part } of workloads) {
-      for (let r = 0; r < scenario.replications; r++) {
-        points.push({ index: points.length, profile, workload: { ...workload }, replication: r, seed: replicationSeed(scenario.seed, r), part });
+  // A sweep over scenario fields is the outermost loop: each variant is a whole scenario's points.
+  const variants = scenario.params?.variants ?? [undefined];
+  for (const v of variants) {
+    for (const profile of v ? v.profiles : scenario.profiles) {
+      for (const { w: workload, part } of workloads) {
+        for (let r = 0; r < scenario.replications; r++) {
+          const p: RunPoint = { index: points.length, profile, workload: { ...workload }, replication: r, seed: replicationSeed(scenario.seed, r), part };
+          if (v) {
+            p.params = { ...v.values };
+            p.cluster = v.cluster;
+          }
+          points.push(p);
+        }
       }
     }
   }

@@ -59,7 +59,7 @@ export interface KernelProfile {
  */
 export interface WorkloadSpec {
   type: string;
-  [field: string]: number | string;
+  [field: string]: number | string | boolean;
 }
 
 export interface TraceOutput {
@@ -82,7 +82,7 @@ export interface OutputsConfig {
 }
 
 export interface SweepSpec {
-  fields: Record<string, Array<number | string>>;
+  fields: Record<string, Array<number | string | boolean>>;
   combine: 'cross' | 'zip';
 }
 
@@ -106,6 +106,27 @@ export interface Scenario {
    */
   parts: Array<{ workload: WorkloadSpec; sweep: SweepSpec }>;
   outputs: OutputsConfig;
+  /**
+   * The top-level sweep over scenario fields (`sweep:` keys that are dotted paths into `cluster`
+   * or `profiles`), crossed with every workload sweep; absent when there is none. Each variant is
+   * the scenario validated with one combination of values.
+   */
+  params?: ParamSweep;
+}
+
+/** A sweep over cluster and profile fields: the swept paths and their values, and each combination. */
+export interface ParamSweep {
+  /** Swept path (`cluster.link.rateBps`, `profiles.xen-3.0.1.xen.txRingSlots`) -> values, in file order. */
+  fields: Record<string, Array<number | string>>;
+  /** Every combination (first path outermost), with the cluster and profiles it gives. */
+  variants: ParamVariant[];
+}
+
+export interface ParamVariant {
+  /** Path -> value of this combination; these become result columns named by the path. */
+  values: Record<string, number | string>;
+  cluster: ClusterConfig;
+  profiles: KernelProfile[];
 }
 
 /**
@@ -121,4 +142,7 @@ export interface RunPoint {
   seed: string;
   /** Index of the workload block (scenario.parts) the point comes from. */
   part: number;
+  /** With a top-level sweep over scenario fields: this point's values (path -> value) and cluster. */
+  params?: Record<string, number | string>;
+  cluster?: ClusterConfig;
 }

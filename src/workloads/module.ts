@@ -55,7 +55,13 @@ export interface EnumFieldDecl<V extends string = string> extends FieldBase {
   allowedText?: string;
 }
 
-export type FieldDecl = NumberFieldDecl | EnumFieldDecl;
+/** A yes/no field (`bidirectional: true`); YAML's true and false only. */
+export interface BooleanFieldDecl extends FieldBase {
+  kind: 'boolean';
+  default: boolean;
+}
+
+export type FieldDecl = NumberFieldDecl | EnumFieldDecl | BooleanFieldDecl;
 export type FieldDecls = { readonly [name: string]: FieldDecl };
 
 /** A problem with a value or a combination of values (becomes a located ScenarioError). */
@@ -65,7 +71,7 @@ export interface FieldProblem {
 }
 
 /** The value type of one declared field. */
-export type FieldValue<F> = F extends { kind: 'enum'; values: readonly (infer V)[] } ? V : number;
+export type FieldValue<F> = F extends { kind: 'enum'; values: readonly (infer V)[] } ? V : F extends { kind: 'boolean' } ? boolean : number;
 
 /** A concrete workload of a module: its type name and one value per declared field. */
 export type SpecOf<Fs extends FieldDecls> = { type: string } & { -readonly [K in keyof Fs]: FieldValue<Fs[K]> };

@@ -1,8 +1,10 @@
 /**
  * Raw TCP bulk transfer without MPI: `streams` senders (nodes fromNode, fromNode+1, ... skipping
- * toNode) each write sizeBytes over one connection into a receiver process on toNode. The
- * bandwidth is the payload of all streams over the time from the first write to the last byte
- * read, in MB/s (10^6 bytes).
+ * toNode) each write sizeBytes over one connection into a receiver process on toNode. With
+ * `bidirectional: true` each sender's host also receives sizeBytes from toNode over a second
+ * connection at the same time (two flows in opposite directions between the same hosts, as
+ * `netperf` TCP_STREAM run both ways at once). The bandwidth is the payload of all flows over the
+ * time from the first write to the last byte read, in MB/s (10^6 bytes): both directions count.
  */
 import { spawn, type ProcessBody } from '../engine/process.js';
 import type { Cluster } from '../cluster/cluster.js';
@@ -45,6 +47,7 @@ const STREAM_FIELDS = defineFields({
   toNode: { ...toNodeField, doc: 'node of the receiver' },
   streams: { kind: 'integer', unit: 'streams', default: 1, range: (c) => ({ min: 1, max: c.nodes - 1 }), doc: 'parallel streams, each from a distinct sender' },
   sockBufBytes: sockBufField,
+  bidirectional: { kind: 'boolean', unit: '', default: false, doc: 'true: each stream also runs from toNode back to its sender at the same time (two flows in opposite directions)' },
 });
 
 export type StreamSpec = SpecOf<typeof STREAM_FIELDS>;
@@ -55,8 +58,9 @@ export const stream = defineWorkload({
   fields: STREAM_FIELDS,
   columns: ['bandwidth_MBps'],
   figures: ['stream-bandwidth'],
-  // procs: the hosts taking part (senders and the receiver).
-  key: (w) => ({ size_bytes: w.sizeBytes, procs: w.streams + 1, sock_buf_bytes: w.sockBufBytes, from_node: w.fromNode, to_node: w.toNode }),
+  // procs: the hosts taking part (senders and the receiver). mode 'bi' marks a bidirectional run
+  // (empty otherwise, as before the field existed), so the two never pool in a summary.
+  key: (w) => ({ ...(w.bidirectional ? { mode: 'bi' } : {}), size_bytes: w.sizeBytes, procs: w.streams + 1, sock_buf_bytes: w.sockBufBytes, from_node: w.fromNode, to_node: w.toNode }),
   check: (w) => distinctNodes(w),
   run: (cluster, w) => runStreamSpec(cluster, w),
 });
@@ -74,8 +78,13 @@ function runStreamSpec(cluster: Cluster, w: StreamSpec): WorkloadMetrics {
   const senders = cluster.nodes.filter((n) => n.index !== to.index);
   const from = w.fromNode;
   const start = sim.now;
-  let remaining = streams;
+  const flows = w.bidirectional ? 2 * streams : streams;
+  let remaining = flows;
   let lastNs = start;
+  const finished = (t: number): void => {
+    lastNs = Math.max(lastNs, t);
+    if (--remaining === 0) sim.stop();
+  };
   for (let k = 0; k < streams; k++) {
     const src = senders[(senders.findIndex((n) => n.index === from) + k) % senders.length]!;
     const [a, b] = src.kernel.connect(to.kernel, { sockBufBytes: w.sockBufBytes });
@@ -85,19 +94,23 @@ function runStreamSpec(cluster: Cluster, w: StreamSpec): WorkloadMetrics {
     sctx.own(a);
     rctx.own(b);
     spawn(sim, sender(sctx, a, bytes), sctx.name);
-    spawn(
-      sim,
-      receiver(rctx, b, bytes, (t) => {
-        lastNs = Math.max(lastNs, t);
-        if (--remaining === 0) sim.stop();
-      }),
-      rctx.name,
-    );
+    spawn(sim, receiver(rctx, b, bytes, finished), rctx.name);
+    if (w.bidirectional) {
+      // The opposite flow: its own connection (as a second netperf), its own processes, on the
+      // CPU after each end's first process where the host has one.
+      const [c, d] = to.kernel.connect(src.kernel, { sockBufBytes: w.sockBufBytes });
+      const bsctx = new ProcCtx(sim, to.cpus[(1 + streams + k) % to.cpus.length]!, to.kernel.params, `${to.name}/stream-back${k}`);
+      const brctx = new ProcCtx(sim, src.cpus[Math.min(2, src.cpus.length - 1)]!, src.kernel.params, `${src.name}/sink-back${k}`);
+      bsctx.own(c);
+      brctx.own(d);
+      spawn(sim, sender(bsctx, c, bytes), bsctx.name);
+      spawn(sim, receiver(brctx, d, bytes, finished), brctx.name);
+    }
   }
   // Timers and OS noise keep the event queue busy forever: a stream that cannot finish must
   // end the run at a simulated-time limit instead of spinning.
   sim.run(start + STREAM_LIMIT_NS);
-  if (remaining > 0) throw new Error(`stream: ${remaining} of ${streams} streams did not finish within ${STREAM_LIMIT_NS / 1e9} s of simulated time`);
+  if (remaining > 0) throw new Error(`stream: ${remaining} of ${flows} flows did not finish within ${STREAM_LIMIT_NS / 1e9} s of simulated time`);
   const elapsedNs = lastNs - start;
-  return { bandwidthMBps: megabytesPerSecond(bytes * streams, elapsedNs), elapsedNs };
+  return { bandwidthMBps: megabytesPerSecond(bytes * flows, elapsedNs), elapsedNs };
 }

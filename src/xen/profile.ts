@@ -54,8 +54,8 @@ export interface XenParams {
 }
 
 export const XEN_PARAMS: Record<keyof XenParams, ParamSpec> = {
-  txRingSlots: { unit: 'slots', min: 1, max: 4096, integer: true, doc: 'NET_TX_RING_SIZE: request slots of a vif TX ring (one page: 256)' },
-  rxRingSlots: { unit: 'slots', min: 1, max: 4096, integer: true, doc: 'NET_RX_RING_SIZE: request slots of a vif RX ring (one page: 256)' },
+  txRingSlots: { unit: 'slots', min: 1, max: 4096, integer: true, doc: 'NET_TX_RING_SIZE: request slots of a vif TX ring, a power of 2 (one 4 KiB page holds 256; more is a multi-page what-if)' },
+  rxRingSlots: { unit: 'slots', min: 1, max: 4096, integer: true, doc: 'NET_RX_RING_SIZE: request slots of a vif RX ring, a power of 2 (one 4 KiB page holds 256; more is a multi-page what-if)' },
   maxPendingTx: { unit: 'packets', min: 1, max: 65536, integer: true, doc: 'MAX_PENDING_REQS: guest TX packets held in dom0, across all vifs' },
   headerCopyBytes: { unit: 'B', min: 0, max: 1514, integer: true, doc: 'PKT_PROT_LEN: bytes netback copies out of a mapped TX page into the skb head' },
   maxFrameBytes: { unit: 'B', min: 64, max: 65536, integer: true, doc: 'largest Ethernet frame netback accepts on TX (ETH_FRAME_LEN)' },
@@ -102,6 +102,16 @@ export const XEN_PARAMS: Record<keyof XenParams, ParamSpec> = {
  */
 export function xenParamsProblem(p: XenParams): { param: keyof XenParams; message: string; allowed: string } | undefined {
   const { schedNs, domainSwitchNs, extraQuantumNs } = p;
+  // io/ring.h's __RING_SIZE rounds a ring down to a power of 2 and indexes it with (idx & (size-1)):
+  // no Xen ring has another size. One 4 KiB page holds 256 slots of netif's 12-byte TX and 8-byte RX
+  // entries after the 64-byte header; Xen 3.0's netfront maps one page per ring, so more slots are
+  // a what-if of a multi-page ring (docs/model-xen.md).
+  for (const param of ['txRingSlots', 'rxRingSlots'] as const) {
+    const n = p[param];
+    if (Number.isInteger(n) && n > 0 && (n & (n - 1)) !== 0) {
+      return { param, message: `${n} slots is not a power of 2 (Xen's __RING_SIZE rounds a ring down to one; this one would have ${2 ** Math.floor(Math.log2(n))})`, allowed: 'a power of 2 from 1 to 4096; 256 fill one 4 KiB page' };
+    }
+  }
   if (schedNs + domainSwitchNs >= extraQuantumNs) {
     return {
       param: 'extraQuantumNs',

@@ -44,7 +44,7 @@ describe('simulate', () => {
   test('every field a workload can sweep is in the run key, so summaries never pool two values', () => {
     const values: Record<string, string> = {
       mode: '[uni, bi]', sizeBytes: '[32, 64]', procs: '[2, 4]', ops: '[2, 3]', fromNode: '[0, 2]',
-      toNode: '[2, 3]', streams: '[1, 2]', sockBufBytes: '[8192, 16384]', matrixOrder: '[20, 30]', op: '[barrier, bcast]',
+      toNode: '[2, 3]', streams: '[1, 2]', sockBufBytes: '[8192, 16384]', matrixOrder: '[20, 30]', op: '[barrier, bcast]', bidirectional: '[false, true]',
     };
     const dir = tmp();
     for (const { type, fields } of WORKLOADS) {

@@ -47,7 +47,7 @@ test('defaults are filled for a minimal com scenario', () => {
 
 test('each workload type gets its own defaults and only its own fields', () => {
   const w = (type: string) => loadScenario(scenarioFile(`t-${type}.yaml`, { workload: { type } })).workload;
-  assert.deepEqual(w('stream'), { type: 'stream', sizeBytes: 1048576, fromNode: 0, toNode: 1, streams: 1, sockBufBytes: 0 });
+  assert.deepEqual(w('stream'), { type: 'stream', sizeBytes: 1048576, fromNode: 0, toNode: 1, streams: 1, sockBufBytes: 0, bidirectional: false });
   assert.deepEqual(w('pingpong'), { type: 'pingpong', sizeBytes: 32, ops: 100, fromNode: 0, toNode: 1, sockBufBytes: 0 });
   assert.deepEqual(w('mpi-pingpong'), { type: 'mpi-pingpong', sizeBytes: 32, ops: 100 });
   assert.deepEqual(w('laten'), { type: 'laten', sizeBytes: 0, procs: 2, ops: 100 });

@@ -70,6 +70,10 @@ test('every declared default is within its own range on the default cluster, and
         assert.ok(f.values.includes(f.default), `${m.type}.${name}`);
         continue;
       }
+      if (f.kind === 'boolean') {
+        assert.equal(typeof f.default, 'boolean', `${m.type}.${name}`);
+        continue;
+      }
       const r = fieldRange(f, cluster);
       assert.ok(f.default >= r.min && f.default <= r.max, `${m.type}.${name}: ${f.default} outside [${r.min}, ${r.max}]`);
       if (f.kind === 'integer') assert.ok(Number.isInteger(f.default), `${m.type}.${name}`);
