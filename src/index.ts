@@ -7,6 +7,8 @@
  *   const r = await simulate(s, { jobs: 4, write: false });
  */
 export * from './scenario/index.js';
+export { WORKLOADS, findWorkload } from './workloads/registry.js';
+export { defineWorkload, defineFields, withDefaults, type WorkloadModule, type FieldDecl, type SpecOf, type RunContext } from './workloads/module.js';
 export { runPoint, pointColumns, type ResultRow } from './runner/run-point.js';
 export { RESULT_COLUMNS } from './report/tables.js';
 export { simulate, defaultJobs, type SimulateOptions, type SimulateResult, type Progress } from './runner/simulate.js';

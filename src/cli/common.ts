@@ -8,6 +8,7 @@ import { ScenarioError } from '../scenario/errors.js';
 import { loadScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { InputError } from '../runner/errors.js';
+import { WORKLOADS } from '../workloads/registry.js';
 
 export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 70, pointTimeout: 124, interrupted: 130, terminated: 143 } as const;
 
@@ -26,8 +27,8 @@ export function asList(v: string | string[] | undefined): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
 }
 
-/** Workload types whose block has `ops` (src/scenario/load.ts TYPE_FIELDS). */
-const OPS_TYPES = new Set(['pingpong', 'mpi-pingpong', 'com', 'laten']);
+/** Workload types whose block has `ops`. */
+const OPS_TYPES = new Set(WORKLOADS.filter((m) => 'ops' in m.fields).map((m) => m.type));
 
 /**
  * The --set list a command's flags stand for. `--reps N` is `--set replications=N`; `--ops N` is

@@ -1,25 +1,23 @@
 /**
- * The runner's unit of work. A job is one simulation: for a Presta com block with
- * `sequence: program`, one (profile, workload block, fields other than sizeBytes, replication)
- * whose sizes run in sweep order in one MPI execution; otherwise one point. A job yields one
+ * The runner's unit of work. A job is one simulation: for a workload whose module has a program
+ * that applies (Presta com with `sequence: program`), one (profile, workload block, fields other
+ * than the program's axis, replication) whose axis values (sizes) run in sweep order in one
+ * execution; otherwise one point. A job yields one
  * results row per point, so rows, resume and merge stay per point; a job runs if any of its rows
  * is missing. Jobs depend only on the scenario, so every thread computes the same ones.
  */
 import { shardPoints } from '../scenario/sweep.js';
 import type { RunPoint } from '../scenario/types.js';
+import { workloadModule } from '../workloads/registry.js';
 
-/** Whether a point belongs to a multi-size program rather than running alone. */
-export function runsAsProgram(point: RunPoint): boolean {
-  return point.workload.type === 'com' && (point.workload.sequence ?? 'program') === 'program';
-}
-
-/** What a program job shares: everything but the size. The seed depends on the replication only. */
+/** What a program job shares: everything but the program's axis. The seed depends on the replication only. */
 function jobKey(p: RunPoint): string {
-  if (!runsAsProgram(p)) return `point ${p.index}`;
-  const { sizeBytes: _size, ...rest } = p.workload;
-  const fields = Object.keys(rest)
+  const program = workloadModule(p.workload.type).program;
+  if (!program?.applies(p.workload)) return `point ${p.index}`;
+  const fields = Object.keys(p.workload)
+    .filter((k) => k !== program.axis)
     .sort()
-    .map((k) => `${k}=${String((rest as Record<string, unknown>)[k])}`)
+    .map((k) => `${k}=${String(p.workload[k])}`)
     .join(',');
   return `program ${p.profile.name} part ${p.part} rep ${p.replication} ${fields}`;
 }

@@ -13,6 +13,7 @@ import {
 import type { OutputsConfig } from '../scenario/types.js';
 import type { TextRow } from './points.js';
 import { writeTextAtomic } from './results-io.js';
+import { findWorkload } from '../workloads/registry.js';
 
 export interface WrittenFile {
   kind: 'results' | 'summary' | 'compare' | 'figure' | 'trace' | 'shard' | 'partial' | 'manifest';
@@ -63,11 +64,15 @@ export function checkOutputFile(path: string, flag: string): void {
   checkOutputDir(dir, flag);
 }
 
-/** Which metric and modes a figure kind draws (mirrors src/report/figures.ts), to skip empty figures. */
+/**
+ * Which metric a figure kind draws and, for the best-run figure, which mode (mirrors
+ * src/report/figures.ts), to skip empty figures. Which workloads' rows a figure takes is each
+ * workload module's `figures` list.
+ */
 const FIGURE_DATA: Record<FigureKind, { metric: string; modes: string[] | null }> = {
-  bandwidth: { metric: 'bandwidth_MBps', modes: ['uni', 'bi'] },
+  bandwidth: { metric: 'bandwidth_MBps', modes: null },
   'max-bandwidth': { metric: 'bandwidth_MBps', modes: ['bi'] },
-  optime: { metric: 'optime_us', modes: ['uni', 'bi'] },
+  optime: { metric: 'optime_us', modes: null },
   latency: { metric: 'latency_us', modes: null },
   linpack: { metric: 'mflops', modes: null },
 };
@@ -75,7 +80,8 @@ const FIGURE_DATA: Record<FigureKind, { metric: string; modes: string[] | null }
 /** Summary rows a figure of this kind would draw. */
 export function figurePoints(kind: FigureKind, summary: readonly SummaryRow[]): number {
   const d = FIGURE_DATA[kind];
-  return summary.filter((r) => r.metric === d.metric && (d.modes === null || d.modes.includes(String(r.mode)))).length;
+  const fits = (r: SummaryRow) => findWorkload(String(r.workload))?.figures.includes(kind) ?? false;
+  return summary.filter((r) => r.metric === d.metric && (d.modes === null || d.modes.includes(String(r.mode))) && fits(r)).length;
 }
 
 export function isFigureKind(s: string): s is FigureKind {

@@ -45,7 +45,7 @@ export function pointKey(scenario: Scenario, point: RunPoint): string {
 export function describePoint(point: RunPoint): string {
   const w = point.workload;
   const parts = [`#${point.index}`, point.profile.name, w.type];
-  if (w.mode) parts.push(w.mode);
+  if (w.mode) parts.push(String(w.mode));
   if (w.sizeBytes !== undefined) parts.push(`${w.sizeBytes} B`);
   if (w.procs !== undefined) parts.push(`${w.procs} procs`);
   parts.push(`rep ${point.replication}`);

@@ -6,15 +6,10 @@
 import { Simulator } from '../engine/simulator.js';
 import type { TraceBus } from '../engine/trace.js';
 import { buildCluster, type Cluster } from '../cluster/cluster.js';
-import type { RunPoint, Scenario, WorkloadSpec } from '../scenario/types.js';
+import type { RunPoint, Scenario } from '../scenario/types.js';
 import type { ResultColumn, RunKeyColumn } from '../report/tables.js';
-import { DEFAULT_COM_SIZE_BYTES, runCom, runComProgram } from '../workloads/com.js';
-import { runLaten } from '../workloads/laten.js';
-import { DEFAULT_MATRIX_ORDER, runLinpack } from '../workloads/linpack.js';
 import type { WorkloadMetrics } from '../workloads/metrics.js';
-import { runMpiPingpong } from '../workloads/mpi-pingpong.js';
-import { runPingpong } from '../workloads/pingpong.js';
-import { runStream } from '../workloads/stream.js';
+import { workloadModule } from '../workloads/registry.js';
 
 /** One row of results.csv; '' where a figure does not apply. Column order: RESULT_COLUMNS (src/report). */
 export interface ResultRow extends Record<ResultColumn, number | string> {
@@ -45,41 +40,24 @@ export interface ResultRow extends Record<ResultColumn, number | string> {
 }
 
 /** The columns that identify a run: what the point is, before anything is measured. */
+/** The columns that identify a run: what the point is, before anything is measured. Its module fills the workload's part. */
 export function pointColumns(scenario: Scenario, point: RunPoint): Pick<ResultRow, RunKeyColumn> {
   const w = point.workload;
+  const k = workloadModule(w.type).key(w);
   return {
     scenario: scenario.name,
     profile: point.profile.name,
     workload: w.type,
-    mode: w.type === 'com' ? (w.mode ?? 'uni') : '',
-    // linpack: the matrix's bytes (8 n^2), so each matrix order is its own point.
-    size_bytes: w.type === 'laten' ? 0 : w.type === 'linpack' ? 8 * (w.matrixOrder ?? DEFAULT_MATRIX_ORDER) ** 2 : (w.sizeBytes ?? ''),
-    procs: w.procs ?? (w.type === 'stream' ? (w.streams ?? 1) + 1 : w.type === 'linpack' ? 1 : 2),
-    ops: w.ops ?? '',
-    sock_buf_bytes: w.sockBufBytes ?? '',
-    from_node: w.fromNode ?? '',
-    to_node: w.toNode ?? '',
+    mode: k.mode ?? '',
+    size_bytes: k.size_bytes ?? '',
+    procs: k.procs ?? '',
+    ops: k.ops ?? '',
+    sock_buf_bytes: k.sock_buf_bytes ?? '',
+    from_node: k.from_node ?? '',
+    to_node: k.to_node ?? '',
     replication: point.replication,
     seed: point.seed,
   };
-}
-
-function runWorkload(cluster: Cluster, w: WorkloadSpec, scenario: Scenario): WorkloadMetrics {
-  const mpi = { placement: scenario.cluster.placement };
-  switch (w.type) {
-    case 'stream':
-      return runStream(cluster, w);
-    case 'pingpong':
-      return runPingpong(cluster, w);
-    case 'com':
-      return runCom(cluster, w, mpi);
-    case 'laten':
-      return runLaten(cluster, w, mpi);
-    case 'mpi-pingpong':
-      return runMpiPingpong(cluster, w, mpi);
-    case 'linpack':
-      return runLinpack(cluster, w);
-  }
 }
 
 /** Drops anywhere on the path: switch ports, NIC rings, receive-buffer pruning, Xen interfaces. */
@@ -124,11 +102,13 @@ export function runJob(scenario: Scenario, job: readonly RunPoint[], trace: Trac
   const cluster = buildScenarioCluster(sim, scenario, first);
   const marks: Counters[] = [];
   const mark = (): Counters => ({ ...countTcpLosses(cluster), drops: countDrops(cluster), events: sim.eventsRun });
-  const sizes = job.map((p) => p.workload.sizeBytes ?? DEFAULT_COM_SIZE_BYTES);
-  const metrics = runComProgram(cluster, first.workload, sizes, { placement: scenario.cluster.placement }, (k) => {
-    if (k < sizes.length - 1) marks[k] = mark();
+  const program = workloadModule(first.workload.type).program;
+  if (!program) throw new Error(`workload ${first.workload.type} has no program, so a job of ${job.length} points cannot run`);
+  const values = job.map((p) => axisValue(p, program.axis));
+  const metrics = program.run(cluster, first.workload, values, { placement: scenario.cluster.placement }, (k) => {
+    if (k < values.length - 1) marks[k] = mark();
   });
-  marks[sizes.length - 1] = mark();
+  marks[values.length - 1] = mark();
   return job.map((point, k) => {
     const now = marks[k]!;
     const prev = k > 0 ? marks[k - 1]! : { retransmits: 0, timeouts: 0, drops: 0, events: 0 };
@@ -141,6 +121,13 @@ export function runJob(scenario: Scenario, job: readonly RunPoint[], trace: Trac
       events: now.events - prev.events,
     };
   });
+}
+
+/** The value of a program's axis at a point (a number: the axis is a numeric field). */
+function axisValue(p: RunPoint, axis: string): number {
+  const v = p.workload[axis];
+  if (typeof v !== 'number') throw new Error(`point ${p.index}: ${axis} is ${JSON.stringify(v)}, not a number`);
+  return v;
 }
 
 /** The scenario's cluster for a point's profile, with the scenario's noise switch. */
@@ -165,7 +152,7 @@ function measuredColumns(m: WorkloadMetrics): Pick<ResultRow, 'bandwidth_MBps' |
 export function runPoint(scenario: Scenario, point: RunPoint, trace: TraceBus | null = null): ResultRow {
   const sim = new Simulator({ seed: point.seed, trace });
   const cluster = buildScenarioCluster(sim, scenario, point);
-  const m = runWorkload(cluster, point.workload, scenario);
+  const m = workloadModule(point.workload.type).run(cluster, point.workload, { placement: scenario.cluster.placement });
   return {
     ...pointColumns(scenario, point),
     ...measuredColumns(m),

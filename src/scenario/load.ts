@@ -6,30 +6,18 @@
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ScenarioError, ValueError, checkNumber, didYouMean, toNumber, fmtNum, isPlainObject, show, type NumberRule } from './errors.js';
+import { LIMITS } from './limits.js';
+import { FIGURE_KINDS } from '../report/figure-kinds.js';
 import { OverrideError, allowedProfiles, applyProfileOverrides, builtinProfileNames, resolveProfileRef, validateProfile } from './profiles.js';
 import { readSource, type Path, type Source } from './source.js';
 import { countWorkloads, expandWorkloads, parseRange } from './sweep.js';
-import type { ClusterConfig, KernelProfile, OutputsConfig, Scenario, TraceOutput, WorkloadSpec, WorkloadType } from './types.js';
+import type { ClusterConfig, KernelProfile, OutputsConfig, Scenario, TraceOutput, WorkloadSpec } from './types.js';
+// The workload registry's declarations (DESIGN.md: scenario knows the registries' declarations);
+// no workload module imports this file, so the import is not a cycle.
+import { fieldRange, fieldSweepable, type WorkloadModule } from '../workloads/module.js';
+import { WORKLOADS, workloadModule } from '../workloads/registry.js';
 
-/** Limits that keep a bad input from exhausting memory or running for days. */
-export const LIMITS = {
-  /** Largest message (pingpong, mpi-pingpong, com): 2^30 bytes. */
-  maxMessageBytes: 2 ** 30,
-  /** Largest stream transfer: 2^36 bytes (64 GiB, about 10 simulated minutes at 1 Gb/s). */
-  maxStreamBytes: 2 ** 36,
-  /** Largest payload one run moves (ops x size x pairs x directions): 2^40 bytes. */
-  maxRunPayloadBytes: 2 ** 40,
-  /** Largest ops x procs of one com/laten run (message operations per sample). */
-  maxOpsTimesProcs: 1e8,
-  maxReplications: 100_000,
-  /** Most runs one scenario expands to (workloads x profiles x replications). */
-  maxRuns: 1_000_000,
-  maxOps: 1e7,
-  /** procs may oversubscribe CPUs up to this factor. */
-  procsPerCpu: 16,
-  /** Latest trace time: 1e15 ns (about 11.6 simulated days). */
-  maxTraceNs: 1e15,
-} as const;
+export { LIMITS };
 
 const TOP_KEYS = ['name', 'description', 'seed', 'replications', 'noise', 'cluster', 'profiles', 'workload', 'sweep', 'workloads', 'outputs'];
 const CLUSTER_KEYS = ['nodes', 'cpusPerNode', 'placement', 'link', 'switch'];
@@ -38,56 +26,20 @@ const SWITCH_KEYS = ['portBufferBytes', 'fabricLatencyNs', 'portRateBps'];
 const PROFILE_ENTRY_KEYS = ['name', 'base', 'description', 'set'];
 const OUTPUT_KEYS = ['dir', 'results', 'summary', 'compare', 'figures', 'trace'];
 const TRACE_KEYS = ['layers', 'nodes', 'fromNs', 'toNs', 'file'];
-const FIGURES = ['bandwidth', 'max-bandwidth', 'optime', 'latency', 'linpack'] as const;
-const WORKLOAD_TYPES: WorkloadType[] = ['stream', 'pingpong', 'com', 'laten', 'mpi-pingpong', 'linpack'];
+const FIGURES = FIGURE_KINDS;
+const WORKLOAD_TYPES: readonly string[] = WORKLOADS.map((m) => m.type);
 
-type WorkloadField = Exclude<keyof WorkloadSpec, 'type'>;
-const WORKLOAD_FIELDS: WorkloadField[] = ['mode', 'sizeBytes', 'procs', 'ops', 'fromNode', 'toNode', 'streams', 'sockBufBytes', 'sequence', 'matrixOrder', 'peakMflops', 'flopEfficiency'];
+/** Every field some workload declares, in registry order, each once. */
+const WORKLOAD_FIELDS: readonly string[] = [...new Set(WORKLOADS.flatMap((m) => Object.keys(m.fields)))];
 /**
- * Workload fields that are never swept: `sequence` describes how a sweep runs, not a point;
- * linpack's rate fields are not part of a result's run key, so a sweep over them would pool
- * different values in one summary point. Set them once per workload block.
+ * Fields some workload declares unsweepable: one that describes how a sweep runs rather than a
+ * point, or one outside the run key (a sweep over it would pool different values in one summary
+ * point). Set them once per workload block.
  */
-export const UNSWEPT_FIELDS: readonly string[] = ['sequence', 'peakMflops', 'flopEfficiency'];
+export const UNSWEPT_FIELDS: readonly string[] = [...new Set(WORKLOADS.flatMap((m) => Object.entries(m.fields).filter(([, f]) => !fieldSweepable(f)).map(([k]) => k)))];
 
 /** The fields each workload type accepts, in documentation order. */
-export const TYPE_FIELDS: Record<WorkloadType, WorkloadField[]> = {
-  stream: ['sizeBytes', 'fromNode', 'toNode', 'streams', 'sockBufBytes'],
-  pingpong: ['sizeBytes', 'ops', 'fromNode', 'toNode', 'sockBufBytes'],
-  'mpi-pingpong': ['sizeBytes', 'ops'],
-  com: ['mode', 'sizeBytes', 'procs', 'ops', 'sequence'],
-  laten: ['procs', 'ops'],
-  linpack: ['matrixOrder', 'peakMflops', 'flopEfficiency'],
-};
-
-function defaultValue(type: WorkloadType, f: WorkloadField): number | string {
-  switch (f) {
-    case 'sizeBytes':
-      return type === 'stream' ? 1048576 : 32;
-    case 'mode':
-      return 'uni';
-    case 'procs':
-      return 2;
-    case 'ops':
-      return 100;
-    case 'fromNode':
-      return 0;
-    case 'toNode':
-      return 1;
-    case 'streams':
-      return 1;
-    case 'sockBufBytes':
-      return 0;
-    case 'sequence':
-      return 'program';
-    case 'matrixOrder':
-      return 3000;
-    case 'peakMflops':
-      return 6800;
-    case 'flopEfficiency':
-      return 0.2;
-  }
-}
+export const TYPE_FIELDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(WORKLOADS.map((m) => [m.type, Object.keys(m.fields)]));
 
 /** Every path `--set` may name; any prefix of one is valid too (it sets a whole block). */
 export const SETTABLE_PATHS: string[] = [
@@ -330,54 +282,28 @@ function readProfiles(src: Source, raw: unknown): KernelProfile[] {
   return out;
 }
 
-/** Check one workload field value (base or swept). Throws ValueError. */
-function checkField(type: WorkloadType, f: WorkloadField, raw: unknown, cluster: ClusterConfig): number | string {
-  if (f === 'mode') {
-    if (raw !== 'uni' && raw !== 'bi') throw new ValueError(`unknown mode ${show(raw)}`, 'uni, bi');
+/** Check one workload field value (base or swept) against the module's declaration. Throws ValueError. */
+function checkField(m: WorkloadModule, f: string, raw: unknown, cluster: ClusterConfig): number | string {
+  const d = m.fields[f]!;
+  if (d.kind === 'enum') {
+    if (typeof raw !== 'string' || !d.values.includes(raw)) throw new ValueError(`unknown ${f} ${show(raw)}`, d.allowedText ?? d.values.join(', '));
     return raw;
   }
-  if (f === 'sequence') {
-    if (raw !== 'program' && raw !== 'independent') throw new ValueError(`unknown sequence ${show(raw)}`, 'program (one simulation runs every size in order), independent (one simulation per size)');
-    return raw;
-  }
-  const rule = fieldRule(type, f, cluster);
+  const rule = fieldRange(d, cluster);
   const n = checkNumber(raw, rule);
-  if (f === 'procs' && n % 2 !== 0) throw new ValueError(`procs must be even (processes work in pairs), got ${n}`, `even ${describe(rule)}`);
+  const problem = d.check?.(n, describe(rule));
+  if (problem) throw new ValueError(problem.problem, problem.allowed);
   return n;
-}
-
-function fieldRule(type: WorkloadType, f: Exclude<WorkloadField, 'mode' | 'sequence'>, cluster: ClusterConfig): NumberRule {
-  switch (f) {
-    case 'sizeBytes':
-      return type === 'stream' ? { min: 1, max: LIMITS.maxStreamBytes, integer: true } : { min: 0, max: LIMITS.maxMessageBytes, integer: true };
-    case 'procs':
-      return { min: 2, max: cluster.nodes * cluster.cpusPerNode * LIMITS.procsPerCpu, integer: true };
-    case 'ops':
-      return { min: 1, max: LIMITS.maxOps, integer: true };
-    case 'fromNode':
-    case 'toNode':
-      return { min: 0, max: cluster.nodes - 1, integer: true };
-    case 'streams':
-      return { min: 1, max: cluster.nodes - 1, integer: true };
-    case 'sockBufBytes':
-      return { min: 0, max: 2 ** 30, integer: true };
-    case 'matrixOrder':
-      return { min: 2, max: 20000, integer: true }; // 20000^2 doubles = 3.2 GB; ~n events per run
-    case 'peakMflops':
-      return { min: 1, max: 1e9 };
-    case 'flopEfficiency':
-      return { min: 1e-6, max: 1 };
-  }
 }
 
 /**
  * The scenario's workloads: either `workload` (+ `sweep`), or `workloads`, a list of workload
- * blocks each with its own `sweep` (so one scenario can hold, say, Presta com and laten).
+ * blocks each with its own `sweep` (so one scenario can hold, say, a bandwidth and a latency test).
  */
 function readParts(src: Source, v: Record<string, unknown>, cluster: ClusterConfig): Scenario['parts'] {
   if (v.workloads === undefined) {
     const workload = readWorkload(src, v.workload, cluster, ['workload']);
-    return [{ workload, sweep: readSweep(src, v.sweep, workload.type, cluster, ['sweep']) }];
+    return [{ workload, sweep: readSweep(src, v.sweep, workloadModule(workload.type), cluster, ['sweep']) }];
   }
   if (v.workload !== undefined || v.sweep !== undefined) {
     throw src.error([v.workload !== undefined ? 'workload' : 'sweep'], 'cannot be used together with workloads', 'either workload (+ sweep) or a workloads list');
@@ -386,7 +312,7 @@ function readParts(src: Source, v: Record<string, unknown>, cluster: ClusterConf
   return v.workloads.map((raw, i) => {
     const { sweep: rawSweep, ...rest } = isPlainObject(raw) ? raw : { sweep: undefined };
     const workload = readWorkload(src, isPlainObject(raw) ? rest : raw, cluster, ['workloads', i]);
-    return { workload, sweep: readSweep(src, rawSweep, workload.type, cluster, ['workloads', i, 'sweep']) };
+    return { workload, sweep: readSweep(src, rawSweep, workloadModule(workload.type), cluster, ['workloads', i, 'sweep']) };
   });
 }
 
@@ -394,31 +320,34 @@ function readWorkload(src: Source, raw: unknown, cluster: ClusterConfig, at: Pat
   if (raw === undefined || raw === null) throw src.error(at, 'missing', `a mapping with type: ${WORKLOAD_TYPES.join(' | ')}`);
   const w = block(src, at, raw, ['type', ...WORKLOAD_FIELDS]);
   const type = oneOf(src, [...at, 'type'], w.type, WORKLOAD_TYPES);
-  const fields = TYPE_FIELDS[type];
+  const m = workloadModule(type);
+  const fields = Object.keys(m.fields);
   for (const k of Object.keys(w)) {
-    if (k !== 'type' && !fields.includes(k as WorkloadField)) throw src.error([...at, k], `not a field of workload type ${type}`, fields.join(', '), true);
+    if (k !== 'type' && !fields.includes(k)) throw src.error([...at, k], `not a field of workload type ${type}`, fields.join(', '), true);
   }
-  const spec: Record<string, unknown> = { type };
+  const spec: WorkloadSpec = { type };
   for (const f of fields) {
-    const val = w[f] ?? defaultValue(type, f);
-    spec[f] = src.check([...at, f], () => checkField(type, f, val, cluster));
+    const val = w[f] ?? m.fields[f]!.default;
+    spec[f] = src.check([...at, f], () => checkField(m, f, val, cluster));
   }
-  return spec as unknown as WorkloadSpec;
+  return spec;
 }
 
-function readSweep(src: Source, raw: unknown, type: WorkloadType, cluster: ClusterConfig, at: Path): Scenario['sweep'] {
+function readSweep(src: Source, raw: unknown, m: WorkloadModule, cluster: ClusterConfig, at: Path): Scenario['sweep'] {
   const fields: Record<string, Array<number | string>> = {};
   if (raw === undefined || raw === null) return { fields, combine: 'cross' };
-  const valid = [...TYPE_FIELDS[type].filter((f) => !UNSWEPT_FIELDS.includes(f)), 'combine'];
+  const type = m.type;
+  const declared = (k: string) => Object.hasOwn(m.fields, k);
+  const valid = [...Object.keys(m.fields).filter((f) => fieldSweepable(m.fields[f]!)), 'combine'];
   if (!isPlainObject(raw)) throw src.error(at, `expected a mapping of workload field: range, got ${show(raw)}`, valid.join(', '));
   for (const k of Object.keys(raw)) {
     if (k === 'combine') continue;
     if (k === 'type') throw src.error([...at, k], 'the workload type cannot be swept; write one scenario per type', valid.join(', '), true);
-    if (UNSWEPT_FIELDS.includes(k as WorkloadField)) throw src.error([...at, k], `${k} cannot be swept; set it in the workload block`, valid.join(', '), true);
-    if (WORKLOAD_FIELDS.includes(k as WorkloadField) && !valid.includes(k)) throw src.error([...at, k], `not a field of workload type ${type}`, valid.join(', '), true);
+    if (declared(k) && !fieldSweepable(m.fields[k]!)) throw src.error([...at, k], `${k} cannot be swept; set it in the workload block`, valid.join(', '), true);
+    if (WORKLOAD_FIELDS.includes(k) && !valid.includes(k)) throw src.error([...at, k], `not a field of workload type ${type}`, valid.join(', '), true);
     if (!valid.includes(k)) throw src.error([...at, k], `unknown field${didYouMean(k, valid)}`, valid.join(', '), true);
     const values = src.check([...at, k], () => parseRange(raw[k]));
-    fields[k] = values.map((val, i) => src.check(Array.isArray(raw[k]) ? ['sweep', k, i] : [...at, k], () => checkField(type, k as WorkloadField, val, cluster)));
+    fields[k] = values.map((val, i) => src.check(Array.isArray(raw[k]) ? ['sweep', k, i] : [...at, k], () => checkField(m, k, val, cluster)));
   }
   const combine = oneOf(src, [...at, 'combine'], raw.combine, ['cross', 'zip'] as const, 'cross');
   if (combine === 'zip') {
@@ -435,22 +364,11 @@ function readSweep(src: Source, raw: unknown, type: WorkloadType, cluster: Clust
 /** Rules across fields, checked on every concrete workload of the sweep. */
 function checkCombinations(src: Source, base: WorkloadSpec, sweep: Scenario['sweep'], part: Path): void {
   const at = (f: string): Path => (part.length ? (f in sweep.fields ? [...part, 'sweep', f] : [...part, f]) : f in sweep.fields ? ['sweep', f] : ['workload', f]);
+  const m = workloadModule(base.type);
+  if (!m.check) return;
   for (const w of expandWorkloads(base, sweep)) {
-    if (w.fromNode !== undefined && w.fromNode === w.toNode) {
-      throw src.error(at('toNode' in sweep.fields ? 'toNode' : 'fromNode' in sweep.fields ? 'fromNode' : 'toNode'), `fromNode and toNode are both ${w.toNode}`, 'two different nodes');
-    }
-    if (w.procs !== undefined && w.ops !== undefined && w.ops * w.procs > LIMITS.maxOpsTimesProcs) {
-      throw src.error(at('ops' in sweep.fields ? 'ops' : 'procs' in sweep.fields ? 'procs' : 'ops'), `ops x procs = ${w.ops * w.procs} message operations per run`, `ops x procs <= ${fmtNum(LIMITS.maxOpsTimesProcs)}`);
-    }
-    if (w.type !== 'stream' && w.type !== 'laten' && w.sizeBytes !== undefined && w.ops !== undefined) {
-      // Payload one run moves: a ping-pong sends each message both ways; com runs procs/2 pairs, twice as much in bi mode.
-      const pairs = w.type === 'com' ? (w.procs ?? 2) / 2 : 1;
-      const dirs = w.type === 'com' ? (w.mode === 'bi' ? 2 : 1) : 2;
-      const bytes = w.ops * w.sizeBytes * pairs * dirs;
-      if (bytes > LIMITS.maxRunPayloadBytes) {
-        throw src.error(at('sizeBytes'), `one run would move ${bytes} bytes (ops x sizeBytes x pairs x directions)`, `at most 2^40 bytes per run; lower ops or sizeBytes`);
-      }
-    }
+    const p = m.check(w);
+    if (p) throw src.error(at(p.fields.find((f) => f in sweep.fields) ?? p.fields[0]!), p.problem, p.allowed);
   }
 }
 

@@ -3,6 +3,7 @@
  * runner consumes. Field meanings, units and defaults are listed in docs/scenarios.md.
  */
 import type { HostParams, NicParams } from '../os/profile.js';
+import type { FigureKind } from '../report/figure-kinds.js';
 
 export interface LinkConfig {
   /** Line rate (bit/s). Default 1e9. */
@@ -51,41 +52,14 @@ export interface KernelProfile {
   source: string;
 }
 
-export type WorkloadType = 'stream' | 'pingpong' | 'com' | 'laten' | 'mpi-pingpong' | 'linpack';
-
 /**
- * One concrete workload: the scenario's `workload` block with one value per swept field.
- * Fields a type does not use are absent.
+ * One concrete workload: the scenario's `workload` block with one value per swept field. `type`
+ * names a module of src/workloads/registry.ts; the fields are the ones that module declares
+ * (every one present, defaults filled in), with the types its declarations give.
  */
 export interface WorkloadSpec {
-  type: WorkloadType;
-  /** stream: bytes to transfer. pingpong, mpi-pingpong, com: message size. */
-  sizeBytes?: number;
-  /** com: 'uni' or 'bi'. */
-  mode?: 'uni' | 'bi';
-  /** com, laten: number of active processes (even). */
-  procs?: number;
-  /** com, laten, pingpong, mpi-pingpong: timed operations per sample (Presta -o). */
-  ops?: number;
-  /** stream and pingpong: node indices of the two ends. Default 0 and 1. */
-  fromNode?: number;
-  toNode?: number;
-  /** stream: number of parallel streams from distinct senders into toNode. Default 1. */
-  streams?: number;
-  /** Socket buffer request (SO_SNDBUF/SO_RCVBUF before the kernel doubles it); 0 = kernel default. */
-  sockBufBytes?: number;
-  /**
-   * com: 'program' (default) runs every swept size of one (profile, other fields, replication) in
-   * one simulation, in sweep order, over connections that persist from size to size, as one
-   * Presta execution does; 'independent' runs each size in a fresh simulation. Not sweepable.
-   */
-  sequence?: 'program' | 'independent';
-  /** linpack: order n of the n x n double matrix. Default 3000 (the paper). */
-  matrixOrder?: number;
-  /** linpack: the CPU's peak double-precision rate (Mflop/s). Default 6800 (3.4 GHz x 2, docs/model.md). */
-  peakMflops?: number;
-  /** linpack: fraction of peak the serial code sustains (0..1]. Default 0.2 (Est, docs/model.md). */
-  flopEfficiency?: number;
+  type: string;
+  [field: string]: number | string;
 }
 
 export interface TraceOutput {
@@ -102,8 +76,8 @@ export interface OutputsConfig {
   results: boolean;
   summary: boolean;
   compare: boolean;
-  /** Figures to draw as SVG: bandwidth, max-bandwidth, optime, latency, linpack. */
-  figures: Array<'bandwidth' | 'max-bandwidth' | 'optime' | 'latency' | 'linpack'>;
+  /** Figures to draw as SVG (src/report/figure-kinds.ts). */
+  figures: FigureKind[];
   trace?: TraceOutput;
 }
 

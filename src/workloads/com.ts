@@ -6,47 +6,34 @@
  *   uni: BW = ops*(procs/2)*size/maxtime/1e6, OpTime = maxtime/ops/2 (us; the /2 is Presta's)
  *   bi:  BW = ops*procs*size/maxtime/1e6,     OpTime = maxtime/ops (us)
  * The world has `procs` ranks (the paper ran one pair); ranks are placed by `placement`.
- * runComProgram runs several sizes in one execution, as Presta's own loop does (docs/mpi.md).
+ * The module's program runs several sizes in one execution, as Presta's own loop does (docs/mpi.md).
  */
 import type { Cluster } from '../cluster/cluster.js';
 import type { Placement } from '../cluster/placement.js';
 import type { ProcessBody } from '../engine/process.js';
-import { COMM_WORLD, type MpiOptions, type MpiRank } from '../mpi/device.js';
-import type { WorkloadSpec } from '../scenario/types.js';
+import { COMM_WORLD, type MpiRank } from '../mpi/device.js';
+import { messageSizeField, opsField, opsTimesProcs, payloadLimit, procsField } from './fields.js';
 import { megabytesPerSecond, type WorkloadMetrics } from './metrics.js';
-import { activeGroup, prestaPartner, runWorld, worldSlots } from './presta.js';
+import { defineFields, defineWorkload, withDefaults, type RunContext, type SpecOf } from './module.js';
+import { activeGroup, prestaPartner, prestaSample, runWorld, worldSlots } from './presta.js';
 
-/** Message size of a com workload that gives none (bytes). */
-export const DEFAULT_COM_SIZE_BYTES = 32;
-
-export interface MpiRunOptions {
-  /** Rank placement; the runner passes the scenario's cluster.placement. Default 'cyclic' (docs/mpi.md). */
-  placement?: Placement;
-  mpi?: MpiOptions;
-}
+/** Run options of the MPI workloads (the runner's RunContext). */
+export type MpiRunOptions = RunContext;
 
 export const DEFAULT_PLACEMENT: Placement = 'cyclic';
 
+type Mode = 'uni' | 'bi';
+
 /** One size of Presta's runUnicomTest / runBicomTest, ending with the WORLD barrier and the reduce. */
-function* comSize(r: MpiRank, mode: 'uni' | 'bi', group: readonly number[], world: readonly number[], size: number, ops: number): ProcessBody<number> {
+function* comSize(r: MpiRank, mode: Mode, group: readonly number[], world: readonly number[], size: number, ops: number): ProcessBody<number> {
   const partner = prestaPartner(r.rank, r.size);
-  let diffNs = 0;
-  if (group.includes(r.rank)) {
-    const sender = r.rank < partner;
-    if (mode === 'uni') {
-      if (sender) yield* r.send(partner, size, 0);
-      else yield* r.recv(partner, size, 0);
-    } else yield* r.sendrecv(partner, size, 0, partner, size, 0);
-    yield* r.barrier(group);
-    yield* r.barrier(group);
-    const start = r.wtimeNs();
-    if (mode === 'uni') {
-      if (sender) for (let i = 0; i < ops; i++) yield* r.send(partner, size, 0);
-      else for (let i = 0; i < ops; i++) yield* r.recv(partner, size, 0);
-    } else for (let i = 0; i < ops; i++) yield* r.sendrecv(partner, size, 0, partner, size, 0);
-    yield* r.barrier(group);
-    diffNs = r.wtimeNs() - start;
+  const sender = r.rank < partner;
+  function* exchange(): ProcessBody<void> {
+    if (mode === 'bi') yield* r.sendrecv(partner, size, 0, partner, size, 0);
+    else if (sender) yield* r.send(partner, size, 0);
+    else yield* r.recv(partner, size, 0);
   }
+  const diffNs = yield* prestaSample(r, group, ops, exchange, exchange);
   yield* r.barrier(world, COMM_WORLD);
   return yield* r.reduceMax(diffNs);
 }
@@ -56,7 +43,7 @@ function* comSize(r: MpiRank, mode: 'uni' | 'bi', group: readonly number[], worl
  * connections, their cwnd and receive windows, and the Xen rings carry over from one size to the
  * next; the WORLD barrier and reduce that end each size are the only separation, as in Presta.
  */
-function* comProgram(r: MpiRank, mode: 'uni' | 'bi', procs: number, sizes: readonly number[], ops: number, report: (sizeIndex: number, maxNs: number) => void): ProcessBody<void> {
+function* comProgram(r: MpiRank, mode: Mode, procs: number, sizes: readonly number[], ops: number, report: (sizeIndex: number, maxNs: number) => void): ProcessBody<void> {
   const group = activeGroup(procs, r.size);
   const world: number[] = [];
   for (let i = 0; i < r.size; i++) world.push(i);
@@ -66,34 +53,66 @@ function* comProgram(r: MpiRank, mode: 'uni' | 'bi', procs: number, sizes: reado
   }
 }
 
-function comMetrics(mode: 'uni' | 'bi', procs: number, size: number, ops: number, maxNs: number): WorkloadMetrics {
+function comMetrics(mode: Mode, procs: number, size: number, ops: number, maxNs: number): WorkloadMetrics {
   const bytes = mode === 'uni' ? ops * (procs / 2) * size : ops * procs * size;
   const optimeUs = mode === 'uni' ? maxNs / ops / 2 / 1000 : maxNs / ops / 1000;
   return { bandwidthMBps: megabytesPerSecond(bytes, maxNs), optimeUs, elapsedNs: maxNs };
 }
+
+const COM_FIELDS = defineFields({
+  mode: { kind: 'enum', values: ['uni', 'bi'], default: 'uni', unit: '', doc: 'uni: the lower rank of each pair sends; bi: both send at once (MPI_Sendrecv)' },
+  sizeBytes: messageSizeField('message size'),
+  procs: procsField,
+  ops: opsField,
+  sequence: {
+    kind: 'enum', values: ['program', 'independent'], default: 'program', unit: '', sweepable: false,
+    allowedText: 'program (one simulation runs every size in order), independent (one simulation per size)',
+    doc: 'program: every swept size of a (profile, other fields, replication) in one simulation, as one Presta execution; independent: one simulation per size',
+  },
+});
+
+export type ComSpec = SpecOf<typeof COM_FIELDS>;
+
+export const com = defineWorkload({
+  type: 'com',
+  doc: 'Presta com: procs/2 pairs exchange messages, one-way (uni) or both ways (bi); bandwidth and OpTime',
+  fields: COM_FIELDS,
+  columns: ['bandwidth_MBps', 'optime_us'],
+  figures: ['bandwidth', 'max-bandwidth', 'optime'],
+  key: (w) => ({ mode: w.mode, size_bytes: w.sizeBytes, procs: w.procs, ops: w.ops }),
+  check: (w) => opsTimesProcs(w) ?? payloadLimit(w.ops, w.sizeBytes, w.procs / 2, w.mode === 'bi' ? 2 : 1),
+  run: (cluster, w, ctx) => runComSizes(cluster, w, [w.sizeBytes], ctx)[0]!,
+  program: {
+    axis: 'sizeBytes',
+    applies: (w) => w.sequence === 'program',
+    run: (cluster, w, sizes, ctx, onPoint) => runComSizes(cluster, w, sizes, ctx, onPoint),
+  },
+});
 
 /**
  * Presta com over `sizes` (in this order) in one simulation: one metrics entry per size. `onSize`
  * is called as rank 0 learns each size's result (the simulated clock is then at that size's end),
  * so a caller can read per-size counters.
  */
-export function runComProgram(cluster: Cluster, w: WorkloadSpec, sizes: readonly number[], opts: MpiRunOptions = {}, onSize?: (sizeIndex: number) => void): WorkloadMetrics[] {
-  const mode = w.mode ?? 'uni';
-  const procs = w.procs ?? 2;
-  const ops = w.ops ?? 1000;
+function runComSizes(cluster: Cluster, w: ComSpec, sizes: readonly number[], opts: RunContext, onSize?: (sizeIndex: number) => void): WorkloadMetrics[] {
+  const { mode, procs, ops } = w;
   const slots = worldSlots(cluster, procs, opts.placement ?? DEFAULT_PLACEMENT);
-  const mpi = { ...opts.mpi, ...(w.sockBufBytes ? { sockBufBytes: w.sockBufBytes } : {}) };
   const out: WorkloadMetrics[] = [];
   const report = (k: number, maxNs: number): void => {
     out[k] = comMetrics(mode, procs, sizes[k]!, ops, maxNs);
     onSize?.(k);
   };
-  runWorld(cluster, slots, (r) => comProgram(r, mode, procs, sizes, ops, report), mpi);
+  runWorld(cluster, slots, (r) => comProgram(r, mode, procs, sizes, ops, report), opts.mpi);
   if (out.length !== sizes.length) throw new Error(`com: rank 0 reported ${out.length} of ${sizes.length} sizes`);
   return out;
 }
 
-/** One com point: a program of one size. */
-export function runCom(cluster: Cluster, w: WorkloadSpec, opts: MpiRunOptions = {}): WorkloadMetrics {
-  return runComProgram(cluster, w, [w.sizeBytes ?? DEFAULT_COM_SIZE_BYTES], opts)[0]!;
+/** Library form (a socket-buffer request goes in opts.mpi): com over `sizes` in one simulation; fields left out take their declared defaults. */
+export function runComProgram(cluster: Cluster, w: Partial<ComSpec>, sizes: readonly number[], opts: MpiRunOptions = {}, onSize?: (sizeIndex: number) => void): WorkloadMetrics[] {
+  return runComSizes(cluster, withDefaults(com, w), sizes, opts, onSize);
+}
+
+/** Library form: one com point; fields left out take their declared defaults. */
+export function runCom(cluster: Cluster, w: Partial<ComSpec>, opts: MpiRunOptions = {}): WorkloadMetrics {
+  return com.run(cluster, withDefaults(com, w), opts);
 }

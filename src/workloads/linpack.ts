@@ -19,8 +19,8 @@
 import { spawn, type ProcessBody } from '../engine/process.js';
 import type { Cluster } from '../cluster/cluster.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
-import type { WorkloadSpec } from '../scenario/types.js';
 import type { WorkloadMetrics } from './metrics.js';
+import { defineFields, defineWorkload, withDefaults, type SpecOf } from './module.js';
 import { MAX_RUN_NS } from './presta.js';
 
 /** The paper's matrix order. */
@@ -67,9 +67,35 @@ function* linpackProcess(sim: Cluster['sim'], cpu: ExecUnit, n: number, nsPerFlo
   sim.stop(); // noise streams never end: the run ends with the program
 }
 
-export function runLinpack(cluster: Cluster, w: WorkloadSpec): LinpackResult {
-  const n = w.matrixOrder ?? DEFAULT_MATRIX_ORDER;
-  const mflopsSustained = (w.peakMflops ?? DEFAULT_PEAK_MFLOPS) * (w.flopEfficiency ?? DEFAULT_FLOP_EFFICIENCY);
+const LINPACK_FIELDS = defineFields({
+  // 20000^2 doubles = 3.2 GB; about n events per run.
+  matrixOrder: { kind: 'integer', unit: 'n', default: DEFAULT_MATRIX_ORDER, range: { min: 2, max: 20000 }, doc: 'order n of the n x n double matrix (the paper: 3000)' },
+  // Not in the run key: a sweep over them would pool different values in one summary point.
+  peakMflops: { kind: 'number', unit: 'Mflop/s', default: DEFAULT_PEAK_MFLOPS, range: { min: 1, max: 1e9 }, sweepable: false, doc: 'the CPU\'s peak double-precision rate (3.4 GHz x 2, docs/model.md)' },
+  flopEfficiency: { kind: 'number', unit: 'fraction', default: DEFAULT_FLOP_EFFICIENCY, range: { min: 1e-6, max: 1 }, sweepable: false, doc: 'fraction of peak the serial code sustains (Est, docs/model.md)' },
+});
+
+export type LinpackSpec = SpecOf<typeof LINPACK_FIELDS>;
+
+export const linpack = defineWorkload({
+  type: 'linpack',
+  doc: 'serial LINPACK (DGEFA + DGESL) on one CPU of node 0: factor and solve times, Mflop/s',
+  fields: LINPACK_FIELDS,
+  columns: ['factor_s', 'solve_s', 'total_s', 'mflops'],
+  figures: ['linpack'],
+  // size_bytes: the matrix's bytes (8 n^2), so each matrix order is its own point.
+  key: (w) => ({ size_bytes: 8 * w.matrixOrder ** 2, procs: 1 }),
+  run: (cluster, w) => runLinpackSpec(cluster, w),
+});
+
+/** Library form; fields left out take their declared defaults. */
+export function runLinpack(cluster: Cluster, w: Partial<LinpackSpec>): LinpackResult {
+  return runLinpackSpec(cluster, withDefaults(linpack, w));
+}
+
+function runLinpackSpec(cluster: Cluster, w: LinpackSpec): LinpackResult {
+  const n = w.matrixOrder;
+  const mflopsSustained = w.peakMflops * w.flopEfficiency;
   const nsPerFlop = 1e3 / mflopsSustained;
   const cpu = cluster.nodes[0]!.cpus[0]!;
   const out = { factorNs: -1, solveNs: -1 };

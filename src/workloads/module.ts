@@ -68,8 +68,16 @@ export interface RunContext {
 }
 
 /** The run-key columns a workload fills (results.csv; every other key column is written empty). */
-export type PointKeyColumn = 'mode' | 'size_bytes' | 'procs' | 'ops' | 'sock_buf_bytes' | 'from_node' | 'to_node';
-export type PointKey = Partial<Record<PointKeyColumn, number | string>>;
+export interface PointKey {
+  mode?: string;
+  size_bytes?: number;
+  procs?: number;
+  ops?: number;
+  sock_buf_bytes?: number;
+  from_node?: number;
+  to_node?: number;
+}
+export type PointKeyColumn = keyof PointKey;
 
 /** A cross-field problem; the loader places it at the first of `fields` that is swept, else at fields[0]. */
 export interface CombinationProblem extends FieldProblem {

@@ -7,8 +7,9 @@ import { spawn, type ProcessBody } from '../engine/process.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { ProcCtx, readExactly, writeAll } from '../os/syscalls.js';
 import type { StreamSocket } from '../os/socket.js';
-import type { WorkloadSpec } from '../scenario/types.js';
+import { distinctNodes, fromNodeField, messageSizeField, opsField, payloadLimit, sockBufField, toNodeField } from './fields.js';
 import type { WorkloadMetrics } from './metrics.js';
+import { defineFields, defineWorkload, withDefaults, type SpecOf } from './module.js';
 
 export const WARMUP_OPS = 20;
 /** Simulated time after which an exchange that has not finished is reported as stuck. */
@@ -31,13 +32,40 @@ function* server(ctx: ProcCtx, sock: StreamSocket, size: number, ops: number): P
   }
 }
 
-export function runPingpong(cluster: Cluster, w: WorkloadSpec): WorkloadMetrics {
+const PINGPONG_FIELDS = defineFields({
+  sizeBytes: messageSizeField('message size (0 sends 1 byte)'),
+  ops: opsField,
+  fromNode: fromNodeField,
+  toNode: toNodeField,
+  sockBufBytes: sockBufField,
+});
+
+export type PingpongSpec = SpecOf<typeof PINGPONG_FIELDS>;
+
+export const pingpong = defineWorkload({
+  type: 'pingpong',
+  doc: 'raw TCP ping-pong without MPI between two nodes: half the mean round trip',
+  fields: PINGPONG_FIELDS,
+  columns: ['latency_us'],
+  figures: ['latency'],
+  key: (w) => ({ size_bytes: w.sizeBytes, procs: 2, ops: w.ops, sock_buf_bytes: w.sockBufBytes, from_node: w.fromNode, to_node: w.toNode }),
+  // Each message goes both ways.
+  check: (w) => distinctNodes(w) ?? payloadLimit(w.ops, w.sizeBytes, 1, 2),
+  run: (cluster, w) => runPingpongSpec(cluster, w),
+});
+
+/** Library form; fields left out take their declared defaults. */
+export function runPingpong(cluster: Cluster, w: Partial<PingpongSpec>): WorkloadMetrics {
+  return runPingpongSpec(cluster, withDefaults(pingpong, w));
+}
+
+function runPingpongSpec(cluster: Cluster, w: PingpongSpec): WorkloadMetrics {
   const sim = cluster.sim;
-  const size = Math.max(1, w.sizeBytes ?? 32);
-  const ops = w.ops ?? 100;
-  const a = cluster.nodes[w.fromNode ?? 0]!;
-  const b = cluster.nodes[w.toNode ?? 1]!;
-  const [sa, sb] = a.kernel.connect(b.kernel, { sockBufBytes: w.sockBufBytes ?? 0, nodelay: true });
+  const size = Math.max(1, w.sizeBytes);
+  const ops = w.ops;
+  const a = cluster.nodes[w.fromNode]!;
+  const b = cluster.nodes[w.toNode]!;
+  const [sa, sb] = a.kernel.connect(b.kernel, { sockBufBytes: w.sockBufBytes, nodelay: true });
   const ca = new ProcCtx(sim, a.cpus[Math.min(1, a.cpus.length - 1)]!, a.kernel.params, `${a.name}/ping`);
   const cb = new ProcCtx(sim, b.cpus[Math.min(1, b.cpus.length - 1)]!, b.kernel.params, `${b.name}/pong`);
   ca.own(sa);

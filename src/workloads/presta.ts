@@ -1,7 +1,8 @@
 /**
  * What Presta 1.2's com and laten share (research/presta-mpich.md §2-4): pairs (i, i + np/2),
- * the active communicator's rank order, and a runner that builds an MPI world on the cluster's
- * placement, spawns the rank programs and collects rank 0's result.
+ * the active communicator's rank order, the timed sample every active rank takes (warm-up, two
+ * barriers, `ops` operations and a barrier inside the timed region), and a runner that builds an
+ * MPI world on the cluster's placement, spawns the rank programs and collects rank 0's result.
  */
 import type { Cluster } from '../cluster/cluster.js';
 import { placeRanks, type Placement, type RankSlot } from '../cluster/placement.js';
@@ -27,6 +28,22 @@ export function activeGroup(procs: number, worldSize: number): number[] {
     ids[half + i] = prestaPartner(i, worldSize);
   }
   return ids;
+}
+
+/**
+ * One rank's Presta sample: ranks of the active group exchange one untimed `warmup` with their
+ * partner, pass two barriers on the group, then time `ops` calls of `op` and a trailing barrier.
+ * Ranks outside the group sample 0. What follows (a WORLD barrier, the reduce) is the caller's.
+ */
+export function* prestaSample(r: MpiRank, group: readonly number[], ops: number, warmup: () => ProcessBody<void>, op: () => ProcessBody<void>): ProcessBody<number> {
+  if (!group.includes(r.rank)) return 0;
+  yield* warmup();
+  yield* r.barrier(group);
+  yield* r.barrier(group);
+  const start = r.wtimeNs();
+  for (let i = 0; i < ops; i++) yield* op();
+  yield* r.barrier(group);
+  return r.wtimeNs() - start;
 }
 
 export function worldSlots(cluster: Cluster, worldSize: number, placement: Placement): RankSlot[] {

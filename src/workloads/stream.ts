@@ -8,8 +8,10 @@ import { spawn, type ProcessBody } from '../engine/process.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { ProcCtx, readOnce, waitForEvent, writeAll } from '../os/syscalls.js';
 import type { StreamSocket } from '../os/socket.js';
-import type { WorkloadSpec } from '../scenario/types.js';
+import { LIMITS } from '../scenario/limits.js';
+import { distinctNodes, fromNodeField, sockBufField, toNodeField } from './fields.js';
 import { megabytesPerSecond, type WorkloadMetrics } from './metrics.js';
+import { defineFields, defineWorkload, withDefaults, type SpecOf } from './module.js';
 
 /** Bytes per write() and read() call, as netperf's default send size on Linux (16 KiB). */
 export const STREAM_CALL_BYTES = 16384;
@@ -37,19 +39,46 @@ function* receiver(ctx: ProcCtx, sock: StreamSocket, bytes: number, done: (t: nu
   done(ctx.sim.now);
 }
 
-export function runStream(cluster: Cluster, w: WorkloadSpec): WorkloadMetrics {
+const STREAM_FIELDS = defineFields({
+  sizeBytes: { kind: 'integer', unit: 'bytes', default: 1048576, range: { min: 1, max: LIMITS.maxStreamBytes }, doc: 'bytes each stream transfers' },
+  fromNode: { ...fromNodeField, doc: 'node of the first sender; further streams start on the next nodes, skipping toNode' },
+  toNode: { ...toNodeField, doc: 'node of the receiver' },
+  streams: { kind: 'integer', unit: 'streams', default: 1, range: (c) => ({ min: 1, max: c.nodes - 1 }), doc: 'parallel streams, each from a distinct sender' },
+  sockBufBytes: sockBufField,
+});
+
+export type StreamSpec = SpecOf<typeof STREAM_FIELDS>;
+
+export const stream = defineWorkload({
+  type: 'stream',
+  doc: 'raw TCP bulk transfer without MPI from one or more senders into toNode: bandwidth',
+  fields: STREAM_FIELDS,
+  columns: ['bandwidth_MBps'],
+  figures: [],
+  // procs: the hosts taking part (senders and the receiver).
+  key: (w) => ({ size_bytes: w.sizeBytes, procs: w.streams + 1, sock_buf_bytes: w.sockBufBytes, from_node: w.fromNode, to_node: w.toNode }),
+  check: (w) => distinctNodes(w),
+  run: (cluster, w) => runStreamSpec(cluster, w),
+});
+
+/** Library form; fields left out take their declared defaults. */
+export function runStream(cluster: Cluster, w: Partial<StreamSpec>): WorkloadMetrics {
+  return runStreamSpec(cluster, withDefaults(stream, w));
+}
+
+function runStreamSpec(cluster: Cluster, w: StreamSpec): WorkloadMetrics {
   const sim = cluster.sim;
-  const bytes = w.sizeBytes!;
-  const to = cluster.nodes[w.toNode ?? 1]!;
-  const streams = w.streams ?? 1;
+  const bytes = w.sizeBytes;
+  const to = cluster.nodes[w.toNode]!;
+  const streams = w.streams;
   const senders = cluster.nodes.filter((n) => n.index !== to.index);
-  const from = w.fromNode ?? 0;
+  const from = w.fromNode;
   const start = sim.now;
   let remaining = streams;
   let lastNs = start;
   for (let k = 0; k < streams; k++) {
     const src = senders[(senders.findIndex((n) => n.index === from) + k) % senders.length]!;
-    const [a, b] = src.kernel.connect(to.kernel, { sockBufBytes: w.sockBufBytes ?? 0 });
+    const [a, b] = src.kernel.connect(to.kernel, { sockBufBytes: w.sockBufBytes });
     // Processes run on CPU 1 where there is one, leaving CPU 0 to the NIC's softirq.
     const sctx = new ProcCtx(sim, src.cpus[Math.min(1, src.cpus.length - 1)]!, src.kernel.params, `${src.name}/stream${k}`);
     const rctx = new ProcCtx(sim, to.cpus[(1 + k) % to.cpus.length]!, to.kernel.params, `${to.name}/sink${k}`);

@@ -15,7 +15,6 @@ import { COMM_COLL, MpiRank, MpiWorld, type Request } from '../../src/mpi/device
 import { runCom } from '../../src/workloads/com.js';
 import { runLaten } from '../../src/workloads/laten.js';
 import { runMpiPingpong } from '../../src/workloads/mpi-pingpong.js';
-import type { WorkloadSpec } from '../../src/scenario/types.js';
 import { clusterConfig, profile } from '../support/profiles.js';
 
 const PROFILES = ['rhel-2.6.12', 'rhel-2.6.9', 'xen-3.0.1'] as const;
@@ -88,7 +87,7 @@ for (const prof of ['rhel-2.6.12', 'xen-3.0.1']) {
   for (const mode of ['uni', 'bi'] as const) {
     test(`issue 10 reproducer: Presta com ${mode}, 16 ranks cyclic, 2048 B, on ${prof}, completes with every message in order`, () => {
       checkedRun(() => {
-        const m = runCom(cluster(prof, 'cyclic', 1e8), { type: 'com', mode, procs: 16, sizeBytes: 2048, ops: 40 } as WorkloadSpec, { placement: 'cyclic' });
+        const m = runCom(cluster(prof, 'cyclic', 1e8), { mode, procs: 16, sizeBytes: 2048, ops: 40 }, { placement: 'cyclic' });
         assert.ok(m.elapsedNs! > 0 && m.elapsedNs! < 10e9, `elapsed ${m.elapsedNs} ns`);
       });
     });
@@ -118,11 +117,11 @@ test(`random MPI workloads (com uni/bi, laten, mpi-pingpong; 2-64 ranks; cyclic 
         const procs = k.kind === 'mpi-pingpong' ? 2 : 2 * k.halfProcs;
         const sizeBytes = Math.min(k.sizeBytes, Math.floor(MAX_TOTAL_BYTES / (k.ops * procs)));
         const c = cluster(k.prof, k.placement, k.rateBps, k.seed);
-        const buf = k.sockBufBytes > 0 ? { sockBufBytes: k.sockBufBytes } : {};
+        const mpi = k.sockBufBytes > 0 ? { sockBufBytes: k.sockBufBytes } : {};
         checkedRun(() => {
-          if (k.kind === 'laten') runLaten(c, { type: 'laten', procs, ops: k.ops, ...buf } as WorkloadSpec, { placement: k.placement });
-          else if (k.kind === 'mpi-pingpong') runMpiPingpong(c, { type: 'mpi-pingpong', sizeBytes, ops: k.ops, fromNode: k.fromNode, toNode: (k.fromNode + 1) % 4, ...buf } as WorkloadSpec);
-          else runCom(c, { type: 'com', mode: k.kind === 'com-uni' ? 'uni' : 'bi', procs, sizeBytes, ops: k.ops, ...buf } as WorkloadSpec, { placement: k.placement });
+          if (k.kind === 'laten') runLaten(c, { procs, ops: k.ops, sizeBytes }, { placement: k.placement, mpi });
+          else if (k.kind === 'mpi-pingpong') runMpiPingpong(c, { sizeBytes, ops: k.ops }, { fromNode: k.fromNode, toNode: (k.fromNode + 1) % 4, mpi });
+          else runCom(c, { mode: k.kind === 'com-uni' ? 'uni' : 'bi', procs, sizeBytes, ops: k.ops }, { placement: k.placement, mpi });
         });
       },
     ),

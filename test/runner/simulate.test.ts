@@ -7,7 +7,8 @@ import { describe, test } from 'node:test';
 import { InputError, expandPoints, loadScenario, mergeShardFiles, pointKey, rowKey, runPoint, simulate } from '../../src/index.js';
 import { ProgressReporter, progressLine } from '../../src/cli/progress.js';
 import { PointError, assertPlainData } from '../../src/runner/pool.js';
-import { TYPE_FIELDS, UNSWEPT_FIELDS } from '../../src/scenario/load.js';
+import { WORKLOADS } from '../../src/workloads/registry.js';
+import { fieldSweepable } from '../../src/workloads/module.js';
 import { scenarioFingerprint } from '../../src/runner/fingerprint.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'xenhpc-run-'));
@@ -46,8 +47,9 @@ describe('simulate', () => {
       toNode: '[2, 3]', streams: '[1, 2]', sockBufBytes: '[8192, 16384]', matrixOrder: '[20, 30]',
     };
     const dir = tmp();
-    for (const [type, fields] of Object.entries(TYPE_FIELDS)) {
-      for (const field of fields.filter((f) => !UNSWEPT_FIELDS.includes(f))) {
+    for (const { type, fields } of WORKLOADS) {
+      for (const field of Object.keys(fields).filter((f) => fieldSweepable(fields[f]!))) {
+        assert.ok(values[field], `no test values for ${type}.${field}`);
         const text = `name: k\nreplications: 1\ncluster: { nodes: 4, cpusPerNode: 2 }\nprofiles: [rhel-2.6.12]\nworkloads:\n  - { type: ${type}, sweep: { ${field}: ${values[field]} } }\n`;
         const s = loadScenario(scenarioFile(dir, text));
         const keys = expandPoints(s).map((p) => pointKey(s, p));

@@ -50,7 +50,7 @@ test('each workload type gets its own defaults and only its own fields', () => {
   assert.deepEqual(w('stream'), { type: 'stream', sizeBytes: 1048576, fromNode: 0, toNode: 1, streams: 1, sockBufBytes: 0 });
   assert.deepEqual(w('pingpong'), { type: 'pingpong', sizeBytes: 32, ops: 100, fromNode: 0, toNode: 1, sockBufBytes: 0 });
   assert.deepEqual(w('mpi-pingpong'), { type: 'mpi-pingpong', sizeBytes: 32, ops: 100 });
-  assert.deepEqual(w('laten'), { type: 'laten', procs: 2, ops: 100 });
+  assert.deepEqual(w('laten'), { type: 'laten', sizeBytes: 0, procs: 2, ops: 100 });
   assert.deepEqual(w('linpack'), { type: 'linpack', matrixOrder: 3000, peakMflops: 6800, flopEfficiency: 0.2 });
 });
 

@@ -56,3 +56,14 @@ test('laten with 2 processes on the paper-2006 path (100 Mb/s, cyclic) reports 2
   const row = runPoint(s, p);
   assert.ok(typeof row.latency_us === 'number' && row.latency_us >= 25 && row.latency_us <= 80, `laten 2 procs: ${row.latency_us} us`);
 });
+
+test('laten sizeBytes (Presta -s): a 1024-byte ping-pong pays the payload twice on the wire (host to switch, switch to host) in each one-way latency', () => {
+  const at = (sizeBytes: number) => runLaten(makeCluster(), { procs: 2, ops: 100, sizeBytes }).latencyUs!;
+  const zero = at(0);
+  // The default is 0 bytes, the paper's laten.
+  assert.equal(runLaten(makeCluster(), { procs: 2, ops: 100 }).latencyUs, zero);
+  const diff = at(1024) - zero;
+  // 1024 B at 1 Gb/s is 8.192 us per store-and-forward hop; copies and checksums add a little.
+  assert.ok(diff >= 2 * 8.192, `1024 B adds ${diff} us to the one-way latency`);
+  assert.ok(diff < 2 * 8.192 + 10, `1024 B adds ${diff} us to the one-way latency`);
+});
