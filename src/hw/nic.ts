@@ -18,7 +18,8 @@
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
-import type { NicParams } from '../os/profile.js';
+import type { NicParams } from './nic-params.js';
+import type { ExecUnit } from './exec-unit.js';
 import { LinkChannel } from './link.js';
 import { ETH_FCS_BYTES, ETH_HEADER_BYTES, ETH_MIN_FRAME_BYTES, type FrameSink, type NetDevice, Packet } from './packet.js';
 
@@ -180,7 +181,8 @@ export class Nic implements NetDevice, FrameSink {
     return this.txDoneNs.length - this.txDoneHead;
   }
 
-  send(pkt: Packet): boolean {
+  /** The NIC itself charges no CPU: the driver's cost was charged by the caller on `_cpu`. */
+  send(pkt: Packet, _cpu: ExecUnit): boolean {
     if (this.qdisc.length === 0 && this.txInFlight() < this.params.txRingSlots) {
       this.post(pkt);
       return true;

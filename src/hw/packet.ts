@@ -3,6 +3,8 @@
  * TSO engine cuts it, a TSO super-segment of several MSS. One object per frame; the TCP fields
  * are plain numbers so that nothing else is allocated per packet.
  */
+import type { ExecUnit } from './exec-unit.js';
+
 export const ETH_HEADER_BYTES = 14;
 export const ETH_FCS_BYTES = 4;
 export const ETH_PREAMBLE_SFD_BYTES = 8;
@@ -81,10 +83,11 @@ export interface NetDevice {
   /** True if the device accepts TSO super-segments (it cuts them into MSS frames). */
   readonly tso: boolean;
   /**
-   * Queue a packet for transmission. Returns false if it was dropped because the device's
-   * queue is full (the caller counts it; TCP recovers).
+   * Queue a packet for transmission; `cpu` is the CPU whose work item hands it over (a driver
+   * that charges work to the sender, as netfront does per VCPU, charges it there). Returns false
+   * if it was dropped because the device's queue is full (the caller counts it; TCP recovers).
    */
-  send(pkt: Packet): boolean;
+  send(pkt: Packet, cpu: ExecUnit): boolean;
   /** Receive memory (skb truesize) that a received IP packet of `ipBytes` costs the socket. */
   rxTruesizeBytes(ipBytes: number): number;
 }

@@ -4,6 +4,8 @@
  * an allowed range and a one-line meaning. Where each value comes from is in docs/model.md.
  * Nothing here is keyed to a workload or a message size.
  */
+import type { NicParams } from '../hw/nic-params.js';
+
 export interface ParamSpec {
   unit: string;
   min: number;
@@ -16,6 +18,9 @@ export interface ParamSpec {
   default?: number;
   doc: string;
 }
+
+/** The NIC's parameters are the NIC's own type (hw sits below os); NIC_PARAMS below is their profile schema. */
+export type { NicParams };
 
 export interface HostParams {
   /** Timer interrupts per second per CPU (HZ). */
@@ -78,26 +83,6 @@ export interface HostParams {
   loopbackMtuBytes: number;
 }
 
-export interface NicParams {
-  /** TX descriptor ring slots. */
-  txRingSlots: number;
-  /** RX descriptor ring slots. */
-  rxRingSlots: number;
-  /** The e1000 InterruptThrottleRate the driver applies: 0 off, 1 dynamic, else a fixed rate (ints/s). */
-  interruptThrottleRate: number;
-  /** RDTR: RX packet timer, restarted by each frame (units of 1.024 us; 0 = interrupt at once). */
-  rxIntDelayUnits: number;
-  /** RADV: RX absolute timer from the first frame after an interrupt (1.024 us; only with RDTR > 0). */
-  rxAbsIntDelayUnits: number;
-  /** TIDV: TX packet timer, restarted by each completed descriptor (1.024 us; 0 = at once). */
-  txIntDelayUnits: number;
-  /** TADV: TX absolute timer from the first completed descriptor (1.024 us; only with TIDV > 0). */
-  txAbsIntDelayUnits: number;
-  /** Period of the driver's watchdog, which re-evaluates the dynamic throttle rate. */
-  watchdogPeriodNs: number;
-  /** Host-side latency of a descriptor: DMA of the frame and of its descriptor (per frame). */
-  dmaNs: number;
-}
 
 export const HOST_PARAMS: Record<keyof HostParams, ParamSpec> = {
   hz: { unit: '1/s', min: 0, max: 10000, doc: 'timer interrupts per second per CPU (HZ)' },
@@ -124,13 +109,14 @@ export const HOST_PARAMS: Record<keyof HostParams, ParamSpec> = {
   skbOverheadBytes: { unit: 'B', min: 0, max: 65536, integer: true, doc: 'per-skb overhead charged to a socket (struct sk_buff, headroom)' },
   rxSkbTruesizeBytes: { unit: 'B', min: 64, max: 65536, integer: true, doc: 'truesize of one received frame' },
   initialCwndSegments: { unit: 'segments', min: 1, max: 100, integer: true, doc: 'congestion window after the handshake' },
-  minRtoNs: { unit: 'ns', min: 1e6, max: 1e10, doc: 'minimum retransmission timeout' },
-  delackMinNs: { unit: 'ns', min: 1e5, max: 1e9, doc: 'minimum delayed-ACK timeout' },
-  quickAcks: { unit: 'segments', min: 0, max: 1000, integer: true, doc: 'immediate ACKs at connection start' },
+  // Defaults: constants of every Linux 2.6 kernel the project models (include/net/tcp.h, drivers/net/loopback.c; docs/model.md).
+  minRtoNs: { unit: 'ns', min: 1e6, max: 1e10, default: 200_000_000, doc: 'minimum retransmission timeout (TCP_RTO_MIN = HZ/5)' },
+  delackMinNs: { unit: 'ns', min: 1e5, max: 1e9, default: 40_000_000, doc: 'minimum delayed-ACK timeout (TCP_DELACK_MIN = HZ/25)' },
+  quickAcks: { unit: 'segments', min: 0, max: 1000, integer: true, default: 16, doc: 'immediate ACKs at connection start (TCP_MAX_QUICKACKS)' },
   tso: { unit: 'bool', min: 0, max: 1, integer: true, doc: 'TCP segmentation offload on the NIC (1) or not (0)' },
   tsoWinDivisor: { unit: 'ratio', min: 1, max: 64, integer: true, doc: 'tcp_tso_win_divisor' },
   tsoFragmentDefect: { unit: 'bool', min: 0, max: 1, integer: true, doc: 'pre-2.6.11 tcp_fragment charges the whole remainder as linear memory' },
-  loopbackMtuBytes: { unit: 'B', min: 576, max: 65536, integer: true, doc: 'loopback device MTU' },
+  loopbackMtuBytes: { unit: 'B', min: 576, max: 65536, integer: true, default: 16436, doc: 'loopback device MTU' },
 };
 
 export const NIC_PARAMS: Record<keyof NicParams, ParamSpec> = {

@@ -79,8 +79,15 @@ function onRto(c: TcpConn): void {
 function onDelack(c: TcpConn): void {
   c.delackFired();
 }
-function onXmit(c: TcpConn, pkt: Packet): void {
-  c.device.send(pkt);
+/** A connection transmitting on one CPU (one per CPU it sends from, made once): the device learns which CPU sends. */
+class XmitPort {
+  constructor(
+    readonly conn: TcpConn,
+    readonly unit: ExecUnit,
+  ) {}
+}
+function onXmit(port: XmitPort, pkt: Packet): void {
+  port.conn.device.send(pkt, port.unit);
 }
 
 export interface TcpConnOptions {
@@ -101,6 +108,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   private waker: Signal<void> | null = null;
   /** The unit that runs this socket's process-context work (its owner's CPU). */
   private ownerUnit: ExecUnit;
+  private readonly xmitPorts: XmitPort[] = [];
   private readonly nodelay: boolean;
   /** Linear area of a new send skb (select_size): data beyond it goes to page fragments. */
   private readonly linearBytes: number;
@@ -237,6 +245,14 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   /** The CPU that runs process-context work of this socket (the owner's core). */
   bindUnit(unit: ExecUnit): void {
     this.ownerUnit = unit;
+  }
+
+  /** This connection's transmit port on `unit` (a socket sends from its owner's CPU and the softirq's: a short list). */
+  private xmitPort(unit: ExecUnit): XmitPort {
+    for (const port of this.xmitPorts) if (port.unit === unit) return port;
+    const port = new XmitPort(this, unit);
+    this.xmitPorts.push(port);
+    return port;
   }
 
   writeSome(bytes: number): number {
@@ -389,7 +405,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (pkt.retransmit) this.stats.retransmits += pkt.segs;
     this.stats.bytesSent += skb.len;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
-    unit.run(this.p.txSkbNs, onXmit, this, pkt);
+    unit.run(this.p.txSkbNs, onXmit, this.xmitPort(unit), pkt);
     this.cancelDelack(); // the ACK rides on the data
     if (!this.rtoTimer.armed) this.armRto();
     // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
@@ -706,7 +722,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.cancelDelack();
     const pkt = new Packet(this.host.address, this.peerAddress, this.peer, this.sndNxt, 0, this.rcvNxt, this.advertise(), FLAG_ACK | flags, this.mss);
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'ack', this.label, this.rcvNxt, 0, this.rcvWnd);
-    unit.run(this.p.txSkbNs, onXmit, this, pkt);
+    unit.run(this.p.txSkbNs, onXmit, this.xmitPort(unit), pkt);
   }
 
   /**

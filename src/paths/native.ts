@@ -9,7 +9,7 @@ import type { PathModule } from './module.js';
 
 export const NATIVE_PATH: PathModule<Record<never, never>> = {
   name: 'native',
-  doc: 'a native Linux kernel drives the NIC itself (NAPI, TSO when host.tso is 1)',
+  doc: 'a native Linux kernel drives the NIC itself: NAPI, and TSO when host.tso is 1',
   sections: {},
   nicTso: (host) => host.tso === 1,
   buildNode({ sim, name, address, cores, nic, host, noise }) {

@@ -259,7 +259,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
       if (!copied) this.releaseTx(pkt);
       return;
     }
-    if (!this.nic.send(pkt) && !copied) this.releaseTx(pkt);
+    if (!this.nic.send(pkt, this.dom0) && !copied) this.releaseTx(pkt);
   }
 
   /** The NIC has sent a frame: after the TX clean delay its guest slot is released. */

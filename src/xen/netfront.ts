@@ -20,6 +20,7 @@
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
+import type { ExecUnit } from '../hw/exec-unit.js';
 import { ETH_HEADER_BYTES, type NetDevice, type Packet } from '../hw/packet.js';
 import type { ProtocolInput } from '../os/napi.js';
 import type { HostParams } from '../os/profile.js';
@@ -45,10 +46,8 @@ function drainStep(port: TxPort, pkt: Packet): void {
 function pollStart(nf: Netfront): void {
   nf.poll();
 }
-function pollDeliver(nf: Netfront): void {
-  nf.deliverNext();
-}
-function pollNext(nf: Netfront): void {
+/** After the poll's batch cost, and after each packet's protocol cost: deliver the next one. */
+function deliverNext(nf: Netfront): void {
   nf.deliverNext();
 }
 
@@ -104,17 +103,17 @@ export class Netfront implements NetDevice, EventHandler {
 
   // ------------------------------------------------------------------ TX
 
-  /** Which VCPU is running this transmit: the one whose work item completes now. */
-  private currentPort(): TxPort {
-    for (const port of this.ports) if (port.vcpu.runningAtNow()) return port;
-    return this.ports[0]!;
+  /** The transmit port of the guest VCPU `cpu` (a guest has a handful of VCPUs). */
+  private portOf(cpu: ExecUnit): TxPort {
+    for (const port of this.ports) if (port.vcpu === cpu) return port;
+    throw new Error(`netfront ${this.node}: ${cpu.name} is not a VCPU of this guest`);
   }
 
-  send(pkt: Packet): boolean {
+  send(pkt: Packet, cpu: ExecUnit): boolean {
     if (pkt.segs > 1 || pkt.ipBytes + ETH_HEADER_BYTES > this.p.maxFrameBytes) {
       throw new Error(`netfront ${this.node}: packet of ${pkt.len} bytes exceeds one frame (no SG/TSO in this Xen)`);
     }
-    const port = this.currentPort();
+    const port = this.portOf(cpu);
     port.vcpu.run(this.p.netfrontPacketNs, xmitOn, port, pkt);
     return true;
   }
@@ -212,7 +211,7 @@ export class Netfront implements NetDevice, EventHandler {
     this.pollIdx = 0;
     this.pollDone = n;
     const cost = (n > 0 ? this.p.hypercallNs : 0) + n * (this.p.pageFlipGuestNs + this.p.netfrontPacketNs);
-    this.irqVcpu.run(cost, pollNext, this);
+    this.irqVcpu.run(cost, deliverNext, this);
   }
 
   /** Hand the next packet of the batch to IP/TCP (each its protocol cost), then finish the poll. */
@@ -224,7 +223,7 @@ export class Netfront implements NetDevice, EventHandler {
     }
     if (this.pollIdx < this.pollBatch.length) {
       this.pollIdx++;
-      this.irqVcpu.run(this.host.rxPacketNs, pollDeliver, this);
+      this.irqVcpu.run(this.host.rxPacketNs, deliverNext, this);
       return;
     }
     this.finishPoll();

@@ -438,7 +438,6 @@ export class Vcpu implements ExecUnit {
   private as: any[] = [];
   private bs: any[] = [];
   private head = 0;
-  private completing = false;
 
   constructor(
     private readonly sim: Simulator,
@@ -490,11 +489,7 @@ export class Vcpu implements ExecUnit {
       this.bs.splice(0, this.head);
       this.head = 0;
     }
-    if (fn !== null) {
-      this.completing = true;
-      fn(a, b);
-      this.completing = false;
-    }
+    if (fn !== null) fn(a, b);
   }
 
   run(ns: number, fn: EventFn | null = null, a?: any, b?: any): void {
@@ -520,10 +515,5 @@ export class Vcpu implements ExecUnit {
     const s = new Signal<void>(this.sim);
     this.run(ns, fireSignal, s);
     return s;
-  }
-
-  /** True while the callback of one of this VCPU's items runs (the code it ran acts now). */
-  runningAtNow(): boolean {
-    return this.completing;
   }
 }

@@ -36,7 +36,7 @@ test('three backlogged vifs on one dom0: netback serves them round robin (within
   // address off this host (out through the NIC): all three stay backlogged throughout.
   const to = { flowLabel: 'sink' };
   for (const g of guests) {
-    for (let i = 0; i < 900; i++) g.netfront.send(new Packet(g.vif.address, 99, to, i * 1448, 1448, 0, 65535, FLAG_ACK, 1448));
+    for (let i = 0; i < 900; i++) g.netfront.send(new Packet(g.vif.address, 99, to, i * 1448, 1448, 0, 65535, FLAG_ACK, 1448), g.kernel.units[0]!);
   }
   // The first vif to notify fills the empty pending pool on its own at start; once all three
   // have requests queued, count the packets served in a window of steady backlog.
