@@ -3,6 +3,7 @@
  * loop over this list; adding a workload is one module file and one line here (docs/extending.md).
  */
 import { com } from './com.js';
+import { ioport } from './ioport.js';
 import { laten } from './laten.js';
 import { linpack } from './linpack.js';
 import type { WorkloadModule } from './module.js';
@@ -17,6 +18,7 @@ export const WORKLOADS: readonly WorkloadModule[] = [
   laten,
   mpiPingpong,
   linpack,
+  ioport,
 ];
 
 const BY_TYPE = new Map(WORKLOADS.map((m) => [m.type, m]));

@@ -105,7 +105,7 @@ export function buildHvmNode(sim: Simulator, spec: HvmNodeSpec): { kernel: Kerne
     const host = new Dom0QemuHost(qemuTask, dom0, x, h, l, q);
     dm = new QemuDm(sim, `${spec.name}/qemu-dm`, host, dmCosts);
     host.dm = dm;
-    const tap = new TapBackend(spec.nic, h.dmCopyNsPerByte, l.syscallNs, x, q, q.tapQueuePackets);
+    const tap = new TapBackend(spec.nic, dom0, h.dmCopyNsPerByte, l.syscallNs, x, q, q.tapQueuePackets);
     tap.dm = dm;
     dm.backend = tap;
     // dom0's e1000 (no NAPI): per frame the driver, netif_rx and the bridge, towards the tap.
@@ -134,6 +134,7 @@ export function buildHvmNode(sim: Simulator, spec: HvmNodeSpec): { kernel: Kerne
   cpu.server = dm;
   const driver = new Rtl8139Driver(sim, cpu, device, kernel, spec.host, h, 1000);
   dm.onIrqRise = () => driver.interrupt();
+  driver.lineHigh = () => dm.irqLineHigh;
   kernel.attachDevice(driver);
   if (spec.noise) {
     // dom0 and the HVM guest each with their kernel's noise (the profile's host section). Mini-OS

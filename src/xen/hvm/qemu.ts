@@ -102,6 +102,11 @@ export class QemuDm implements IoreqServer {
     readonly costs: DmCosts,
   ) {}
 
+  /** The IRQ line as Xen's virtual IO-APIC last heard it from the device model. */
+  get irqLineHigh(): boolean {
+    return this.irqLine;
+  }
+
   /** Xen's ioreq notification reached the device model's domain. */
   ioreq(cpu: HvmVcpu): void {
     this.ioreqs.push(cpu);

@@ -24,6 +24,7 @@
  * (IntrStatus & IntrMask) != 0.
  */
 import type { Simulator } from '../../engine/simulator.js';
+import type { ExecUnit } from '../../hw/exec-unit.js';
 import { ETH_HEADER_BYTES, type NetDevice, type Packet } from '../../hw/packet.js';
 import type { ProtocolInput } from '../../os/napi.js';
 import type { HostParams } from '../../os/profile.js';
@@ -215,6 +216,8 @@ export class Rtl8139Driver implements NetDevice {
   rxPackets = 0;
   txDrops = 0;
   maxQdisc = 0;
+  /** The IRQ line as Xen sees it (set by the node builder). */
+  lineHigh: () => boolean = () => false;
 
   constructor(
     readonly sim: Simulator,
@@ -238,7 +241,7 @@ export class Rtl8139Driver implements NetDevice {
     return ipBytes + ETH_HEADER_BYTES + 2 + this.host.skbOverheadBytes;
   }
 
-  send(pkt: Packet): boolean {
+  send(pkt: Packet, _cpu: ExecUnit): boolean {
     if (pkt.segs > 1) throw new Error('rtl8139: a TSO super-segment (the emulated NIC has no TSO)');
     if (this.qdisc.length >= this.txQueueLen) {
       this.txDrops++;
@@ -327,6 +330,8 @@ export class Rtl8139Driver implements NetDevice {
 
   private irqEnd(): void {
     this.cpu.eoi();
+    // Level-triggered: at the EOI Xen's virtual IO-APIC delivers again if the line is still up.
+    if (this.lineHigh()) this.interrupt();
     this.done();
   }
 
