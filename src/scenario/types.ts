@@ -106,6 +106,8 @@ export interface Scenario {
    */
   parts: Array<{ workload: WorkloadSpec; sweep: SweepSpec }>;
   outputs: OutputsConfig;
+  /** `validate`'s claim set and the profile of each of its roles (absent: paper-2006 with its defaults). */
+  claims?: { set: string; roles: Readonly<Record<string, string>> };
 }
 
 /**
