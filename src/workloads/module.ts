@@ -7,7 +7,17 @@
  * A module is written with defineWorkload, which derives the spec type from the field
  * declarations, so `run(cluster, w)` sees `w.sizeBytes: number` and `w.mode: 'uni' | 'bi'`
  * without a cast. This file holds types and pure helpers only (no runtime imports above it), so
- * the scenario layer can read declarations without an import cycle.
+ * the scenario layer can read declarations without an import cycle. A module must not import
+ * src/scenario/load.ts (ranges use src/scenario/limits.ts; shared fields are in ./fields.ts).
+ *
+ *   export const barrier = defineWorkload({
+ *     type: 'barrier', doc: 'one line',
+ *     fields: { procs: procsField, ops: opsField },
+ *     columns: ['latency_us'], figures: ['latency'],
+ *     key: (w) => ({ procs: w.procs, ops: w.ops }),            // every sweepable field must be in the key
+ *     run: (cluster, w, ctx) => ({ latencyUs: ..., elapsedNs: ... }),
+ *   });
+ * then one line in registry.ts, and its fields' rows in docs/scenarios.md (a test checks them).
  */
 import type { Cluster } from '../cluster/cluster.js';
 import type { Placement } from '../cluster/placement.js';

@@ -266,11 +266,11 @@ test('a workloads list holds several workload blocks, each with its own sweep, e
   const s = loadScenario(file);
   assert.equal(s.parts.length, 2);
   const pts = expandPoints(s);
-  assert.deepEqual(pts.map((p) => `${p.workload.type}:${p.workload.mode ?? ''}:${p.workload.sizeBytes ?? p.workload.procs}`), ['com:uni:32', 'com:uni:64', 'com:bi:32', 'com:bi:64', 'laten::2', 'laten::4', 'laten::8']);
+  assert.deepEqual(pts.map((p) => `${p.workload.type}:${p.workload.mode ?? ''}:${p.workload.type === 'laten' ? p.workload.procs : p.workload.sizeBytes}`), ['com:uni:32', 'com:uni:64', 'com:bi:32', 'com:bi:64', 'laten::2', 'laten::4', 'laten::8']);
   writeFileSync(file, `profiles: [${JSON.stringify(prof)}]\nworkload: { type: laten }\nworkloads:\n  - type: com\n`);
   assert.throws(() => loadScenario(file), /workload: cannot be used together with workloads/);
-  writeFileSync(file, `profiles: [${JSON.stringify(prof)}]\nworkloads:\n  - type: laten\n    sizeBytes: 4\n`);
-  assert.throws(() => loadScenario(file), /s\.yaml:4:5: workloads\[0\]\.sizeBytes: not a field of workload type laten/);
+  writeFileSync(file, `profiles: [${JSON.stringify(prof)}]\nworkloads:\n  - type: linpack\n    sizeBytes: 4\n`);
+  assert.throws(() => loadScenario(file), /s\.yaml:4:5: workloads\[0\]\.sizeBytes: not a field of workload type linpack/);
 });
 
 test('noise: on by default, off from the file or --set, anything else refused naming the field', () => {
