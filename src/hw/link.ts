@@ -13,9 +13,14 @@ function deliverFrame(sink: FrameSink, pkt: Packet): void {
   sink.receiveFrame(pkt);
 }
 
+/** Time (ns) `wireBytes` (a frame with its preamble, SFD and gap) occupy a link of `rateBps`. */
+export function wireTimeNs(wireBytes: number, rateBps: number): number {
+  return Math.round((wireBytes * 8e9) / rateBps);
+}
+
 /** Time (ns) a frame carrying an IP packet of `ipBytes` occupies a link of `rateBps`. */
 export function serializationNs(ipBytes: number, rateBps: number): number {
-  return Math.round((wireBytes(ipBytes) * 8e9) / rateBps);
+  return wireTimeNs(wireBytes(ipBytes), rateBps);
 }
 
 export class LinkChannel {
@@ -75,7 +80,7 @@ export class LinkChannel {
   transmitAt(pkt: Packet, readyNs: number): number {
     const bytes = wireBytes(pkt.ipBytes);
     const start = readyNs > this.busyUntilNs ? readyNs : this.busyUntilNs;
-    const end = start + Math.round((bytes * 8e9) / this.rateBps);
+    const end = start + wireTimeNs(bytes, this.rateBps);
     this.busyUntilNs = end;
     this.reap(readyNs);
     if (this.count === this.endNs.length) this.grow();

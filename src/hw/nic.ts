@@ -18,6 +18,7 @@
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
+import { trimFront } from '../engine/queue.js';
 import type { NicParams } from './nic-params.js';
 import type { ExecUnit } from './exec-unit.js';
 import { LinkChannel } from './link.js';
@@ -174,10 +175,7 @@ export class Nic implements NetDevice, FrameSink {
   private txInFlight(): number {
     const now = this.sim.now;
     while (this.txDoneHead < this.txDoneNs.length && this.txDoneNs[this.txDoneHead]! <= now) this.txDoneHead++;
-    if (this.txDoneHead > 1024 && this.txDoneHead * 2 > this.txDoneNs.length) {
-      this.txDoneNs.splice(0, this.txDoneHead);
-      this.txDoneHead = 0;
-    }
+    this.txDoneHead = trimFront(this.txDoneNs, this.txDoneHead, 1024);
     return this.txDoneNs.length - this.txDoneHead;
   }
 
@@ -317,10 +315,7 @@ export class Nic implements NetDevice, FrameSink {
     if (this.rxHead >= this.rxRing.length) return undefined;
     const p = this.rxRing[this.rxHead]!;
     this.rxRing[this.rxHead++] = undefined as unknown as Packet;
-    if (this.rxHead > 256 && this.rxHead * 2 > this.rxRing.length) {
-      this.rxRing.splice(0, this.rxHead);
-      this.rxHead = 0;
-    }
+    this.rxHead = trimFront(this.rxRing, this.rxHead, 256);
     return p;
   }
 

@@ -1,5 +1,5 @@
 /**
- * An MPICH-1.2.7p1-ch_p4-like device (research/presta-mpich.md §5, docs/mpi.md). One TCP connection
+ * An MPICH-1.2.7p1-ch_p4-like device (shared/research/presta-mpich.md §5, docs/mpi.md). One TCP connection
  * per rank pair (opened lazily, instantly), nonblocking sockets, a p4 header + MPID packet per
  * message, short / eager / rendezvous protocols, packet flow control (PROTO_ACK every 25
  * packets, stall at 40 unacknowledged), a p4 queue for messages read ahead of their turn,
@@ -12,14 +12,14 @@
  * (packetNs), and the select() system call itself.
  */
 import { spawn, type ProcessBody } from '../engine/process.js';
+import { Fifo } from '../engine/queue.js';
 import type { Cluster } from '../cluster/cluster.js';
 import type { RankSlot } from '../cluster/placement.js';
 import { ProcCtx, compute, readExactly, waitForEvent, writeOnce } from '../os/syscalls.js';
-import type { StreamSocket } from '../os/socket.js';
+import { sndbufForRequest, type StreamSocket } from '../os/socket.js';
 import {
   ACK_PROTO,
   EAGER_MIN_BYTES,
-  Fifo,
   LONG,
   LONG_DATA,
   OK_TO_SEND,
@@ -142,8 +142,8 @@ export class MpiRank {
     this.packSent = new Int32Array(n);
     this.packRcvd = new Int32Array(n);
     this.syscallNs = ctx.params.syscallNs;
-    // Linux doubles SO_SNDBUF (capped by wmem_max); used for select()'s writability rule.
-    this.sndbufBytes = Math.max(2048, 2 * Math.min(world.sockBufBytes, ctx.params.coreWmemMaxBytes));
+    // The socket's send buffer as the kernel sets it from p4's SO_SNDBUF; for select()'s writability rule.
+    this.sndbufBytes = sndbufForRequest(world.sockBufBytes, ctx.params);
   }
 
   get size(): number {

@@ -1,5 +1,5 @@
 /**
- * MPICH 1.2.7p1 ch_p4 wire constants (research/presta-mpich.md §5). Every MPI message is one or
+ * MPICH 1.2.7p1 ch_p4 wire constants (shared/research/presta-mpich.md §5). Every MPI message is one or
  * more p4 messages on the rank pair's TCP connection: a 32-byte p4 header and a body. The body
  * of a control p4 message is an MPID packet (header sizes for the heterogeneous layout, where
  * MPID_Aint is the 4-byte-aligned 8-byte struct); eager and rendezvous data travel as separate
@@ -113,29 +113,4 @@ export interface P4Msg {
   rtag: number;
   /** Out-of-band payload for reductions (contents are not simulated otherwise). */
   value: number;
-}
-
-/** A FIFO with O(1) amortised shift and no per-operation allocation. */
-export class Fifo<T> {
-  private items: T[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-  push(x: T): void {
-    this.items.push(x);
-  }
-  peek(): T | undefined {
-    return this.items[this.head];
-  }
-  shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const x = this.items[this.head++];
-    if (this.head > 64 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return x;
-  }
 }

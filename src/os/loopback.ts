@@ -3,6 +3,7 @@
  * transmit queues them on the backlog and the receive softirq processes them (no wire, no
  * interrupt throttling). Its MTU (16436 in 2.6 kernels) makes segments of 16384 bytes.
  */
+import { trimFront } from '../engine/queue.js';
 import type { NetDevice, Packet } from '../hw/packet.js';
 import type { RxSource } from './napi.js';
 
@@ -40,10 +41,7 @@ export class LoopbackDevice implements NetDevice, RxSource {
   pollRx(): Packet | undefined {
     if (this.head >= this.backlog.length) return undefined;
     const p = this.backlog[this.head++]!;
-    if (this.head > 256 && this.head * 2 > this.backlog.length) {
-      this.backlog.splice(0, this.head);
-      this.head = 0;
-    }
+    this.head = trimFront(this.backlog, this.head, 256);
     return p;
   }
 

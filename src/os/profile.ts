@@ -52,7 +52,7 @@ export interface HostParams {
   irqNs: number;
   /** Time slice when more runnable processes than CPUs. */
   schedQuantumNs: number;
-  /** Default, minimum and maximum send buffer (tcp_wmem). */
+  /** Default and maximum send buffer (tcp_wmem[1], tcp_wmem[2]). */
   tcpWmemDefaultBytes: number;
   tcpWmemMaxBytes: number;
   /** Default and maximum receive buffer (tcp_rmem). */

@@ -8,6 +8,24 @@
  */
 import type { Signal } from '../engine/process.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
+import type { HostParams } from './profile.js';
+
+/** SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF (include/net/sock.h): the smallest buffers setsockopt leaves. */
+const SOCK_MIN_SNDBUF_BYTES = 2048;
+const SOCK_MIN_RCVBUF_BYTES = 256;
+
+/**
+ * The send buffer setsockopt(SO_SNDBUF, reqBytes) gives (sock_setsockopt): the request capped by
+ * net.core.wmem_max, then doubled for the kernel's bookkeeping overhead.
+ */
+export function sndbufForRequest(reqBytes: number, p: Pick<HostParams, 'coreWmemMaxBytes'>): number {
+  return Math.max(SOCK_MIN_SNDBUF_BYTES, 2 * Math.min(reqBytes, p.coreWmemMaxBytes));
+}
+
+/** The receive buffer setsockopt(SO_RCVBUF, reqBytes) gives: capped by net.core.rmem_max, then doubled. */
+export function rcvbufForRequest(reqBytes: number, p: Pick<HostParams, 'coreRmemMaxBytes'>): number {
+  return Math.max(SOCK_MIN_RCVBUF_BYTES, 2 * Math.min(reqBytes, p.coreRmemMaxBytes));
+}
 
 export interface StreamSocket {
   /** "node/pid:port>node:port", for traces and errors. */

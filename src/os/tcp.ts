@@ -17,10 +17,11 @@ import type { Simulator } from '../engine/simulator.js';
 import { DeadlineTimer } from '../engine/deadline-timer.js';
 import type { Signal } from '../engine/process.js';
 import type { TraceLayer } from '../engine/trace.js';
+import { trimFront } from '../engine/queue.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import { FLAG_ACK, IP_HEADER_BYTES, type NetDevice, Packet, type SegmentReceiver, TCP_HEADER_BYTES } from '../hw/packet.js';
 import type { HostParams } from './profile.js';
-import type { SocketStats, StreamSocket } from './socket.js';
+import { type SocketStats, type StreamSocket, rcvbufForRequest, sndbufForRequest } from './socket.js';
 
 /** FLAG_SACK: this duplicate ACK would carry a SACK block (the receiver holds out-of-order data). */
 export const FLAG_SACK = 4;
@@ -193,8 +194,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     const req = opts.sockBufBytes ?? 0;
     if (req > 0) {
       // SO_SNDBUF/SO_RCVBUF: capped by net.core.*mem_max, then doubled; locks auto-tuning.
-      this.sndbuf = Math.max(2048, 2 * Math.min(req, this.p.coreWmemMaxBytes));
-      this.rcvbuf = Math.max(256, 2 * Math.min(req, this.p.coreRmemMaxBytes));
+      this.sndbuf = sndbufForRequest(req, this.p);
+      this.rcvbuf = rcvbufForRequest(req, this.p);
       this.sndbufLocked = true;
     } else {
       this.sndbuf = this.p.tcpWmemDefaultBytes;
@@ -301,10 +302,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
         left = 0;
       }
     }
-    if (this.rcvFirst > 256 && this.rcvFirst * 2 > this.rcvQueue.length) {
-      this.rcvQueue.splice(0, this.rcvFirst);
-      this.rcvFirst = 0;
-    }
+    this.rcvFirst = trimFront(this.rcvQueue, this.rcvFirst, 256);
     // tcp_cleanup_rbuf: send a scheduled ACK that the input path held back (more than one
     // MSS unacked), or advertise a window that has at least doubled since the last ACK.
     const held = this.delackTimer.armed && this.rcvNxt - this.rcvWup > this.rcvMss;
@@ -549,11 +547,9 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.sndUna = ack;
     if (this.sndNxt < ack) this.sndNxt = ack;
     if (rttSample >= 0) this.rttSample(rttSample);
-    if (this.qFirst > 1024 && this.qFirst * 2 > this.queue.length) {
-      this.queue.splice(0, this.qFirst);
-      this.sendHead -= this.qFirst;
-      this.qFirst = 0;
-    }
+    const acked = this.qFirst;
+    this.qFirst = trimFront(this.queue, acked, 1024);
+    this.sendHead -= acked - this.qFirst; // sendHead indexes the same array
   }
 
   /** Jacobson/Karels as Linux's tcp_rtt_estimator, with the variance term floored at the minimum RTO. */

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOST_PARAMS, NIC_PARAMS, type HostParams, type NicParams, type ParamSpec } from '../os/profile.js';
-import type { PathModule } from '../paths/module.js';
+import type { ParamSchema, ParamValues, PathModule } from '../paths/module.js';
 import { PATHS, findPath, pathNames } from '../paths/registry.js';
 import { ScenarioError, ValueError, checkNumber, didYouMean, isPlainObject, show } from './errors.js';
 import { readSource, type Path, type Source } from './source.js';
@@ -94,7 +94,7 @@ function profileKeys(): string[] {
  * Validate one section against its schema: every key known, a number in range. A key the file
  * does not give comes from the base profile, else from the schema's default; none: an error.
  */
-function checkSection(src: Source, path: Path, raw: unknown, name: string, schema: Readonly<Record<string, ParamSpec>>, base: Readonly<Record<string, number>> | undefined): Record<string, number> {
+function checkSection<S extends ParamSchema>(src: Source, path: Path, raw: unknown, name: string, schema: S, base: Readonly<Partial<ParamValues<S>>> | undefined): ParamValues<S> {
   const names = Object.keys(schema);
   if (raw === undefined && base !== undefined) raw = {};
   if (!isPlainObject(raw)) throw src.error(path, `expected a mapping of ${name} parameters, got ${show(raw)}`, names.join(', '));
@@ -104,12 +104,13 @@ function checkSection(src: Source, path: Path, raw: unknown, name: string, schem
   const out: Record<string, number> = {};
   for (const k of names) {
     const spec = schema[k]!;
+    const inherited = base?.[k];
     if (k in raw) out[k] = src.check([...path, k], () => checkNumber(raw[k], spec));
-    else if (base?.[k] !== undefined) out[k] = base[k];
+    else if (inherited !== undefined) out[k] = inherited;
     else if (spec.default !== undefined) out[k] = spec.default;
     else throw src.error([...path, k], `missing parameter (${spec.doc}, ${spec.unit})`, base ? 'every parameter of the schema, here or in the base profile' : 'every parameter of the schema is required (or `extends:` a profile that has it)');
   }
-  return out;
+  return out as ParamValues<S>; // every key of the schema was set above
 }
 
 /**
@@ -136,20 +137,14 @@ export function validateProfile(src: Source, chain: readonly string[] = []): Ker
   if (base !== undefined && base.path !== path.name) {
     throw src.error(['path'], `path ${path.name} differs from the path of the base profile ${base.name} (${base.path}): a profile extends one of its own path`, `path: ${base.path}, or no extends`);
   }
-  const values = new Map<string, Record<string, number>>();
-  for (const [section, schema] of profileSections(path)) {
-    const inherited = base === undefined ? undefined : section === 'host' ? (base.host as unknown as Record<string, number>) : section === 'nic' ? (base.nic as unknown as Record<string, number>) : base.sections[section];
-    values.set(section, checkSection(src, [section], v[section], section, schema, inherited));
-  }
+  const host: HostParams = checkSection(src, ['host'], v.host, 'host', HOST_PARAMS, base?.host);
+  const nic: NicParams = checkSection(src, ['nic'], v.nic, 'nic', NIC_PARAMS, base?.nic);
+  const sections: Record<string, Record<string, number>> = {};
+  for (const [section, schema] of Object.entries(path.sections)) sections[section] = checkSection(src, [section], v[section], section, schema, base?.sections[section]);
   for (const k of Object.keys(v)) {
     if (PROFILE_KEYS.includes(k) || k in path.sections) continue;
     throw src.error([k], `${k} parameters given for a path ${path.name} profile`, `only with path: ${sectionOwners(k).join(' or ')}`, true);
   }
-  const sections: Record<string, Record<string, number>> = {};
-  for (const s of Object.keys(path.sections)) sections[s] = values.get(s)!;
-  // The schemas checked every value: these records have exactly the schemas' keys, all numbers.
-  const host = values.get('host') as unknown as HostParams;
-  const nic = values.get('nic') as unknown as NicParams;
   const profile: KernelProfile = { name, description, path: path.name, host, nic, sections, source: src.file, ...(base ? { extends: { name: base.name, source: base.source } } : {}) };
   const bad = path.problem?.(host, sections);
   if (bad) throw src.error([bad.section, bad.param], bad.message, bad.allowed);

@@ -21,6 +21,7 @@
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
+import { trimFront } from '../engine/queue.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import type { Nic, TxCompletionListener } from '../hw/nic.js';
 import { ETH_HEADER_BYTES, type Packet } from '../hw/packet.js';
@@ -202,10 +203,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
         this.schedule.push(v);
       }
     }
-    if (this.schedHead > 1024 && this.schedHead * 2 > this.schedule.length) {
-      this.schedule.splice(0, this.schedHead);
-      this.schedHead = 0;
-    }
+    this.schedHead = trimFront(this.schedule, this.schedHead, 1024);
     if (batch.length > 0) {
       this.txBatches++;
       // One GNTTABOP_map_grant_ref for the batch; per packet the map, the header copy and

@@ -20,6 +20,7 @@
  */
 import type { Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
+import { trimFront } from '../engine/queue.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import { ETH_HEADER_BYTES, type NetDevice, type Packet } from '../hw/packet.js';
 import type { ProtocolInput } from '../os/napi.js';
@@ -29,7 +30,7 @@ import type { Vif } from './netback.js';
 import type { XenParams } from './profile.js';
 import type { Vcpu } from './vcpu.js';
 
-/** One per VCPU, allocated once: lets a scheduled transmit know which VCPU runs it. */
+/** One per VCPU, allocated once: a transmit scheduled on a VCPU's work queue carries that VCPU. */
 class TxPort {
   constructor(
     readonly nf: Netfront,
@@ -79,7 +80,7 @@ export class Netfront implements NetDevice, EventHandler {
     private readonly sim: Simulator,
     readonly node: string,
     readonly vif: Vif,
-    private readonly vcpus: readonly Vcpu[],
+    vcpus: readonly Vcpu[],
     private readonly input: ProtocolInput,
     private readonly host: HostParams,
     private readonly p: XenParams,
@@ -171,11 +172,8 @@ export class Netfront implements NetDevice, EventHandler {
     }
     const pkt = this.qdisc[this.qHead]!;
     this.qdisc[this.qHead++] = undefined as unknown as Packet;
-    if (this.qHead > 256 && this.qHead * 2 > this.qdisc.length) {
-      this.qdisc.splice(0, this.qHead);
-      this.qHead = 0;
-    }
-    const port = this.ports[this.vcpus.indexOf(vcpu)] ?? this.ports[0]!;
+    this.qHead = trimFront(this.qdisc, this.qHead, 256);
+    const port = this.portOf(vcpu);
     vcpu.run(this.p.netfrontPacketNs, drainStep, port, pkt);
   }
 

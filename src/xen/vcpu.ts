@@ -26,6 +26,7 @@
  */
 import type { Simulator, EventFn, SimEvent } from '../engine/simulator.js';
 import { Signal, type Waitable } from '../engine/process.js';
+import { trimFront } from '../engine/queue.js';
 import type { Core } from '../hw/cpu.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import type { Interruptions } from '../hw/interruptions.js';
@@ -482,12 +483,15 @@ export class Vcpu implements ExecUnit {
     if (this.head === this.remNs.length) {
       this.remNs.length = this.fns.length = this.as.length = this.bs.length = 0;
       this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.remNs.length) {
-      this.remNs.splice(0, this.head);
-      this.fns.splice(0, this.head);
-      this.as.splice(0, this.head);
-      this.bs.splice(0, this.head);
-      this.head = 0;
+    } else {
+      // Four parallel arrays: trim the first by the common rule, the others alike.
+      const consumed = this.head;
+      this.head = trimFront(this.remNs, consumed, 1024);
+      if (this.head === 0) {
+        this.fns.splice(0, consumed);
+        this.as.splice(0, consumed);
+        this.bs.splice(0, consumed);
+      }
     }
     if (fn !== null) fn(a, b);
   }

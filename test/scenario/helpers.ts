@@ -26,10 +26,7 @@ export function scenarioFile(name: string, body: Record<string, unknown>): strin
   return writeTemp(name, stringify({ profiles: [NATIVE], ...body }));
 }
 
-/**
- * A valid xen profile built from whatever XEN_PARAMS holds at run time (it is filled by another
- * part of the project), each parameter at its minimum.
- */
+/** A valid xen profile with every XEN_PARAMS parameter at its minimum (the test native profile's host and nic). */
 export function xenProfileFile(): string {
   const xen: Record<string, number> = {};
   for (const [k, spec] of Object.entries(XEN_PARAMS)) xen[k] = spec.min;
