@@ -8,10 +8,12 @@ import { buildHvmNode } from '../xen/hvm/node.js';
 import { DOM0_LINUX_PARAMS, HVM_PARAMS, STUBDOM_PARAMS } from '../xen/hvm/params.js';
 import { XEN_PARAMS, xenParamsProblem } from '../xen/profile.js';
 import type { PathModule } from './module.js';
+import { HVM_DEVICE_MODEL } from '../xen/hvm/node.js';
 
 export const XEN_HVM_STUBDOM_PATH: PathModule<{ xen: typeof XEN_PARAMS; hvm: typeof HVM_PARAMS; dom0Linux: typeof DOM0_LINUX_PARAMS; stubdom: typeof STUBDOM_PARAMS }> = {
   name: 'xen-hvm-stubdom',
   doc: 'an HVM guest: rtl8139 register accesses trap to qemu in a Mini-OS stub domain -> Mini-OS netfront -> netback and bridge in dom0 -> e1000',
+  features: [HVM_DEVICE_MODEL],
   sections: { xen: XEN_PARAMS, hvm: HVM_PARAMS, dom0Linux: DOM0_LINUX_PARAMS, stubdom: STUBDOM_PARAMS },
   problem(_host, { xen }) {
     const bad = xenParamsProblem(xen);

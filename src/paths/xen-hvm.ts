@@ -8,10 +8,12 @@ import { buildHvmNode } from '../xen/hvm/node.js';
 import { DOM0_LINUX_PARAMS, HVM_PARAMS, QEMU_DOM0_PARAMS } from '../xen/hvm/params.js';
 import { XEN_PARAMS, xenParamsProblem } from '../xen/profile.js';
 import type { PathModule } from './module.js';
+import { HVM_DEVICE_MODEL } from '../xen/hvm/node.js';
 
 export const XEN_HVM_PATH: PathModule<{ xen: typeof XEN_PARAMS; hvm: typeof HVM_PARAMS; dom0Linux: typeof DOM0_LINUX_PARAMS; qemuDom0: typeof QEMU_DOM0_PARAMS }> = {
   name: 'xen-hvm',
   doc: 'an HVM guest: rtl8139 register accesses trap to qemu-dm, a dom0 process -> tap -> bridge -> e1000',
+  features: [HVM_DEVICE_MODEL],
   sections: { xen: XEN_PARAMS, hvm: HVM_PARAMS, dom0Linux: DOM0_LINUX_PARAMS, qemuDom0: QEMU_DOM0_PARAMS },
   problem(_host, { xen }) {
     const bad = xenParamsProblem(xen);

@@ -4,6 +4,7 @@
  * and what is allowed. Field list, defaults and limits: docs/scenarios.md.
  */
 import { CLAIM_SETS } from '../report/claim-sets.js';
+import { PATHS } from '../paths/registry.js';
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ScenarioError, ValueError, checkNumber, didYouMean, toNumber, fmtNum, isPlainObject, show, type NumberRule } from './errors.js';
@@ -187,10 +188,21 @@ export function validateScenario(src: Source): Scenario {
     throw src.error(at, `expands to ${runs} runs (${nWorkloads} workloads x ${profiles.length} profiles x ${replications} replications)`, `at most ${fmtNum(LIMITS.maxRuns)} runs; use fewer points or replications, or split the sweep into scenarios`);
   }
   parts.forEach((p, i) => checkCombinations(src, p.workload, p.sweep, v.workloads !== undefined ? ['workloads', i] : []));
+  parts.forEach((p, i) => checkPathFeature(src, p.workload.type, profiles, v.workloads !== undefined ? ['workloads', i, 'type'] : ['workload', 'type']));
 
   const outputs = readOutputs(src, v.outputs, cluster);
   const claims = v.claims === undefined ? undefined : readClaims(src, v.claims, profiles);
   return { name, description, file: src.file, seed, replications, noise, cluster, profiles, workload: parts[0]!.workload, sweep: parts[0]!.sweep, parts, outputs, ...(claims ? { claims } : {}) };
+}
+
+/** A workload that needs something of a node's path (an HVM device model) runs only on profiles whose path offers it. */
+function checkPathFeature(src: Source, type: string, profiles: readonly KernelProfile[], at: Path): void {
+  const need = workloadModule(type).needsPathFeature;
+  if (need === undefined) return;
+  const offering = PATHS.filter((x) => x.features?.includes(need)).map((x) => x.name);
+  for (const p of profiles) {
+    if (!offering.includes(p.path)) throw src.error(at, `workload type ${type} needs a node path with ${need}; profile ${p.name} has path ${p.path}`, `profiles whose path is ${offering.join(' or ')}`);
+  }
 }
 
 /** `claims:` which claim set `validate` checks and which profile plays each of its roles. */

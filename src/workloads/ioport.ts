@@ -9,7 +9,7 @@
  */
 import { spawn, type ProcessBody } from '../engine/process.js';
 import type { Cluster } from '../cluster/cluster.js';
-import { hvmPartsOf, type HvmNodeParts } from '../xen/hvm/node.js';
+import { HVM_DEVICE_MODEL, hvmPartsOf, type HvmNodeParts } from '../xen/hvm/node.js';
 import { opsField } from './fields.js';
 import type { WorkloadMetrics } from './metrics.js';
 import { defineFields, defineWorkload, withDefaults, type SpecOf } from './module.js';
@@ -47,6 +47,7 @@ export const ioport = defineWorkload({
   columns: ['latency_us'],
   figures: ['latency'],
   key: (w) => ({ procs: w.dom0LoadProcs, ops: w.ops }),
+  needsPathFeature: HVM_DEVICE_MODEL,
   run: (cluster, w) => runIoportSpec(cluster, w),
 });
 

@@ -179,3 +179,13 @@ test('random streams over the emulated NIC: every byte once and in order; RX rin
     { numRuns: 30, seed: 2008 },
   );
 });
+
+test('ioport on a profile whose path has no HVM device model is refused before any simulation, naming the field', async () => {
+  const { scenarioFile } = await import('../scenario/helpers.js');
+  const { loadScenario } = await import('../../src/scenario/load.js');
+  const { ScenarioError } = await import('../../src/scenario/errors.js');
+  const file = scenarioFile('ioport-native.yaml', { workload: { type: 'ioport' } });
+  assert.throws(() => loadScenario(file), (e: unknown) => e instanceof ScenarioError && /workload\.type: workload type ioport needs a node path with hvm-device-model; profile \S+ has path native/.test(e.message) && /xen-hvm or xen-hvm-stubdom/.test(e.message));
+  // The same block on the HVM profiles loads.
+  assert.equal(loadScenario(scenarioFile('ioport-hvm.yaml', { profiles: ['xen-hvm', 'xen-hvm-stubdom'], workload: { type: 'ioport' } })).profiles.length, 2);
+});

@@ -63,6 +63,9 @@ export interface HvmNodeParts {
   inb(): ReturnType<HvmVcpu['accessWait']>;
 }
 
+/** The path feature of a node built here: its HVM guest's port accesses reach a device model (ioport needs it). */
+export const HVM_DEVICE_MODEL = 'hvm-device-model';
+
 const registry = new WeakMap<Kernel, HvmNodeParts>();
 
 /** The HVM parts behind a guest kernel built by buildHvmNode, or undefined. */
