@@ -63,7 +63,7 @@ function ioportSumNs(prof: KernelProfile): number {
   if (prof.path === 'xen-hvm') {
     // dom0's VCPU wakes, takes the upcall, the evtchn driver wakes qemu-dm, which runs its main
     // loop's system calls, handles the ioreq and notifies with an ioctl (syscall + hypercall).
-    return guestOut + x.vcpuWakeNs + x.evtchnUpcallNs + q.evtchnDriverNs + l.wakeupNs + q.syscallsPerEvent * l.syscallNs + handle + l.syscallNs + x.hypercallNs + back;
+    return guestOut + x.vcpuWakeNs + x.evtchnUpcallNs + q.evtchnDriverNs + l.dom0WakeupNs + q.syscallsPerEvent * l.dom0SyscallNs + handle + l.dom0SyscallNs + x.hypercallNs + back;
   }
   // The stub domain's VCPU wakes, takes the upcall, switches to the qemu thread; calls, not syscalls.
   return guestOut + x.vcpuWakeNs + x.evtchnUpcallNs + s.threadSwitchNs + s.callsPerEvent * s.callNs + handle + x.hypercallNs + back;
@@ -102,12 +102,12 @@ for (const name of ['xen-hvm', 'xen-hvm-stubdom']) {
     const len = pkt.ipBytes + ETH_HEADER_BYTES;
     if (name === 'xen-hvm') {
       // qemu-dm sends in its tap write(): syscall, copy, tun, bridge and e1000 driver, then notifies.
-      want += x.vcpuWakeNs + x.evtchnUpcallNs + q.evtchnDriverNs + l.wakeupNs + q.syscallsPerEvent * l.syscallNs;
-      want += r(handle + l.syscallNs + q.tapPacketNs + x.bridgeNs + x.nicDriverPacketNs + len * h.dmCopyNsPerByte + l.syscallNs + x.hypercallNs);
+      want += x.vcpuWakeNs + x.evtchnUpcallNs + q.evtchnDriverNs + l.dom0WakeupNs + q.syscallsPerEvent * l.dom0SyscallNs;
+      want += r(handle + l.dom0SyscallNs + q.tapPacketNs + x.bridgeNs + x.nicDriverPacketNs + len * h.dmCopyNsPerByte + l.dom0SyscallNs + x.hypercallNs);
     } else {
       // Mini-OS netfront copies into a granted page; netback in dom0 maps it, bridge and e1000.
       want += x.vcpuWakeNs + x.evtchnUpcallNs + s.threadSwitchNs + s.callsPerEvent * s.callNs;
-      want += r(handle + s.netfrontPacketNs + len * h.dmCopyNsPerByte + x.hypercallNs);
+      want += r(handle + s.miniosNetfrontPacketNs + len * h.dmCopyNsPerByte + x.hypercallNs);
       want += x.hypercallNs + x.evtchnLatencyNs + x.vcpuWakeNs + x.evtchnUpcallNs;
       want += r(x.hypercallNs + x.grantMapNs + x.headerCopyBytes * x.copyNsPerByte + x.netbackPacketNs) + x.bridgeNs + x.nicDriverPacketNs;
     }

@@ -46,9 +46,9 @@ export class Dom0QemuHost implements DmHost {
     l: Dom0LinuxParams,
     q: QemuDom0Params,
   ) {
-    this.loopNs = q.syscallsPerEvent * l.syscallNs;
-    this.notifyNs = l.syscallNs + x.hypercallNs;
-    this.irqNs = l.syscallNs + x.hypercallNs + h.irqLineNs;
+    this.loopNs = q.syscallsPerEvent * l.dom0SyscallNs;
+    this.notifyNs = l.dom0SyscallNs + x.hypercallNs;
+    this.irqNs = l.dom0SyscallNs + x.hypercallNs + h.irqLineNs;
     this.upcallNs = x.evtchnUpcallNs + q.evtchnDriverNs;
   }
 
@@ -191,7 +191,7 @@ export class MiniosNetfront implements DmNetBackend, EventHandler {
   }
 
   txNs(pkt: Packet): number {
-    return this.s.netfrontPacketNs + (pkt.ipBytes + ETH_HEADER_BYTES) * this.copyNsPerByte;
+    return this.s.miniosNetfrontPacketNs + (pkt.ipBytes + ETH_HEADER_BYTES) * this.copyNsPerByte;
   }
 
   send(pkt: Packet): void {
@@ -240,7 +240,7 @@ export class MiniosNetfront implements DmNetBackend, EventHandler {
   }
 
   rxNs(pkt: Packet): number {
-    return this.s.netfrontPacketNs + (pkt.ipBytes + ETH_HEADER_BYTES) * this.copyNsPerByte;
+    return this.s.miniosNetfrontPacketNs + (pkt.ipBytes + ETH_HEADER_BYTES) * this.copyNsPerByte;
   }
 
   takeRx(): Packet {

@@ -93,8 +93,8 @@ export function buildHvmNode(sim: Simulator, spec: HvmNodeSpec): { kernel: Kerne
   const dom0Sched = new O1Scheduler(sim, dom0, {
     defTimesliceNs: l.defTimesliceNs,
     minTimesliceNs: l.minTimesliceNs,
-    wakeupNs: l.wakeupNs,
-    contextSwitchNs: l.contextSwitchNs,
+    wakeupNs: l.dom0WakeupNs,
+    contextSwitchNs: l.dom0SwitchNs,
     chunkNs: l.chunkNs,
   });
   const device = new Rtl8139Device(h);
@@ -108,7 +108,7 @@ export function buildHvmNode(sim: Simulator, spec: HvmNodeSpec): { kernel: Kerne
     const host = new Dom0QemuHost(qemuTask, dom0, x, h, l, q);
     dm = new QemuDm(sim, `${spec.name}/qemu-dm`, host, dmCosts);
     host.dm = dm;
-    const tap = new TapBackend(spec.nic, dom0, h.dmCopyNsPerByte, l.syscallNs, x, q, q.tapQueuePackets);
+    const tap = new TapBackend(spec.nic, dom0, h.dmCopyNsPerByte, l.dom0SyscallNs, x, q, q.tapQueuePackets);
     tap.dm = dm;
     dm.backend = tap;
     // dom0's e1000 (no NAPI): per frame the driver, netif_rx and the bridge, towards the tap.

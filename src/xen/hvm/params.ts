@@ -22,14 +22,14 @@ export const HVM_PARAMS = {
   dmCopyNsPerByte: { unit: 'ns/B', min: 0, max: 100, doc: 'device-model memcpy between guest memory and its buffers, per byte' },
   txDescriptors: { unit: 'descriptors', min: 1, max: 64, integer: true, doc: 'NUM_TX_DESC: TX buffers the rtl8139 and 8139too use in turn' },
   rxBufBytes: { unit: 'B', min: 8192, max: 65536, integer: true, doc: 'RX ring buffer in guest memory the device writes frames into (8139too RX_BUF_LEN)' },
-  rxPollBudget: { unit: 'packets', min: 1, max: 4096, integer: true, doc: '8139too NAPI weight: frames per poll' },
+  rxNapiWeight: { unit: 'packets', min: 1, max: 4096, integer: true, doc: '8139too NAPI weight: frames per poll' },
   guestPcpu: { unit: 'index', min: 0, max: 1023, integer: true, doc: 'physical core of the HVM guest VCPU (modulo the node cores)' },
 } as const satisfies Record<string, ParamSpec>;
 
 export const DOM0_LINUX_PARAMS = {
-  syscallNs: { unit: 'ns', min: 0, max: 1e6, doc: 'one system call of a dom0 process (x86_64 XenLinux: through Xen, two CR3 switches)' },
-  wakeupNs: { unit: 'ns', min: 0, max: 1e7, doc: 'waking a blocked dom0 process and switching to it (try_to_wake_up, schedule, switch)' },
-  contextSwitchNs: { unit: 'ns', min: 0, max: 1e7, doc: 'switching dom0 CPU between two runnable processes' },
+  dom0SyscallNs: { unit: 'ns', min: 0, max: 1e6, doc: 'one system call of a dom0 process (x86_64 XenLinux: through Xen, two CR3 switches)' },
+  dom0WakeupNs: { unit: 'ns', min: 0, max: 1e7, doc: 'waking a blocked dom0 process and switching to it (try_to_wake_up, schedule, switch)' },
+  dom0SwitchNs: { unit: 'ns', min: 0, max: 1e7, doc: 'switching dom0 CPU between two runnable processes' },
   defTimesliceNs: { unit: 'ns', min: 1e5, max: 1e10, doc: 'O(1) DEF_TIMESLICE: timeslice at nice 0' },
   minTimesliceNs: { unit: 'ns', min: 1e4, max: 1e10, doc: 'O(1) MIN_TIMESLICE' },
   loadNice: { unit: 'nice', min: -20, max: 19, integer: true, doc: 'nice value of the CPU-bound background processes that load dom0' },
@@ -48,7 +48,7 @@ export const STUBDOM_PARAMS = {
   callNs: { unit: 'ns', min: 0, max: 1e6, doc: 'a Mini-OS function call standing where qemu-dm makes a system call' },
   callsPerEvent: { unit: 'calls', min: 0, max: 100, integer: true, doc: 'such calls in one qemu main loop iteration (the same loop as in dom0)' },
   threadSwitchNs: { unit: 'ns', min: 0, max: 1e6, doc: 'Mini-OS schedule(): switch from the idle thread to the qemu thread' },
-  netfrontPacketNs: { unit: 'ns', min: 0, max: 1e6, doc: 'Mini-OS netfront per packet (grant entry, request, response)' },
+  miniosNetfrontPacketNs: { unit: 'ns', min: 0, max: 1e6, doc: 'Mini-OS netfront per packet (grant entry, request, response)' },
   stubdomPcpu: { unit: 'index', min: 0, max: 1023, integer: true, doc: 'physical core of the stub domain VCPU (modulo the node cores)' },
 } as const satisfies Record<string, ParamSpec>;
 

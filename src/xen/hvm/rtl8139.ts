@@ -56,7 +56,7 @@ function ringBytes(pkt: Packet): number {
 export interface Rtl8139Params {
   txDescriptors: number;
   rxBufBytes: number;
-  rxPollBudget: number;
+  rxNapiWeight: number;
   dmCopyNsPerByte: number;
   guestDriverPacketNs: number;
 }
@@ -344,7 +344,7 @@ export class Rtl8139Driver implements NetDevice {
   }
 
   rxCmd(v: number): void {
-    if ((v & RX_BUF_EMPTY) !== 0 || this.received >= this.p.rxPollBudget) {
+    if ((v & RX_BUF_EMPTY) !== 0 || this.received >= this.p.rxNapiWeight) {
       if (this.received === 0) {
         // rtl8139_isr_ack when nothing was received.
         this.cpu.access(REG.IntrStatus, false, 0, rxAckStatus, this);
@@ -385,7 +385,7 @@ export class Rtl8139Driver implements NetDevice {
   }
 
   private pollDone(): void {
-    if (this.received >= this.p.rxPollBudget) {
+    if (this.received >= this.p.rxNapiWeight) {
       // Budget used: the poll stays scheduled and runs again.
       this.pollPending = true;
       this.done();
