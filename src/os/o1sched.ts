@@ -12,9 +12,17 @@
  *  - a task whose timeslice runs out gets a new one and goes to the expired array
  *    (`scheduler_tick`, non-interactive case); when the active array is empty the arrays swap;
  *  - a waking task preempts the running one only if its priority is strictly better
- *    (TASK_PREEMPTS_CURR).
- * Not modelled: the interactivity estimator (sleep_avg bonus of up to -5/+5 priority levels,
- * TASK_INTERACTIVE requeueing, EXPIRED_STARVING). docs/model-hvm.md says what that changes.
+ *    (TASK_PREEMPTS_CURR);
+ *  - the interactivity estimator: each task's sleep_avg (ns, at most MAX_SLEEP_AVG = 10 x
+ *    DEF_TIMESLICE) grows by its sleep time on a wake-up, weighted by (MAX_BONUS - bonus), or is
+ *    raised to MAX_SLEEP_AVG - DEF_TIMESLICE after a sleep longer than INTERACTIVE_SLEEP
+ *    (`recalc_task_prio`), and shrinks by its run time divided by its bonus when it leaves the
+ *    CPU (`schedule`); the dynamic priority is static - (bonus - 5), bonus = sleep_avg x 10 /
+ *    MAX_SLEEP_AVG (`effective_prio`), recomputed at wake-up and when the timeslice runs out; a
+ *    task whose slice runs out stays in the active array if it is interactive
+ *    (TASK_INTERACTIVE: priority <= static - DELTA), else it goes to the expired array.
+ * Not modelled: TIMESLICE_GRANULARITY requeueing, EXPIRED_STARVING, the fork-time sleep_avg
+ * (a task starts with the sleep_avg it is given), uninterruptible sleeps.
  *
  * Work of the running task is submitted to the CPU in pieces of at most `chunkNs`, so that work
  * the kernel charges to the CPU directly (interrupts, softirqs, which preempt processes on real
@@ -38,6 +46,15 @@ export interface O1Params {
 
 const MAX_PRIO = 140;
 const MAX_USER_PRIO = 40;
+/** MAX_BONUS = MAX_USER_PRIO x PRIO_BONUS_RATIO (25) / 100. */
+const MAX_BONUS = 10;
+const INTERACTIVE_DELTA = 2;
+const MAX_RT_PRIO = 100;
+
+/** The estimator's constants for a DEF_TIMESLICE (ns). */
+function maxSleepAvgNs(p: Pick<O1Params, 'defTimesliceNs'>): number {
+  return p.defTimesliceNs * MAX_BONUS;
+}
 
 /** task_timeslice of 2.6.9-2.6.18 (ns) for a nice value. */
 export function o1TimesliceNs(nice: number, p: Pick<O1Params, 'defTimesliceNs' | 'minTimesliceNs'>): number {
@@ -47,7 +64,15 @@ export function o1TimesliceNs(nice: number, p: Pick<O1Params, 'defTimesliceNs' |
 }
 
 export class O1Task {
-  readonly prio: number;
+  readonly staticPrio: number;
+  /** Dynamic priority (effective_prio): static priority minus the interactivity bonus. */
+  prio: number;
+  /** sleep_avg (ns). */
+  sleepAvgNs: number;
+  /** When it last blocked (to measure its sleep) or was switched in (to measure its run). */
+  stampNs = 0;
+  /** CPU time since it was switched in (ns): what schedule() charges against sleep_avg. */
+  ranNs = 0;
   sliceLeftNs: number;
   /** Where the task is queued: 0 active, 1 expired, -1 not runnable (blocked or running). */
   array = -1;
@@ -69,9 +94,58 @@ export class O1Task {
     readonly name: string,
     readonly nice: number,
     readonly hog: boolean,
+    sleepAvgNs: number,
   ) {
-    this.prio = 120 + nice;
+    this.staticPrio = 120 + nice;
+    this.sleepAvgNs = Math.min(sleepAvgNs, maxSleepAvgNs(sched.p));
+    this.prio = this.effectivePrio();
     this.sliceLeftNs = o1TimesliceNs(nice, sched.p);
+  }
+
+  /** CURRENT_BONUS: sleep_avg in tenths of MAX_SLEEP_AVG. */
+  bonus(): number {
+    return Math.floor((this.sleepAvgNs * MAX_BONUS) / maxSleepAvgNs(this.sched.p));
+  }
+
+  /** effective_prio. */
+  effectivePrio(): number {
+    const prio = this.staticPrio - (this.bonus() - MAX_BONUS / 2);
+    return Math.min(MAX_PRIO - 1, Math.max(MAX_RT_PRIO, prio));
+  }
+
+  /** DELTA(p): the bonus a task needs to count as interactive at its nice value. */
+  private delta(): number {
+    return Math.trunc((this.nice * MAX_BONUS) / MAX_USER_PRIO) + INTERACTIVE_DELTA;
+  }
+
+  /** TASK_INTERACTIVE. */
+  interactive(): boolean {
+    return this.prio <= this.staticPrio - this.delta();
+  }
+
+  /** recalc_task_prio at a wake-up after sleeping `sleptNs`. */
+  recalc(sleptNs: number): void {
+    const max = maxSleepAvgNs(this.sched.p);
+    const slept = Math.min(sleptNs, max);
+    if (slept > 0) {
+      // INTERACTIVE_SLEEP: a long sleeper is made interactive, but no more than that.
+      const interactiveSleep = (max * (MAX_BONUS / 2 + this.delta() + 1)) / MAX_BONUS;
+      if (slept > interactiveSleep) {
+        const ceiling = max - this.sched.p.defTimesliceNs;
+        if (this.sleepAvgNs < ceiling) this.sleepAvgNs = ceiling;
+      } else {
+        this.sleepAvgNs += slept * (MAX_BONUS - this.bonus() || 1);
+      }
+      if (this.sleepAvgNs > max) this.sleepAvgNs = max;
+    }
+    this.prio = this.effectivePrio();
+  }
+
+  /** schedule() for the task leaving the CPU: its run time, divided by its bonus, off sleep_avg. */
+  chargeRun(): void {
+    const run = Math.min(this.ranNs, maxSleepAvgNs(this.sched.p));
+    this.sleepAvgNs = Math.max(0, this.sleepAvgNs - run / (this.bonus() || 1));
+    this.ranNs = 0;
   }
 
   hasWork(): boolean {
@@ -95,6 +169,7 @@ export class O1Task {
   /** @internal consume `ns` of the head item; runs its callback when it is done. */
   consume(ns: number): void {
     this.cpuNs += ns;
+    this.ranNs += ns;
     if (this.hog) return;
     this.rem[this.head]! -= ns;
     if (this.rem[this.head]! > 0) return;
@@ -135,9 +210,13 @@ export class O1Scheduler {
     readonly p: O1Params,
   ) {}
 
-  /** A process; `hog` = CPU-bound, always runnable (it never blocks). */
-  addTask(name: string, nice: number, hog = false): O1Task {
-    const t = new O1Task(this, name, nice, hog);
+  /**
+   * A process; `hog` = CPU-bound, always runnable (it never blocks). `sleepAvgNs` is its
+   * sleep_avg now, its history (0: it has been running; MAX_SLEEP_AVG: it has been sleeping).
+   */
+  addTask(name: string, nice: number, hog = false, sleepAvgNs = 0): O1Task {
+    const t = new O1Task(this, name, nice, hog, sleepAvgNs);
+    t.stampNs = this.sim.now;
     this.tasks.push(t);
     if (hog) this.wake(t);
     return t;
@@ -156,6 +235,7 @@ export class O1Scheduler {
   wake(t: O1Task): void {
     if (!t.blocked) return;
     t.blocked = false;
+    t.recalc(this.sim.now - t.stampNs);
     this.wokeFromBlock.add(t);
     this.enqueue(t, this.activeIdx);
     if (this.current === null) this.schedule();
@@ -187,6 +267,7 @@ export class O1Scheduler {
     }
     this.last = next;
     this.current = next;
+    next.ranNs = 0;
     this.needResched = false;
     this.startPiece(next, switchNs);
   }
@@ -206,22 +287,28 @@ export class O1Scheduler {
     t.sliceLeftNs -= ns;
     t.consume(ns);
     if (t.sliceLeftNs <= 0) {
-      // scheduler_tick: a new timeslice, and (non-interactive) the expired array.
+      // scheduler_tick: a new timeslice and priority; an interactive task stays in the active
+      // array, any other goes to the expired one.
+      t.prio = t.effectivePrio();
       t.sliceLeftNs = o1TimesliceNs(t.nice, this.p);
       if (t.hasWork()) {
-        this.enqueue(t, 1 - this.activeIdx);
+        t.chargeRun();
+        this.enqueue(t, t.interactive() ? this.activeIdx : 1 - this.activeIdx);
         this.schedule();
         return;
       }
     }
     if (!t.hasWork()) {
-      // It blocks (select, read): schedule another, or idle.
+      // It blocks (select, read): its sleep starts; schedule another, or idle.
+      t.chargeRun();
       t.blocked = true;
+      t.stampNs = this.sim.now;
       this.schedule();
       return;
     }
     if (this.needResched) {
       // Preempted: it stays at the head of its priority in the active array.
+      t.chargeRun();
       this.enqueue(t, this.activeIdx, true);
       this.schedule();
       return;

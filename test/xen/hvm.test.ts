@@ -34,22 +34,26 @@ test('O(1) timeslices: task_timeslice of 2.6.9-2.6.18 (100 ms at nice 0, 5 ms at
   assert.equal(o1TimesliceNs(10, p), 50e6);
 });
 
-test('O(1): a woken task of equal priority waits for the hog to use up its timeslice; a better one preempts at the next piece', () => {
+test('O(1): a woken task of equal priority waits for the hog to use up its timeslice; an interactive one (sleep_avg) preempts at the next piece', () => {
   const p = { defTimesliceNs: 100e6, minTimesliceNs: 5e6, wakeupNs: 5000, contextSwitchNs: 4000, chunkNs: 100000 };
-  for (const nice of [0, -5]) {
+  for (const history of [0, 1e9]) {
     const sim = new Simulator({ seed: 1 });
     const s = new O1Scheduler(sim, new Core(sim, 'cpu0'), p);
-    s.addTask('hog', 0, true);
-    const t = s.addTask('probe', nice);
+    const hog = s.addTask('hog', 0, true);
+    const t = s.addTask('probe', 0, false, history);
     let doneAt = -1;
-    sim.at(10e6, () => t.run(1000, () => (doneAt = sim.now)));
+    // Woken 1 us after it was created: too short a sleep to earn a bonus of its own.
+    sim.at(1000, () => t.run(1000, () => (doneAt = sim.now)));
     sim.run(1e9);
-    if (nice === 0) {
-      // The hog's first piece pays its wake-up; its slice counts work only: it expires at 5 us + 100 ms.
+    // A CPU-bound task with no sleep_avg is penalised: priority 125.
+    assert.equal(hog.prio, 125);
+    if (history === 0) {
+      // Equal priority: the hog's slice (work only, after its 5 us wake-up) must run out first.
       assert.equal(doneAt, 5000 + 100e6 + 5000 + 1000);
     } else {
-      // Pieces of 100 us after the hog's 5 us wake-up: the one running at 10 ms ends at 5 us + 10.0 ms.
-      assert.equal(doneAt, 5000 + 10e6 + 5000 + 1000);
+      // MAX_SLEEP_AVG: bonus 10, priority 115: preempts at the end of the hog's running piece.
+      assert.equal(t.prio, 115);
+      assert.equal(doneAt, 5000 + 100000 + 5000 + 1000);
     }
   }
 });
@@ -115,25 +119,29 @@ for (const name of ['xen-hvm', 'xen-hvm-stubdom']) {
   });
 }
 
-test('dom0 load: qemu-dm in dom0 waits for a nice-0 timeslice per inb; the stub domain does not notice', () => {
+test('dom0 load: an interactive qemu-dm preempts CPU-bound processes; one without bonus waits a timeslice per inb; I/O-bound load of its priority delays it by bursts; the stub domain does not notice', () => {
   const dom0 = quietProfile('xen-hvm');
   const stub = quietProfile('xen-hvm-stubdom');
   const slice = sec(dom0).dom0Linux.defTimesliceNs;
+  const withSec = (name: 'qemuDom0' | 'dom0Linux', over: Record<string, number>): KernelProfile => ({ ...dom0, sections: { ...dom0.sections, [name]: { ...sec(dom0)[name], ...over } } });
   const d0 = runIoport(cluster(dom0), { ops: 5, dom0LoadProcs: 0 }).latencyUs!;
-  const d1 = runIoport(cluster(dom0), { ops: 5, dom0LoadProcs: 1 }).latencyUs!;
-  const d2 = runIoport(cluster(dom0), { ops: 5, dom0LoadProcs: 2 }).latencyUs!;
-  // One hog: each inb waits for the rest of the hog's 100 ms slice (the hog's slice runs out,
-  // it goes to the expired array, qemu-dm runs); two hogs: for both slices.
-  assert.ok(d1 * 1000 > 0.9 * slice && d1 * 1000 < 1.1 * slice, `1 hog: ${d1} us`);
-  assert.ok(d2 * 1000 > 1.8 * slice && d2 * 1000 < 2.2 * slice, `2 hogs: ${d2} us`);
-  assert.ok(d0 < 100, `unloaded: ${d0} us`);
+  // The profile's qemu-dm has an idle history (MAX_SLEEP_AVG): it preempts the hogs at once;
+  // what load adds is the piece it waits behind and the switches, microseconds.
+  const dHog = runIoport(cluster(dom0), { ops: 5, dom0LoadProcs: 2 }).latencyUs!;
+  assert.ok(dHog > d0 && dHog < d0 + 20, `interactive qemu-dm, 2 CPU-bound processes: ${dHog} us vs ${d0} us`);
+  // Without bonus it is their equal: each inb waits for the hogs' 100 ms slices.
+  const busy = withSec('qemuDom0', { qemuSleepAvgNs: 0 });
+  const b1 = runIoport(cluster(busy), { ops: 3, dom0LoadProcs: 1 }).latencyUs!;
+  const b2 = runIoport(cluster(busy), { ops: 3, dom0LoadProcs: 2 }).latencyUs!;
+  assert.ok(b1 * 1000 > 0.9 * slice && b1 * 1000 < 1.1 * slice, `no bonus, 1 hog: ${b1} us`);
+  assert.ok(b2 * 1000 > 1.8 * slice && b2 * 1000 < 2.2 * slice, `no bonus, 2 hogs: ${b2} us`);
+  // Four I/O-bound processes (5 ms bursts, 5 ms sleeps) are interactive too: qemu-dm waits for bursts.
+  const io = withSec('dom0Linux', { loadRunNs: 5e6, loadSleepNs: 5e6 });
+  const i4 = runIoport(cluster(io), { ops: 5, dom0LoadProcs: 4 }).latencyUs!;
+  assert.ok(i4 > 1000, `4 I/O-bound processes: ${i4} us`);
   const s0 = runIoport(cluster(stub), { ops: 5, dom0LoadProcs: 0 }).latencyUs!;
   const s2 = runIoport(cluster(stub), { ops: 5, dom0LoadProcs: 2 }).latencyUs!;
   assert.equal(s2, s0);
-  // With qemu-dm at a better priority than the hogs it preempts them at the next piece.
-  const nicer = { ...dom0, sections: { ...dom0.sections, qemuDom0: { ...sec(dom0).qemuDom0, qemuNice: -5 } } };
-  const n1 = runIoport(cluster(nicer), { ops: 5, dom0LoadProcs: 2 }).latencyUs!;
-  assert.ok(n1 * 1000 <= d0 * 1000 + 2 * sec(dom0).dom0Linux.chunkNs, `qemu-dm at nice -5: ${n1} us`);
 });
 
 test('random streams over the emulated NIC: every byte once and in order; RX ring, TX descriptors, tap queue and vif rings within capacity', () => {

@@ -104,7 +104,7 @@ export function buildHvmNode(sim: Simulator, spec: HvmNodeSpec): { kernel: Kerne
   let drops: () => number;
   if (spec.dm.kind === 'dom0') {
     const q = spec.dm.qemu;
-    const qemuTask = dom0Sched.addTask('qemu-dm', q.qemuNice);
+    const qemuTask = dom0Sched.addTask('qemu-dm', q.qemuNice, false, q.qemuSleepAvgNs);
     const host = new Dom0QemuHost(qemuTask, dom0, x, h, l, q);
     dm = new QemuDm(sim, `${spec.name}/qemu-dm`, host, dmCosts);
     host.dm = dm;
@@ -158,7 +158,21 @@ export function buildHvmNode(sim: Simulator, spec: HvmNodeSpec): { kernel: Kerne
     ...partsExtra,
     loadTasks,
     addDom0Load(k: number) {
-      for (let i = 0; i < k; i++) loadTasks.push(dom0Sched.addTask(`load${loadTasks.length}`, l.loadNice, true));
+      for (let i = 0; i < k; i++) {
+        const name = `load${loadTasks.length}`;
+        if (l.loadSleepNs === 0) {
+          loadTasks.push(dom0Sched.addTask(name, l.loadNice, true));
+          continue;
+        }
+        // Bursts of loadRunNs and sleeps of loadSleepNs, from the run's start. Such a process has
+        // been alternating for long: each cycle adds its sleep to sleep_avg and takes off only its
+        // run divided by the bonus, so it sits at MAX_SLEEP_AVG (docs/model-hvm.md).
+        const t = dom0Sched.addTask(name, l.loadNice, false, 10 * l.defTimesliceNs);
+        loadTasks.push(t);
+        const burst = (): void => t.run(l.loadRunNs, sleepThenBurst);
+        const sleepThenBurst = (): void => void sim.schedule(l.loadSleepNs, burst);
+        burst();
+      }
     },
     inb: () => cpu.accessWait(REG.Unassigned, false, 0),
   };

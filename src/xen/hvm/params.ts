@@ -32,7 +32,9 @@ export const DOM0_LINUX_PARAMS = {
   dom0SwitchNs: { unit: 'ns', min: 0, max: 1e7, doc: 'switching dom0 CPU between two runnable processes' },
   defTimesliceNs: { unit: 'ns', min: 1e5, max: 1e10, doc: 'O(1) DEF_TIMESLICE: timeslice at nice 0' },
   minTimesliceNs: { unit: 'ns', min: 1e4, max: 1e10, doc: 'O(1) MIN_TIMESLICE' },
-  loadNice: { unit: 'nice', min: -20, max: 19, integer: true, doc: 'nice value of the CPU-bound background processes that load dom0' },
+  loadNice: { unit: 'nice', min: -20, max: 19, integer: true, doc: 'nice value of the background processes that load dom0' },
+  loadRunNs: { unit: 'ns', min: 1000, max: 1e10, doc: 'CPU burst of a background process between two sleeps (with loadSleepNs > 0)' },
+  loadSleepNs: { unit: 'ns', min: 0, max: 1e10, doc: 'sleep of a background process after each burst; 0: CPU-bound, it never sleeps' },
   chunkNs: { unit: 'ns', min: 1000, max: 1e8, doc: 'model resolution: longest piece of a dom0 process run between two checks for kernel work' },
 } as const satisfies Record<string, ParamSpec>;
 
@@ -40,6 +42,7 @@ export const QEMU_DOM0_PARAMS = {
   syscallsPerEvent: { unit: 'calls', min: 0, max: 100, integer: true, doc: 'system calls of one qemu-dm main loop iteration (select, evtchn read/unmask/notify, clock reads)' },
   evtchnDriverNs: { unit: 'ns', min: 0, max: 1e6, doc: 'dom0 /dev/xen/evtchn interrupt handler: queue the port, wake the reader' },
   qemuNice: { unit: 'nice', min: -20, max: 19, integer: true, doc: 'nice value of qemu-dm' },
+  qemuSleepAvgNs: { unit: 'ns', min: 0, max: 1e10, doc: "qemu-dm's O(1) sleep_avg when the run starts: its history (0: busy; 10 x defTimesliceNs: idle)" },
   tapPacketNs: { unit: 'ns', min: 0, max: 1e6, doc: 'tun driver per packet in dom0 (tun_chr_write/tun_net_xmit, skb), besides syscall, copy and bridge' },
   tapQueuePackets: { unit: 'packets', min: 1, max: 100000, integer: true, doc: 'tap device queue towards qemu-dm (tun txqueuelen); drops beyond' },
 } as const satisfies Record<string, ParamSpec>;
