@@ -163,9 +163,9 @@ export function profilesShowCommand(ref: string, io: Io): number {
   const source = relative(process.cwd(), p.source);
   const path = findPath(p.path)!; // the loader accepted it, so it is registered
   io.stdout.write(`${p.name}: ${p.description}\npath: ${p.path} (${path.doc})\nsource: ${source.startsWith('..') ? p.source : source}\n`);
-  // With a base, every value is shown (the run uses them all); a * marks one that differs from the base.
+  // With a base, every value is shown (the run uses them all); a * marks one that differs from the base's.
   const base = p.extends ? loadProfile(p.extends.source, anchor) : undefined;
-  if (p.extends) io.stdout.write(`extends: ${p.extends.name} (* marks a value that differs from it)\n`);
+  if (p.extends) io.stdout.write(`extends: ${p.extends.name} (a * before a parameter: its value differs from the base's)\n`);
   for (const [name, schema] of profileSections(path)) {
     const values = sectionValues(p, name);
     const baseValues = base ? sectionValues(base, name) : undefined;
@@ -175,8 +175,8 @@ export function profilesShowCommand(ref: string, io: Io): number {
     const vals = keys.map((k) => fmtValue(values[k]!));
     const vw = Math.max(...vals.map((v) => v.length));
     const uw = Math.max(...keys.map((k) => schema[k]!.unit.length));
-    const mark = (k: string): string => (baseValues === undefined ? '' : baseValues[k] === values[k] ? '  ' : ' *');
-    keys.forEach((k, i) => io.stdout.write(`  ${k.padEnd(kw)}  ${vals[i]!.padStart(vw)}${mark(k)} ${schema[k]!.unit.padEnd(uw)}  ${schema[k]!.doc}\n`));
+    const indent = (k: string): string => (baseValues !== undefined && baseValues[k] !== values[k] ? '* ' : '  ');
+    keys.forEach((k, i) => io.stdout.write(`${indent(k)}${k.padEnd(kw)}  ${vals[i]!.padStart(vw)} ${schema[k]!.unit.padEnd(uw)}  ${schema[k]!.doc}\n`));
   }
   return EXIT.ok;
 }

@@ -220,6 +220,17 @@ describe('commands', () => {
     assert.match(s.stdout, /^\s+syscallNs\s+\d+ ns\s+entry and exit of a socket system call$/m);
     assert.match(s.stdout, /^nic:$/m);
     assert.doesNotMatch(s.stdout, /^xen:$/m);
+    // A profile that extends another shows every value, and marks the ones it changes.
+    const c = await cliIn(['profiles', 'show', 'chaos-2.6.9'], cwd);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout, /^extends: rhel-2\.6\.9 /m);
+    assert.match(c.stdout, /^\* daemonIntervalNs\s+1000000000 ns /m);
+    assert.match(c.stdout, /^ {2}syscallNs\s+700 ns /m, 'inherited, unmarked');
+    assert.match(c.stdout, /^ {2}minRtoNs\s+200000000 ns /m, 'a schema default is shown too');
+    assert.equal(c.stdout.match(/^\* /gm)?.length, 2, 'chaos changes two values of rhel-2.6.9');
+    const x = await cliIn(['profiles', 'show', 'xen-3.0.1'], cwd);
+    assert.match(x.stdout, /^xen:$/m);
+    assert.match(x.stdout, /^ {2}extraQuantumNs\s+500000 ns /m);
   });
 
   test('--help of each command has examples; no command is exit 2', () => {
