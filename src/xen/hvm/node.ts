@@ -125,6 +125,8 @@ export function buildHvmNode(sim: Simulator, spec: HvmNodeSpec): { kernel: Kerne
     spec.nic.attachDriver(new NapiPoller(sim, netback, dom0, new Dom0NicRx(spec.nic, netback), x.nicDriverPacketNs + x.bridgeNs, x.evtchnUpcallNs));
     // The stub domain's vif carries the HVM guest's frames: the bridge forwards its address there.
     const vif = netback.createVif('vif2.0', spec.address);
+    // Mini-OS netfront asks for receive by grant copy (request-rx-copy = 1, research B2).
+    vif.rxCopy = true;
     const netfront = new MiniosNetfront(sim, vif, stubVcpu, h.dmCopyNsPerByte, s);
     vif.evtchn = new EventChannel(sim, 'vif2.0', spec.name, x, stubVcpu, netfront, dom0, vif);
     netfront.dm = dm;
