@@ -186,6 +186,10 @@ const rxAckWritten: Step = (d) => d.cpu.access(REG.IntrStatus, false, 0, rxAckFl
 const rxAckFlushed: Step = (d) => d.rxNext();
 const pollMaskWritten: Step = (d) => d.cpu.access(REG.IntrMask, false, 0, pollMaskFlushed, d);
 const pollMaskFlushed: Step = (d) => d.pollFinished();
+function kickLater(d: Rtl8139Driver): void {
+  d.kickQueued = false;
+  d.kick();
+}
 function onIrq(d: Rtl8139Driver): void {
   d.irqPending = true;
   d.kick();
@@ -201,6 +205,7 @@ export class Rtl8139Driver implements NetDevice {
   readonly mtuBytes = 1500;
   readonly tso = false;
   private busy = false;
+  kickQueued = false;
   irqPending = false;
   private pollPending = false;
   private pollScheduled = false;
@@ -255,7 +260,14 @@ export class Rtl8139Driver implements NetDevice {
 
   /** Start the next driver path if none runs: the interrupt first, then the poll, then a transmit. */
   kick(): void {
-    if (this.busy) return;
+    if (this.busy || this.kickQueued) return;
+    if (this.cpu.inAccess) {
+      // Called from outside the VCPU (a TCP timer) while guest code waits in an access (a
+      // process's inb): the driver runs when the VCPU does.
+      this.kickQueued = true;
+      this.cpu.run(0, kickLater, this);
+      return;
+    }
     if (this.irqPending) {
       this.irqPending = false;
       this.busy = true;
