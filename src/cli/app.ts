@@ -144,7 +144,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     )
     .command(
       'validate <scenario>',
-      "run a scenario and check the 2006 paper's claims (exit 1 if one fails)",
+      "run a scenario and check the claims it names (claims.set; default the 2006 paper's; exit 1 if one fails)",
       (y) =>
         runFlags(y)
           .epilog(

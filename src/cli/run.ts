@@ -1,6 +1,7 @@
 /** `xenhpc run` and `xenhpc validate`. */
 import { relative } from 'node:path';
-import { checkClaims, type CompareLike, type SummaryLike } from '../report/claims.js';
+import { CLAIM_SETS, DEFAULT_CLAIM_SET } from '../report/claim-sets.js';
+import type { CompareLike, SummaryLike } from '../report/claims.js';
 import { parseShard } from '../scenario/sweep.js';
 import type { Scenario } from '../scenario/types.js';
 import { InputError } from '../runner/errors.js';
@@ -180,7 +181,8 @@ export async function validateCommand(flags: RunFlags, io: Io): Promise<number> 
   const r = await runWithUi(flags, io, false, true);
   if (typeof r === 'number') return r;
   // simulate checked them (they are in report.html too).
-  const claims = r.result.claims ?? checkClaims(r.result.summary as unknown as SummaryLike[], r.result.compare as unknown as CompareLike[]);
+  const set = CLAIM_SETS[r.scenario.claims?.set ?? DEFAULT_CLAIM_SET]!;
+  const claims = r.result.claims ?? set.check(r.result.summary as unknown as SummaryLike[], r.result.compare as unknown as CompareLike[], r.scenario.claims?.roles ?? {});
   let failed = 0;
   for (const c of claims) {
     if (!c.pass) failed++;

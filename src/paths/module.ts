@@ -79,6 +79,12 @@ export interface PathModule<S extends SectionSchemas = SectionSchemas> {
   readonly name: string;
   /** One line: what a packet crosses on this path. */
   readonly doc: string;
+  /**
+   * What the path offers workloads beyond a kernel, by name (a workload module's
+   * `needsPathFeature` must be among them): e.g. 'hvm-device-model', an HVM guest whose port
+   * accesses a device model answers (the ioport workload).
+   */
+  readonly features?: readonly string[];
   /** The path's own profile sections (beyond host and nic), in the order they are shown. */
   readonly sections: S;
   /** A rule between the path's parameters (and host's) that the ranges cannot say, or undefined. */

@@ -5,8 +5,10 @@
 import type { PathModule } from './module.js';
 import { NATIVE_PATH } from './native.js';
 import { XEN_PATH } from './xen.js';
+import { XEN_HVM_PATH } from './xen-hvm.js';
+import { XEN_HVM_STUBDOM_PATH } from './xen-hvm-stubdom.js';
 
-export const PATHS: readonly PathModule[] = [NATIVE_PATH, XEN_PATH];
+export const PATHS: readonly PathModule[] = [NATIVE_PATH, XEN_PATH, XEN_HVM_PATH, XEN_HVM_STUBDOM_PATH];
 
 /** The path called `name`, or undefined. */
 export function findPath(name: string): PathModule | undefined {

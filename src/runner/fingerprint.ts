@@ -24,7 +24,7 @@ function canonical(v: unknown): string {
 }
 
 export function scenarioFingerprint(scenario: Scenario): string {
-  const { file: _file, outputs: _outputs, description: _description, ...rest } = scenario;
+  const { file: _file, outputs: _outputs, description: _description, claims: _claims, ...rest } = scenario;
   // A path's sections sit beside host and nic, as they do in the file; `extends` only says where values came from.
   const resolved = { ...rest, profiles: scenario.profiles.map(({ source: _source, description: _d, extends: _e, sections, ...p }) => ({ ...p, ...sections })) };
   return createHash('sha256').update(canonical(resolved)).digest('hex');

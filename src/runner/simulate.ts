@@ -16,7 +16,8 @@ import { expandPoints } from '../scenario/sweep.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import { InputError } from './errors.js';
 import { checkBaseline, checkOutputDir, checkOutputFile, figureFileNames, writeReportHtml, writeReports, type WrittenFile } from './outputs.js';
-import { checkClaims, type ClaimResult, type CompareLike, type SummaryLike } from '../report/claims.js';
+import type { ClaimResult, CompareLike, SummaryLike } from '../report/claims.js';
+import { CLAIM_SETS, DEFAULT_CLAIM_SET } from '../report/claim-sets.js';
 import type { FigureFormat } from '../report/figure-kinds.js';
 import { indexedColumnsFor, POINT_COLUMN, describePoint, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
 import { expandJobs, shardJobPoints } from './jobs.js';
@@ -277,7 +278,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const profiles = scenario.profiles.map((p) => p.name);
   const rep = await writeReports(outDir, scenario.outputs, rows, write, fingerprint, { formats: opts.figureFormats ?? ['svg'], baseline: opts.baseline, profiles });
   files.push(...rep.files);
-  const claims = opts.claims ? checkClaims(rep.summary as unknown as SummaryLike[], rep.compare as unknown as CompareLike[]) : undefined;
+  const claimSet = CLAIM_SETS[scenario.claims?.set ?? DEFAULT_CLAIM_SET]!;
+  const claims = opts.claims ? claimSet.check(rep.summary as unknown as SummaryLike[], rep.compare as unknown as CompareLike[], scenario.claims?.roles ?? {}) : undefined;
   if (write) {
     files.push(manifest());
     files.push(await writeReportHtml(outDir, {

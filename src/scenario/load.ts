@@ -3,6 +3,8 @@
  * with defaults, giving a Scenario or a one-line ScenarioError naming file:line:col, the field
  * and what is allowed. Field list, defaults and limits: docs/scenarios.md.
  */
+import { CLAIM_SETS } from '../report/claim-sets.js';
+import { PATHS } from '../paths/registry.js';
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ScenarioError, ValueError, checkNumber, didYouMean, toNumber, fmtNum, isPlainObject, show, type NumberRule } from './errors.js';
@@ -20,7 +22,7 @@ import { WORKLOADS, workloadModule } from '../workloads/registry.js';
 
 export { LIMITS };
 
-const TOP_KEYS = ['name', 'description', 'seed', 'replications', 'noise', 'cluster', 'profiles', 'workload', 'sweep', 'workloads', 'outputs'];
+const TOP_KEYS = ['name', 'description', 'seed', 'replications', 'noise', 'cluster', 'profiles', 'workload', 'sweep', 'workloads', 'outputs', 'claims'];
 const CLUSTER_KEYS = ['nodes', 'cpusPerNode', 'placement', 'link', 'switch'];
 const LINK_KEYS = ['rateBps', 'propagationNs'];
 const SWITCH_KEYS = ['portBufferBytes', 'fabricLatencyNs', 'portRateBps'];
@@ -191,9 +193,37 @@ export function validateScenario(src: Source): Scenario {
     throw src.error(at, `expands to ${runs} runs (${nWorkloads} workloads x ${profiles.length} profiles x ${replications} replications)`, `at most ${fmtNum(LIMITS.maxRuns)} runs; use fewer points or replications, or split the sweep into scenarios`);
   }
   parts.forEach((p, i) => checkCombinations(src, p.workload, p.sweep, v.workloads !== undefined ? ['workloads', i] : []));
+  parts.forEach((p, i) => checkPathFeature(src, p.workload.type, profiles, v.workloads !== undefined ? ['workloads', i, 'type'] : ['workload', 'type']));
 
   const outputs = readOutputs(src, v.outputs, cluster);
-  return { name, description, file: src.file, seed, replications, noise, cluster, profiles, workload: parts[0]!.workload, sweep: parts[0]!.sweep, parts, outputs };
+  const claims = v.claims === undefined ? undefined : readClaims(src, v.claims, profiles);
+  return { name, description, file: src.file, seed, replications, noise, cluster, profiles, workload: parts[0]!.workload, sweep: parts[0]!.sweep, parts, outputs, ...(claims ? { claims } : {}) };
+}
+
+/** A workload that needs something of a node's path (an HVM device model) runs only on profiles whose path offers it. */
+function checkPathFeature(src: Source, type: string, profiles: readonly KernelProfile[], at: Path): void {
+  const need = workloadModule(type).needsPathFeature;
+  if (need === undefined) return;
+  const offering = PATHS.filter((x) => x.features?.includes(need)).map((x) => x.name);
+  for (const p of profiles) {
+    if (!offering.includes(p.path)) throw src.error(at, `workload type ${type} needs a node path with ${need}; profile ${p.name} has path ${p.path}`, `profiles whose path is ${offering.join(' or ')}`);
+  }
+}
+
+/** `claims:` which claim set `validate` checks and which profile plays each of its roles. */
+function readClaims(src: Source, raw: unknown, profiles: readonly { name: string }[]): { set: string; roles: Record<string, string> } {
+  const b = block(src, ['claims'], raw, ['set', 'roles']);
+  const set = oneOf(src, ['claims', 'set'], b.set, Object.keys(CLAIM_SETS));
+  const known = CLAIM_SETS[set]!.roles;
+  const roles: Record<string, string> = {};
+  if (b.roles !== undefined) {
+    const r = block(src, ['claims', 'roles'], b.roles, Object.keys(known));
+    const names = profiles.map((p) => p.name);
+    for (const [k, val] of Object.entries(r)) {
+      roles[k] = oneOf(src, ['claims', 'roles', k], val, names);
+    }
+  }
+  return { set, roles };
 }
 
 function readSeed(src: Source, raw: unknown): string {

@@ -112,6 +112,8 @@ export interface Scenario {
    * the scenario validated with one combination of values.
    */
   params?: ParamSweep;
+  /** `validate`'s claim set and the profile of each of its roles (absent: paper-2006 with its defaults). */
+  claims?: { set: string; roles: Readonly<Record<string, string>> };
 }
 
 /** A sweep over cluster and profile fields: the swept paths and their values, and each combination. */

@@ -128,6 +128,8 @@ export interface WorkloadModule<Fs extends FieldDecls = FieldDecls> {
   /** Rules across fields, checked on every concrete workload of a sweep; first problem or undefined. */
   check?(w: SpecOf<Fs>): CombinationProblem | undefined;
   run(cluster: Cluster, w: SpecOf<Fs>, ctx: RunContext): WorkloadMetrics;
+  /** A feature the nodes' path must offer (PathModule.features); the loader refuses other profiles. */
+  needsPathFeature?: string;
   program?: WorkloadProgram<SpecOf<Fs>>;
 }
 

@@ -4,6 +4,7 @@
  */
 import { collective } from './collective.js';
 import { com } from './com.js';
+import { ioport } from './ioport.js';
 import { laten } from './laten.js';
 import { linpack } from './linpack.js';
 import type { WorkloadModule } from './module.js';
@@ -19,6 +20,7 @@ export const WORKLOADS: readonly WorkloadModule[] = [
   mpiPingpong,
   linpack,
   collective,
+  ioport,
 ];
 
 const BY_TYPE = new Map(WORKLOADS.map((m) => [m.type, m]));

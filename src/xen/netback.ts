@@ -44,6 +44,11 @@ export class Vif implements EventHandler {
   /** TX requests netback took from this vif (service order counter). */
   txServed = 0;
   rxDelivered = 0;
+  /**
+   * The front end asked for receive by grant copy (`request-rx-copy`, as Mini-OS netfront does)
+   * instead of page flipping: Xen copies each frame into the posted page (netback.c, 3.1 and later).
+   */
+  rxCopy = false;
   /** Notifications netback sent this guest for RX responses and for TX responses. */
   rxNotifies = 0;
   txRspNotifies = 0;
@@ -310,17 +315,27 @@ export class Netback implements ProtocolInput, TxCompletionListener {
     }
     const pkts = this.rxQueue.splice(0, n);
     const vifs = this.rxQueueVif.splice(0, n);
-    let cost = n * (p.pageFlipDom0Ns + p.netbackPacketNs);
-    // alloc_mfn: fresh pages come from XENMEM_increase_reservation, mfnAllocBatchPages at a time.
+    let cost = 0;
+    let flips = 0;
     for (let i = 0; i < n; i++) {
+      if (vifs[i]!.rxCopy) {
+        // GNTTABOP_copy: one grant operation and the frame's bytes, done by Xen.
+        cost += p.grantMapNs + (pkts[i]!.ipBytes + ETH_HEADER_BYTES) * p.copyNsPerByte + p.netbackPacketNs;
+        continue;
+      }
+      flips++;
+      cost += p.pageFlipDom0Ns + p.netbackPacketNs;
+      // alloc_mfn: fresh pages come from XENMEM_increase_reservation, mfnAllocBatchPages at a time.
       if (this.mfnPool === 0) {
         cost += p.hypercallNs;
         this.mfnPool = p.mfnAllocBatchPages;
       }
       this.mfnPool--;
     }
-    // One remap multicall with a TLB flush of dom0, one GNTTABOP_transfer for the batch.
-    cost += 2 * p.hypercallNs + p.tlbFlushNs;
+    // Flips: one remap multicall with a TLB flush of dom0, one GNTTABOP_transfer for the batch.
+    if (flips > 0) cost += 2 * p.hypercallNs + p.tlbFlushNs;
+    // Copies: one GNTTABOP_copy hypercall for the batch.
+    if (flips < n) cost += p.hypercallNs;
     this.rxBatches++;
     this.dom0.run(cost, Netback.prototype.rxWorkDone, this, { pkts, vifs });
   }

@@ -64,7 +64,7 @@ export function xenPartsOf(kernel: Kernel): XenNodeParts | undefined {
 }
 
 /** dom0's view of the physical NIC's RX ring: when it is empty, the RX tasklet may run. */
-class Dom0NicRx implements RxSource {
+export class Dom0NicRx implements RxSource {
   constructor(
     private readonly nic: Nic,
     private readonly netback: Netback,

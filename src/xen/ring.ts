@@ -76,6 +76,11 @@ export class Ring<Req, Rsp> {
     return this.rspProd - this.rspCons;
   }
 
+  /** The next response without consuming it (a front end that copies out before it takes). */
+  peekResponse(): Rsp | undefined {
+    return this.rspCons < this.rspProd ? this.rsps[this.rspCons % this.size] : undefined;
+  }
+
   takeResponse(): Rsp {
     if (this.rspCons >= this.rspProd) throw new Error(`ring ${this.name}: no response to take`);
     const i = this.rspCons % this.size;

@@ -44,13 +44,15 @@ describe('simulate', () => {
   test('every field a workload can sweep is in the run key, so summaries never pool two values', () => {
     const values: Record<string, string> = {
       mode: '[uni, bi]', sizeBytes: '[32, 64]', procs: '[2, 4]', ops: '[2, 3]', fromNode: '[0, 2]',
-      toNode: '[2, 3]', streams: '[1, 2]', sockBufBytes: '[8192, 16384]', matrixOrder: '[20, 30]', op: '[barrier, bcast]', bidirectional: '[false, true]',
+      toNode: '[2, 3]', streams: '[1, 2]', sockBufBytes: '[8192, 16384]', matrixOrder: '[20, 30]', op: '[barrier, bcast]', bidirectional: '[false, true]', dom0LoadProcs: '[0, 1]',
     };
     const dir = tmp();
-    for (const { type, fields } of WORKLOADS) {
+    for (const { type, fields, needsPathFeature } of WORKLOADS) {
+      // A workload that needs a path feature (ioport: an HVM device model) on a profile that has it.
+      const prof = needsPathFeature === undefined ? 'rhel-2.6.12' : 'xen-hvm';
       for (const field of Object.keys(fields).filter((f) => fieldSweepable(fields[f]!))) {
         assert.ok(values[field], `no test values for ${type}.${field}`);
-        const text = `name: k\nreplications: 1\ncluster: { nodes: 4, cpusPerNode: 2 }\nprofiles: [rhel-2.6.12]\nworkloads:\n  - { type: ${type}, sweep: { ${field}: ${values[field]} } }\n`;
+        const text = `name: k\nreplications: 1\ncluster: { nodes: 4, cpusPerNode: 2 }\nprofiles: [${prof}]\nworkloads:\n  - { type: ${type}, sweep: { ${field}: ${values[field]} } }\n`;
         const s = loadScenario(scenarioFile(dir, text));
         const keys = expandPoints(s).map((p) => pointKey(s, p));
         assert.equal(new Set(keys).size, 2, `${type}.${field}: both values must give distinct run keys`);

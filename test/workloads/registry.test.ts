@@ -85,13 +85,17 @@ test('every declared default is within its own range on the default cluster, and
 test('a run of each workload fills exactly the measured columns its module declares', () => {
   // Small enough to be quick: linpack at n = 40, a 64 KiB stream, ten operations elsewhere.
   const small: Record<string, Record<string, number>> = { linpack: { matrixOrder: 40 }, stream: { sizeBytes: 65536 } };
-  const workloads = WORKLOADS.map((m) => ({ type: m.type, ...('ops' in m.fields ? { ops: 10 } : {}), ...small[m.type] }));
-  const s = loadScenario(scenarioFile('every-workload.yaml', { noise: 'off', workloads }));
-  const points = expandPoints(s);
+  // A workload that needs a path feature (ioport: an HVM device model) runs on a profile that has it.
+  const spec = (m: (typeof WORKLOADS)[number]) => ({ type: m.type, ...('ops' in m.fields ? { ops: 10 } : {}), ...small[m.type] });
+  const plain = WORKLOADS.filter((m) => m.needsPathFeature === undefined);
+  const s = loadScenario(scenarioFile('every-workload.yaml', { noise: 'off', workloads: plain.map(spec) }));
+  const hvm = WORKLOADS.filter((m) => m.needsPathFeature !== undefined);
+  const sh = loadScenario(scenarioFile('every-hvm-workload.yaml', { noise: 'off', profiles: ['xen-hvm'], workloads: hvm.map(spec) }));
+  const points = [...expandPoints(s).map((p) => [s, p] as const), ...expandPoints(sh).map((p) => [sh, p] as const)];
   assert.equal(points.length, WORKLOADS.length);
-  for (const p of points) {
+  for (const [sc, p] of points) {
     const m = WORKLOADS.find((x) => x.type === p.workload.type)!;
-    const row = runPoint(s, p);
+    const row = runPoint(sc, p);
     const filled = MEASURED_COLUMNS.filter((c) => row[c] !== '');
     assert.deepEqual(filled, MEASURED_COLUMNS.filter((c) => m.columns.includes(c)), `${m.type}: filled ${filled.join(', ')}`);
     for (const c of filled) assert.ok(typeof row[c] === 'number' && row[c] > 0, `${m.type}.${c} = ${row[c]}`);
