@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PATHS } from '../paths/registry.js';
+import { CLAIM_SETS } from '../report/claim-sets.js';
 import { TRACE_LAYERS } from '../runner/trace-run.js';
 import type { NumberRule } from '../scenario/errors.js';
 import { CLUSTER_RULES, PLACEMENTS, SCENARIO_KEYS } from '../scenario/load.js';
@@ -237,6 +238,16 @@ export function scenarioSchema(): Json {
         sweep: sweepSchema(allSweepable),
         workloads: { type: 'array', minItems: 1, items: workloadSchema(true) },
         outputs,
+        claims: {
+          type: 'object',
+          description: 'which claim set `xenhpc validate` checks, and which profile plays each of its roles',
+          required: ['set'],
+          properties: {
+            set: { enum: Object.keys(CLAIM_SETS), description: 'src/report/claim-sets.ts' },
+            roles: { type: 'object', additionalProperties: { type: 'string', pattern: PRINTABLE } },
+          },
+          additionalProperties: false,
+        },
       },
       additionalProperties: false,
     },
