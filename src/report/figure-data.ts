@@ -7,6 +7,7 @@
 import type { FigureKind } from './figure-kinds.js';
 import { parseNumber } from './csv.js';
 import { tQuantile } from './stats.js';
+import { isParamColumn } from './tables.js';
 
 /** A summary.csv row as produced by summaryRows or read back from the file. */
 export type SummaryLike = Readonly<Record<string, number | string | undefined>>;
@@ -65,19 +66,40 @@ export function figureRows(kind: FigureKind, summary: readonly SummaryLike[]): S
 }
 
 /**
- * The panel of each row of a split figure: one per workload, and per value of the other point
- * field when it takes several (latency at several sizes drawn against processes). '' when the
- * figure has one panel only.
+ * The swept scenario fields (dotted columns such as `cluster.link.rateBps`) that take more than
+ * one value in `rows`: points that differ in them must not share a line or a bar.
+ */
+export function varyingParams(rows: readonly SummaryLike[]): string[] {
+  const cols = rows.length ? Object.keys(rows[0]!).filter(isParamColumn) : [];
+  return cols.filter((c) => distinct(rows, c).size > 1);
+}
+
+/**
+ * A row's values of the given swept fields, `name=value, ...` ('' for none); a field is named by
+ * its last path segment (`rateBps`) unless another of them ends the same way.
+ */
+export function variantLabel(params: readonly string[], r: SummaryLike): string {
+  const last = (c: string): string => c.slice(c.lastIndexOf('.') + 1);
+  const name = (c: string): string => (params.filter((o) => last(o) === last(c)).length > 1 ? c : last(c));
+  return params.map((c) => `${name(c)}=${text(r[c])}`).join(', ');
+}
+
+/**
+ * The panel of each row: for a split figure one per workload, and per value of the other point
+ * field when it takes several (latency at several sizes drawn against processes); for every
+ * figure one per combination of the swept scenario fields that vary. '' when the figure has one
+ * panel only.
  */
 export function panelOf(kind: FigureKind, rows: readonly SummaryLike[]): (r: SummaryLike) => string {
   const shape = FIGURE_SHAPES[kind];
-  if (!shape.splitByVaryingField || shape.x === null) return () => '';
+  const params = varyingParams(rows);
+  const variant = (r: SummaryLike): string => variantLabel(params, r);
+  if (!shape.splitByVaryingField || shape.x === null) return variant;
   const other = shape.x === 'procs' ? 'size_bytes' : 'procs';
   const workloads = distinct(rows, 'workload');
   const others = distinct(rows, other);
-  if (workloads.size <= 1 && others.size <= 1) return () => '';
   const unit = other === 'procs' ? ' processes' : ' bytes';
-  return (r) => [workloads.size > 1 ? text(r.workload) : '', others.size > 1 ? `${text(r[other])}${unit}` : ''].filter((s) => s).join(', ');
+  return (r) => [workloads.size > 1 ? text(r.workload) : '', others.size > 1 ? `${text(r[other])}${unit}` : '', variant(r)].filter((x) => x).join(', ');
 }
 
 /** Metrics a baseline figure compares (the measured ones, not the loss counters, which are often 0). */
@@ -121,7 +143,7 @@ export function percentDifference(a: SummaryLike, base: SummaryLike): { pct: num
 
 /** The fields that, besides the profile, identify a summary point. */
 const POINT_KEY = ['scenario', 'workload', 'mode', 'size_bytes', 'procs', 'ops', 'sock_buf_bytes', 'from_node', 'to_node', 'metric'];
-const pointKey = (r: SummaryLike): string => JSON.stringify(POINT_KEY.map((k) => text(r[k])));
+const pointKey = (r: SummaryLike): string => JSON.stringify([...POINT_KEY, ...Object.keys(r).filter(isParamColumn).sort()].map((k) => text(r[k])));
 
 export interface BaselinePoint {
   panel: string;
@@ -154,7 +176,8 @@ export function baselinePoints(summary: readonly SummaryLike[], baseline: string
   const labels = new Map(BASELINE_METRICS);
   const rows = summary.filter((r) => r.profile !== baseline && labels.has(text(r.metric)) && base.has(pointKey(r)));
   // Per panel, which field varies (the x axis).
-  const panelName = (r: SummaryLike): string => `${text(r.workload)}${text(r.mode) ? ` ${text(r.mode)}` : ''}: ${labels.get(text(r.metric))}`;
+  const params = varyingParams(rows);
+  const panelName = (r: SummaryLike): string => `${text(r.workload)}${text(r.mode) ? ` ${text(r.mode)}` : ''}: ${labels.get(text(r.metric))}${params.length ? ` (${variantLabel(params, r)})` : ''}`;
   const groups = new Map<string, SummaryLike[]>();
   for (const r of rows) groups.set(panelName(r), [...(groups.get(panelName(r)) ?? []), r]);
   const out: BaselinePoint[] = [];

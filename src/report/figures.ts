@@ -1,7 +1,7 @@
 import { parse as vegaParse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { parseNumber } from './csv.js';
-import { baselinePoints, figureRows, panelOf, percentDifference } from './figure-data.js';
+import { baselinePoints, figureRows, panelOf, percentDifference, variantLabel, varyingParams } from './figure-data.js';
 
 import type { FigureKind } from './figure-kinds.js';
 export { FIGURE_KINDS, type FigureKind } from './figure-kinds.js';
@@ -185,9 +185,14 @@ export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], op
   let spec: TopLevelSpec;
   if (k.modes && k.modes.length > 1) {
     const present = k.modes.filter((m) => data.some((d) => d.mode === m));
+    // Swept scenario fields that vary: one row of panels per combination.
+    const panels = [...new Set(data.filter((d) => d.panel !== undefined).map((d) => String(d.panel)))];
     spec = {
       ...base,
-      facet: { column: { field: 'mode', type: 'nominal', title: 'mode', sort: present } },
+      facet: {
+        column: { field: 'mode', type: 'nominal', title: 'mode', sort: present },
+        ...(panels.length ? { row: { field: 'panel', type: 'nominal', title: null, sort: panels, header: ROW_HEADER } } : {}),
+      },
       spec: { width, height, layer },
       resolve: { scale: { y: 'shared' } },
     } as TopLevelSpec;
@@ -202,6 +207,9 @@ export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], op
   } else spec = { ...base, width, height, layer } as TopLevelSpec;
   return opts.interactive ? interactive(spec, tooltip) : spec;
 }
+
+/** Row panels (swept scenario fields) labelled above each plot, horizontally: the labels are long. */
+const ROW_HEADER = { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelLimit: 0, labelFontWeight: 'bold' } as const;
 
 /** The layer list of a plain or faceted spec. */
 function layersOf(spec: Record<string, unknown>): Record<string, unknown>[] {
@@ -309,18 +317,21 @@ function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopL
   const present = new Set(summary.filter((r) => r.workload === 'linpack').map((r) => String(r.profile)));
   const ref = opts.referenceProfile ?? (present.has('chaos-2.6.9') ? 'chaos-2.6.9' : order.find((p) => present.has(p)) ?? '');
   const data: Record<string, number | string>[] = [];
+  // Swept scenario fields that vary: one panel per combination, each against its own reference.
+  const params = varyingParams(summary.filter((r) => r.workload === 'linpack'));
   for (const [metric, label] of LINPACK_METRICS) {
     const rows = summary.filter((r) => r.workload === 'linpack' && r.metric === metric);
-    const refRow = rows.find((r) => r.profile === ref);
-    if (!refRow) continue;
     for (const r of rows) {
+      const panel = variantLabel(params, r);
+      const refRow = rows.find((x) => x.profile === ref && variantLabel(params, x) === panel);
+      if (!refRow) continue;
       // The whisker is the 95 % Welch CI of the difference from the reference (the t-test of
       // compare.csv), centred on its bar; the reference itself, 0 by definition, has none.
       const d = percentDifference(r, refRow);
       if (!d) continue;
       const isRef = r.profile === ref;
       data.push({
-        profile: String(r.profile), metric: label, y: d.pct,
+        profile: String(r.profile), metric: label, y: d.pct, ...(panel ? { panel } : {}),
         lo: isRef ? 0 : d.lo ?? d.pct,
         hi: isRef ? 0 : d.hi ?? d.pct,
         ...(opts.interactive ? { mean: parseNumber(r.mean) ?? NaN, n: parseNumber(r.n) ?? 0 } : {}),
@@ -334,24 +345,24 @@ function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopL
   // which bars drawn from 0 would hide.
   const yTitle = `% difference from ${ref}`;
   const yScale = { zero: true };
+  const layer = [
+    { mark: { type: 'bar' }, encoding: { x, xOffset, y: { field: 'y', type: 'quantitative', title: yTitle, scale: yScale }, color } },
+    // Whiskers as rules (an errorbar's ticks take the bar's whole width and its first colour);
+    // rows of the reference (lo = hi = 0) draw nothing visible.
+    {
+      transform: [{ filter: 'datum.lo !== datum.hi' }],
+      mark: { type: 'rule', color: 'black' },
+      encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' } },
+    },
+  ];
+  const size = { width: opts.widthPx ?? 480, height: opts.heightPx ?? 260 };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     // Two lines from the plot's left edge: on one centred line the title, wider than the plot (by
     // vega's estimate of text width without a canvas), padded the figure with blank on both sides.
     title: { text: opts.title ?? [`LINPACK LU ${linpackOrderLabel(summary)} relative to ${ref}`, 'lower is better for times, higher for Mflops'], anchor: 'start' },
     data: { values: data },
-    width: opts.widthPx ?? 480,
-    height: opts.heightPx ?? 260,
-    layer: [
-      { mark: { type: 'bar' }, encoding: { x, xOffset, y: { field: 'y', type: 'quantitative', title: yTitle, scale: yScale }, color } },
-      // Whiskers as rules (an errorbar's ticks take the bar's whole width and its first colour);
-      // rows of the reference (lo = hi = 0) draw nothing visible.
-      {
-        transform: [{ filter: 'datum.lo !== datum.hi' }],
-        mark: { type: 'rule', color: 'black' },
-        encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' } },
-      },
-    ],
+    ...(params.length ? { facet: { field: 'panel', type: 'nominal', title: null }, columns: 2, spec: { ...size, layer } } : { ...size, layer }),
   } as TopLevelSpec;
   const tooltip = [
     { field: 'profile', title: 'kernel' }, { field: 'metric', title: 'metric' }, { field: 'y', title: yTitle, format: '+.3~f' },

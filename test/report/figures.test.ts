@@ -280,3 +280,22 @@ test('axes: log2 x labels at most 10 powers, the last one included; log y labels
   const yLabels = [...svg.matchAll(/text-anchor="end"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]).filter((l) => !l!.startsWith('2^'));
   assert.deepEqual(yLabels, ['1', '10', '100', '1k', '10k', '100k', '1M']);
 });
+
+test('points of a sweep over scenario fields never share a line: one panel per combination that varies, and the baseline compares within it', async () => {
+  // Two link rates: same point fields, different swept column; the slower rate has half the mean.
+  const rows = ['1e8', '1e9'].flatMap((rate) => summary('bandwidth_MBps', 'size_bytes', ['uni', 'bi']).map((r) => ({ ...r, 'cluster.link.rateBps': rate, mean: rate === '1e8' ? Number(r.mean) / 2 : r.mean })));
+  const svg = await figureSvg('bandwidth', rows);
+  // a line per profile per mode per rate; without the panels two rates would join into one line
+  assert.equal(count(svg, /aria-roledescription="line mark"/g), 3 * 2 * 2);
+  assert.ok(svg.includes('>rateBps=1e8</text>') && svg.includes('>rateBps=1e9</text>'));
+  // A swept field that takes one value adds no panel.
+  const one = summary('bandwidth_MBps', 'size_bytes', ['uni']).map((r) => ({ ...r, 'cluster.link.rateBps': '1e9' }));
+  assert.equal(count(await figureSvg('bandwidth', one), /aria-roledescription="line mark"/g), 3);
+  // Baseline: each rate's points against the baseline at the same rate (0 % here, as the halving applies to all kernels).
+  const { baselinePoints } = await import('../../src/report/figure-data.js');
+  const pts = baselinePoints(rows.filter((r) => r.mode === 'uni' && r.size_bytes === 32), 'xen-3.0.1');
+  const at = (rate: string, profile: string) => pts.find((p) => p.profile === profile && p.panel.includes(`rateBps=${rate}`))!;
+  assert.equal(pts.length, 4);
+  assert.equal(at('1e8', 'rhel-2.6.9').y, ((0.5 * 60 - 0.5 * 50) / (0.5 * 50)) * 100);
+  assert.equal(at('1e9', 'rhel-2.6.9').y, ((60 - 50) / 50) * 100);
+});
