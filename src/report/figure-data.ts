@@ -97,9 +97,12 @@ export function panelOf(kind: FigureKind, rows: readonly SummaryLike[]): (r: Sum
   if (!shape.splitByVaryingField || shape.x === null) return variant;
   const other = shape.x === 'procs' ? 'size_bytes' : 'procs';
   const workloads = distinct(rows, 'workload');
+  // A figure of any mode (latency) splits modes too: a collective's op is its mode.
+  const modes = shape.modes === null ? distinct(rows, 'mode') : new Set<string>();
   const others = distinct(rows, other);
   const unit = other === 'procs' ? ' processes' : ' bytes';
-  return (r) => [workloads.size > 1 ? text(r.workload) : '', others.size > 1 ? `${text(r[other])}${unit}` : '', variant(r)].filter((x) => x).join(', ');
+  return (r) =>
+    [workloads.size > 1 ? text(r.workload) : '', modes.size > 1 ? text(r.mode) : '', others.size > 1 ? `${text(r[other])}${unit}` : '', variant(r)].filter((x) => x).join(', ');
 }
 
 /** Metrics a baseline figure compares (the measured ones, not the loss counters, which are often 0). */

@@ -73,7 +73,7 @@ interface KindSpec {
 const KINDS: Record<Exclude<FigureKind, 'linpack'>, KindSpec> = {
   'latency-size': {
     metric: 'latency_us', stat: 'mean', x: 'size_bytes', xTitle: 'message size (bytes)', yTitle: 'latency (µs)',
-    title: 'Ping-pong latency (half a round trip) against message size, mean and 95% CI', logY: true, errorBars: true, modes: null,
+    title: 'Latency against message size (ping-pong: half a round trip), mean and 95% CI', logY: true, errorBars: true, modes: null,
   },
   'stream-bandwidth': {
     metric: 'bandwidth_MBps', stat: 'mean', x: 'size_bytes', xTitle: 'bytes per stream', yTitle: 'bandwidth (MB/s)',
@@ -93,7 +93,7 @@ const KINDS: Record<Exclude<FigureKind, 'linpack'>, KindSpec> = {
   },
   latency: {
     metric: 'latency_us', stat: 'mean', x: 'procs', xTitle: 'processes', yTitle: 'max latency (µs)',
-    title: 'Presta laten maximum latency, mean and 95% CI', logY: true, errorBars: true, modes: null,
+    title: 'Latency against processes (laten: the slowest pair; collective: the slowest rank), mean and 95% CI', logY: true, errorBars: true, modes: null,
   },
 };
 

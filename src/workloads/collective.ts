@@ -42,7 +42,7 @@ export const collective = defineWorkload({
     ops: opsField,
   },
   columns: ['latency_us'],
-  figures: [],
+  figures: ['latency', 'latency-size'],
   key: (w) => ({ mode: w.op, procs: w.procs, size_bytes: w.sizeBytes, ops: w.ops }),
   check: (w) => {
     if ((w.op === 'reduce' || w.op === 'allreduce') && w.sizeBytes % DOUBLE_BYTES !== 0) {

@@ -67,7 +67,7 @@ test('PDF: starts with %PDF, one page the figure\'s size, and holds the figure\'
   assert.match(s, /%%EOF\s*$/);
   assert.match(s, new RegExp(`/MediaBox \\[0 0 ${width} ${height}\\]`));
   const text = pdfText(pdf);
-  for (const label of ['processes', 'rhel-2.6.12', 'xen-3.0.1', 'kernel', 'Presta laten maximum latency']) assert.ok(text.includes(label), `${label} in ${JSON.stringify(text.slice(0, 300))}`);
+  for (const label of ['processes', 'rhel-2.6.12', 'xen-3.0.1', 'kernel', 'Latency against processes']) assert.ok(text.includes(label), `${label} in ${JSON.stringify(text.slice(0, 300))}`);
   // The same figure gives the same file (fixed dates).
   assert.ok(pdf.equals(await svgToPdf(svg, 'latency')));
 });
