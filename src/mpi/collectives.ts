@@ -212,6 +212,21 @@ function sumRange(cnts: readonly number[], from: number, to: number): number {
 }
 
 /**
+ * One step of the recursive-doubling gather that undoes the reduce-scatter (intra_Reduce's
+ * gather to the root and intra_Allreduce's allgather): the pieces this rank sends and receives
+ * at `mask`, and the new end of its range.
+ */
+function gatherStep(cnts: readonly number[], pof2: number, mask: number, lower: boolean, sendIdx: number, lastIdx: number): { recvIdx: number; sendCnt: number; recvCnt: number; lastIdx: number } {
+  if (lower) {
+    if (mask !== pof2 / 2) lastIdx += pof2 / (mask * 2);
+    const recvIdx = sendIdx + pof2 / (mask * 2);
+    return { recvIdx, sendCnt: sumRange(cnts, sendIdx, recvIdx), recvCnt: sumRange(cnts, recvIdx, lastIdx), lastIdx };
+  }
+  const recvIdx = sendIdx - pof2 / (mask * 2);
+  return { recvIdx, sendCnt: sumRange(cnts, sendIdx, lastIdx), recvCnt: sumRange(cnts, recvIdx, sendIdx), lastIdx };
+}
+
+/**
  * The reduce-scatter by recursive halving shared by intra_Reduce and intra_Allreduce
  * (Rabenseifner): among the pof2 ranks left after the non-power-of-two fold, step k exchanges
  * half of the remaining pieces with newrank ^ 2^k and combines the half it keeps.
@@ -307,19 +322,8 @@ export function* reduce(r: MpiRank, group: readonly number[], root: number, nbyt
         if (newdst === 0 && root < 2 * rem && root % 2 !== 0) dst = root;
         const newdstTreeRoot = (newdst >> j) << j;
         const newrootTreeRoot = (newroot >> j) << j;
-        let recvIdx: number;
-        let sendCnt: number;
-        let recvCnt: number;
-        if (newrank < newdst) {
-          if (mask !== pof2 / 2) lastIdx += pof2 / (mask * 2);
-          recvIdx = sendIdx + pof2 / (mask * 2);
-          sendCnt = sumRange(cnts, sendIdx, recvIdx);
-          recvCnt = sumRange(cnts, recvIdx, lastIdx);
-        } else {
-          recvIdx = sendIdx - pof2 / (mask * 2);
-          sendCnt = sumRange(cnts, sendIdx, lastIdx);
-          recvCnt = sumRange(cnts, recvIdx, sendIdx);
-        }
+        const { recvIdx, sendCnt, recvCnt, lastIdx: end } = gatherStep(cnts, pof2, mask, newrank < newdst, sendIdx, lastIdx);
+        lastIdx = end;
         if (newdstTreeRoot === newrootTreeRoot) {
           yield* r.send(group[dst]!, sendCnt * DOUBLE_BYTES, MPIR_REDUCE_TAG, comm, acc);
           break;
@@ -396,19 +400,8 @@ export function* allreduce(r: MpiRank, group: readonly number[], nbytes: number,
       for (let mask = pof2 / 2; mask > 0; mask >>= 1) {
         const newdst = newrank ^ mask;
         const dst = group[real(newdst)]!;
-        let recvIdx: number;
-        let sendCnt: number;
-        let recvCnt: number;
-        if (newrank < newdst) {
-          if (mask !== pof2 / 2) lastIdx += pof2 / (mask * 2);
-          recvIdx = sendIdx + pof2 / (mask * 2);
-          sendCnt = sumRange(cnts, sendIdx, recvIdx);
-          recvCnt = sumRange(cnts, recvIdx, lastIdx);
-        } else {
-          recvIdx = sendIdx - pof2 / (mask * 2);
-          sendCnt = sumRange(cnts, sendIdx, lastIdx);
-          recvCnt = sumRange(cnts, recvIdx, sendIdx);
-        }
+        const { recvIdx, sendCnt, recvCnt, lastIdx: end } = gatherStep(cnts, pof2, mask, newrank < newdst, sendIdx, lastIdx);
+        lastIdx = end;
         const req = yield* r.sendrecv(dst, sendCnt * DOUBLE_BYTES, MPIR_ALLREDUCE_TAG, dst, recvCnt * DOUBLE_BYTES, MPIR_ALLREDUCE_TAG, comm, acc);
         acc = Math.min(acc, req.value);
         if (newrank > newdst) sendIdx = recvIdx;

@@ -144,12 +144,7 @@ export class Netfront implements NetDevice, EventHandler {
   /** network_tx_buf_gc: collect TX responses, ask for the next interrupt at half the outstanding. */
   private txGc(vcpu: Vcpu): void {
     const ring = this.vif.tx;
-    let prod: number;
-    do {
-      prod = ring.rspProd;
-      while (ring.rspCons < prod) ring.takeResponse();
-      ring.rspEvent = prod + ((ring.reqProd - prod) >> 1) + 1;
-    } while (prod !== ring.rspProd);
+    ring.collectTxResponses();
     // netif_wake_queue: the qdisc runs again on this VCPU.
     if (!this.draining && this.qHead < this.qdisc.length && ring.freeRequests() > 0) {
       this.draining = true;

@@ -91,6 +91,19 @@ export class Ring<Req, Rsp> {
     return r;
   }
 
+  /**
+   * The TX garbage collection of netfront (network_tx_buf_gc, Linux's and Mini-OS's): take every
+   * response, and ask for the next event when half the outstanding requests have been answered.
+   */
+  collectTxResponses(): void {
+    let prod: number;
+    do {
+      prod = this.rspProd;
+      while (this.rspCons < prod) this.takeResponse();
+      this.rspEvent = prod + ((this.reqProd - prod) >> 1) + 1;
+    } while (prod !== this.rspProd);
+  }
+
   /** RING_FINAL_CHECK_FOR_RESPONSES: re-arm rsp_event when drained; true if work remains. */
   finalCheckForResponses(): boolean {
     if (this.rspProd > this.rspCons) return true;

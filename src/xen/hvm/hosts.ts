@@ -218,12 +218,7 @@ export class MiniosNetfront implements DmNetBackend, EventHandler {
   /** network_tx_buf_gc: collect responses, ask for the next event at half the outstanding. */
   private gcTx(): void {
     const ring = this.vif.tx;
-    let prod: number;
-    do {
-      prod = ring.rspProd;
-      while (ring.rspCons < prod) ring.takeResponse();
-      ring.rspEvent = prod + ((ring.reqProd - prod) >> 1) + 1;
-    } while (prod !== ring.rspProd);
+    ring.collectTxResponses();
     while (this.backlog.length > 0 && ring.freeRequests() > 0) this.post(this.backlog.shift()!);
   }
 
