@@ -17,6 +17,10 @@ import { connectDomains, DOMAIN_PARAMS, fifoEntryBytes, type ChannelEnd, type Do
 import { buildPcpus, guestSedf, xenPartsOf } from '../../src/xen/node.js';
 import { Vcpu } from '../../src/xen/vcpu.js';
 import { PATHS } from '../../src/paths/registry.js';
+import { loadProfile } from '../../src/scenario/profiles.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clusterConfig, quietProfile, UNMODERATED_NIC } from '../support/profiles.js';
 import { paramsOf } from './helpers.js';
 
@@ -138,6 +142,15 @@ test('the channel refuses a FIFO that cannot hold one packet; its capacity and s
   assert.equal(xenPath.problem!(xen.host, sections({ channelFifoBytes: 1512 })), undefined);
   // Without the channel its FIFO is not used: no rule.
   assert.equal(xenPath.problem!(xen.host, sections({ interDomainChannel: 0, channelFifoBytes: 64 })), undefined);
+});
+
+test('a profile whose channel FIFO cannot hold a packet is refused at load, naming the field and what is allowed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xenhpc-chan-'));
+  const f = join(dir, 'tiny.yaml');
+  writeFileSync(f, 'extends: xen-3.0.1\ndomains:\n  guestVcpus: 1\n  interDomainChannel: 1\n  channelFifoBytes: 1000\n');
+  assert.throws(() => loadProfile(f, join(dir, 's.yaml')), (e: Error) => /domains\.channelFifoBytes: 1000 B cannot hold one 1500-byte packet.*allowed: at least 1512 B/.test(e.message));
+  writeFileSync(f, 'extends: xen-3.0.1\ndomains:\n  guestVcpus: 1\n  interDomainChannel: 1\n  channelFifoBytes: 1512\n');
+  assert.equal(loadProfile(f, join(dir, 's.yaml')).sections.domains!.channelFifoBytes, 1512);
 });
 
 /** Two one-VCPU domains on one host joined by a channel, whose kernels only record what arrives. */
