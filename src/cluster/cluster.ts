@@ -26,6 +26,21 @@ export interface ClusterNode {
   nic: Nic;
   /** Drops on the node outside the NIC and TCP (under Xen: at the guest's interface). */
   extraDrops?: () => number;
+  /** With several domains on the node: the kernel of each CPU in `cpus` (absent: all run `kernel`). */
+  cpuKernels?: readonly Kernel[];
+}
+
+/** The kernel a process on CPU `cpu` of `node` runs on (its domain's, on a node of several domains). */
+export function kernelOfCpu(node: ClusterNode, cpu: number): Kernel {
+  return node.cpuKernels?.[cpu] ?? node.kernel;
+}
+
+/** Every kernel of a node, each once: the node's kernel, then its further domains' in CPU order. */
+export function nodeKernels(node: ClusterNode): Kernel[] {
+  if (node.cpuKernels === undefined) return [node.kernel];
+  const out = [node.kernel];
+  for (const k of node.cpuKernels) if (!out.includes(k)) out.push(k);
+  return out;
 }
 
 export interface Cluster {
@@ -37,6 +52,11 @@ export interface Cluster {
 /** Address of the kernel processes run on, on node i (guest domains share the numbering). */
 export function nodeAddress(i: number): number {
   return i + 1;
+}
+
+/** Address of guest domain `domain` on node i, on a node of several domains (domain 0: nodeAddress). */
+export function domainAddress(i: number, domain: number): number {
+  return nodeAddress(i) + domain * 65536;
 }
 
 export interface ClusterOptions {
@@ -58,9 +78,11 @@ export function buildCluster(sim: Simulator, cfg: ClusterConfig, profile: Kernel
     for (let c = 0; c < cfg.cpusPerNode; c++) cores.push(new Core(sim, `${name}/cpu${c}`));
     const nic = new Nic(sim, `${name}/eth0`, profile.nic, { tso, rxBufferTruesizeBytes: profile.host.rxSkbTruesizeBytes });
     nic.attachLink(new LinkChannel(sim, `${name}->switch`, cfg.link.rateBps, cfg.link.propagationNs, sw, name));
-    sw.addPort(`switch->${name}`, cfg.switch.portRateBps || cfg.link.rateBps, cfg.link.propagationNs, nic, [nodeAddress(i)]);
-    const built = path.buildNode({ sim, name, index: i, address: nodeAddress(i), cores, nic, host: profile.host, sections: profile.sections, noise, profileName: profile.name });
-    nodes.push({ index: i, name, kernel: built.kernel, cpus: built.cpus, cores, nic, ...(built.extraDrops ? { extraDrops: built.extraDrops } : {}) });
+    const port = sw.addPort(`switch->${name}`, cfg.switch.portRateBps || cfg.link.rateBps, cfg.link.propagationNs, nic, [nodeAddress(i)]);
+    const domainAddressOf = (d: number): number => domainAddress(i, d);
+    const built = path.buildNode({ sim, name, index: i, address: nodeAddress(i), cores, nic, host: profile.host, sections: profile.sections, noise, profileName: profile.name, domainAddress: domainAddressOf });
+    for (const a of built.extraAddresses ?? []) sw.addAddress(port, a);
+    nodes.push({ index: i, name, kernel: built.kernel, cpus: built.cpus, cores, nic, ...(built.extraDrops ? { extraDrops: built.extraDrops } : {}), ...(built.cpuKernels ? { cpuKernels: built.cpuKernels } : {}) });
   }
   return { sim, nodes, switch: sw };
 }

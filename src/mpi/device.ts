@@ -13,7 +13,7 @@
  */
 import { spawn, type ProcessBody } from '../engine/process.js';
 import { Fifo } from '../engine/queue.js';
-import type { Cluster } from '../cluster/cluster.js';
+import { kernelOfCpu, type Cluster } from '../cluster/cluster.js';
 import type { RankSlot } from '../cluster/placement.js';
 import { ProcCtx, compute, readExactly, waitForEvent, writeOnce } from '../os/syscalls.js';
 import { sndbufForRequest, type StreamSocket } from '../os/socket.js';
@@ -571,7 +571,7 @@ export class MpiWorld {
       if (node === undefined) throw new RangeError(`rank ${r}: node ${s.node} does not exist`);
       const cpu = node.cpus[s.cpu];
       if (cpu === undefined) throw new RangeError(`rank ${r}: node ${node.name} has no cpu ${s.cpu}`);
-      this.ranks.push(new MpiRank(this, r, s, new ProcCtx(sim, cpu, node.kernel.params, `${node.name}/rank${r}`), slots.length));
+      this.ranks.push(new MpiRank(this, r, s, new ProcCtx(sim, cpu, kernelOfCpu(node, s.cpu).params, `${node.name}/rank${r}`), slots.length));
     }
     this.memcpyNsPerByte = opts.memcpyNsPerByte ?? this.ranks[0]!.ctx.params.copyNsPerByte;
   }
@@ -584,9 +584,12 @@ export class MpiWorld {
   connect(a: number, b: number): void {
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
-    const na = this.cluster.nodes[this.slots[lo]!.node]!;
-    const nb = this.cluster.nodes[this.slots[hi]!.node]!;
-    const [sa, sb] = na.kernel.connect(nb.kernel, { sockBufBytes: this.sockBufBytes, nodelay: true });
+    const sl = this.slots[lo]!;
+    const sh = this.slots[hi]!;
+    // Each rank's kernel: its node's, or on a node of several domains, its own domain's.
+    const ka = kernelOfCpu(this.cluster.nodes[sl.node]!, sl.cpu);
+    const kb = kernelOfCpu(this.cluster.nodes[sh.node]!, sh.cpu);
+    const [sa, sb] = ka.connect(kb, { sockBufBytes: this.sockBufBytes, nodelay: true });
     const ra = this.ranks[lo]!;
     const rb = this.ranks[hi]!;
     ra.ctx.own(sa);

@@ -15,6 +15,8 @@ import { type TcpConnOptions, TcpConn, type TcpHost } from './tcp.js';
 export class Kernel implements TcpHost, ProtocolInput {
   readonly loopback: LoopbackDevice;
   private device: NetDevice | null = null;
+  /** Host routes: a device for one peer address (an inter-domain channel to a co-located domain). */
+  private readonly routes = new Map<number, NetDevice>();
   private nextPort = 1024;
   readonly connections: TcpConn[] = [];
   fragmentChargeBytes = 0;
@@ -37,6 +39,16 @@ export class Kernel implements TcpHost, ProtocolInput {
     this.device = dev;
   }
 
+  /** Send to `address` through `dev` instead of the default device (connections opened later). */
+  addRoute(address: number, dev: NetDevice): void {
+    this.routes.set(address, dev);
+  }
+
+  /** The device this kernel reaches `address` through (a host route, else the default device). */
+  private deviceTo(address: number): NetDevice | null {
+    return this.routes.get(address) ?? this.device;
+  }
+
   netifReceive(pkt: Packet, unit: ExecUnit): void {
     (pkt.to as TcpConn).input(pkt, unit);
   }
@@ -52,8 +64,8 @@ export class Kernel implements TcpHost, ProtocolInput {
    */
   connect(peer: Kernel, opts: TcpConnOptions = {}): [TcpConn, TcpConn] {
     const local = peer === this;
-    const devA = local ? this.loopback : this.device;
-    const devB = local ? peer.loopback : peer.device;
+    const devA = local ? this.loopback : this.deviceTo(peer.address);
+    const devB = local ? peer.loopback : peer.deviceTo(this.address);
     if (devA === null || devB === null) throw new Error(`kernel ${local ? this.name : devA === null ? this.name : peer.name} has no network device`);
     const portA = this.nextPort++;
     const portB = peer.nextPort++;

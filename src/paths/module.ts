@@ -58,6 +58,11 @@ export interface PathNodeContext<V> {
   noise: boolean;
   /** The profile's name, for messages. */
   profileName: string;
+  /**
+   * The address of the node's guest domain `domain` (0: `address`), for paths that put several
+   * domains on a node; the path returns the extra ones in `PathNode.extraAddresses`.
+   */
+  domainAddress(domain: number): number;
 }
 
 /** A built node as the cluster sees it. */
@@ -68,6 +73,13 @@ export interface PathNode {
   cpus: readonly ExecUnit[];
   /** Drops on the path outside the NIC and TCP (under Xen: at the guest's interface). */
   extraDrops?: () => number;
+  /**
+   * With several domains on the node (one rank each, say): the kernel each CPU of `cpus` belongs
+   * to, in the same order. Absent: every CPU runs `kernel`.
+   */
+  cpuKernels?: readonly Kernel[];
+  /** Addresses of the node's further domains: the switch forwards them to this node's port. */
+  extraAddresses?: readonly number[];
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { Simulator } from '../engine/simulator.js';
 import type { TraceBus } from '../engine/trace.js';
-import { buildCluster, type Cluster } from '../cluster/cluster.js';
+import { buildCluster, nodeKernels, type Cluster } from '../cluster/cluster.js';
 import type { RunPoint, Scenario } from '../scenario/types.js';
 import type { ResultColumn, RunKeyColumn } from '../report/tables.js';
 import type { WorkloadMetrics } from '../workloads/metrics.js';
@@ -68,7 +68,7 @@ function countDrops(cluster: Cluster): number {
   let drops = cluster.switch.drops;
   for (const n of cluster.nodes) {
     drops += n.nic.rxDrops + n.nic.txDrops + (n.extraDrops?.() ?? 0);
-    for (const c of n.kernel.connections) drops += c.rcvPruneDrops;
+    for (const k of nodeKernels(n)) for (const c of k.connections) drops += c.rcvPruneDrops;
   }
   return drops;
 }
@@ -80,7 +80,7 @@ function countTcpLosses(cluster: Cluster): { retransmits: number; timeouts: numb
   let retransmits = 0;
   let timeouts = 0;
   for (const n of cluster.nodes) {
-    for (const c of n.kernel.connections) {
+    for (const c of nodeKernels(n).flatMap((k) => k.connections)) {
       retransmits += c.stats.retransmits;
       timeouts += c.stats.timeouts;
     }

@@ -96,7 +96,9 @@ function profileKeys(): string[] {
  */
 function checkSection<S extends ParamSchema>(src: Source, path: Path, raw: unknown, name: string, schema: S, base: Readonly<Partial<ParamValues<S>>> | undefined): ParamValues<S> {
   const names = Object.keys(schema);
-  if (raw === undefined && base !== undefined) raw = {};
+  // A section may be left out when a base profile gives it, or when every parameter has a default
+  // (a path's optional features, off by default: the xen path's `domains`).
+  if (raw === undefined && (base !== undefined || names.every((k) => schema[k]!.default !== undefined))) raw = {};
   if (!isPlainObject(raw)) throw src.error(path, `expected a mapping of ${name} parameters, got ${show(raw)}`, names.join(', '));
   for (const k of Object.keys(raw)) {
     if (!(k in schema)) throw src.error([...path, k], `unknown parameter${didYouMean(k, names)}`, undefined, true);

@@ -4,7 +4,7 @@
  * the connection's quick-ACKs). Latency is half the mean round trip, in microseconds.
  */
 import { spawn, type ProcessBody } from '../engine/process.js';
-import type { Cluster } from '../cluster/cluster.js';
+import { kernelOfCpu, type Cluster } from '../cluster/cluster.js';
 import { ProcCtx, readExactly, writeAll } from '../os/syscalls.js';
 import type { StreamSocket } from '../os/socket.js';
 import { distinctNodes, fromNodeField, messageSizeField, opsField, payloadLimit, sockBufField, toNodeField } from './fields.js';
@@ -65,9 +65,12 @@ function runPingpongSpec(cluster: Cluster, w: PingpongSpec): WorkloadMetrics {
   const ops = w.ops;
   const a = cluster.nodes[w.fromNode]!;
   const b = cluster.nodes[w.toNode]!;
-  const [sa, sb] = a.kernel.connect(b.kernel, { sockBufBytes: w.sockBufBytes, nodelay: true });
-  const ca = new ProcCtx(sim, a.cpus[Math.min(1, a.cpus.length - 1)]!, a.kernel.params, `${a.name}/ping`);
-  const cb = new ProcCtx(sim, b.cpus[Math.min(1, b.cpus.length - 1)]!, b.kernel.params, `${b.name}/pong`);
+  // CPU 1 where there is one; each process on its CPU's kernel (its domain's, on a node of several).
+  const aCpu = Math.min(1, a.cpus.length - 1);
+  const bCpu = Math.min(1, b.cpus.length - 1);
+  const [sa, sb] = kernelOfCpu(a, aCpu).connect(kernelOfCpu(b, bCpu), { sockBufBytes: w.sockBufBytes, nodelay: true });
+  const ca = new ProcCtx(sim, a.cpus[aCpu]!, kernelOfCpu(a, aCpu).params, `${a.name}/ping`);
+  const cb = new ProcCtx(sim, b.cpus[bCpu]!, kernelOfCpu(b, bCpu).params, `${b.name}/pong`);
   ca.own(sa);
   cb.own(sb);
   const out = { startNs: 0, endNs: -1 };

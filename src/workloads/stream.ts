@@ -7,7 +7,7 @@
  * time from the first write to the last byte read, in MB/s (10^6 bytes): both directions count.
  */
 import { spawn, type ProcessBody } from '../engine/process.js';
-import type { Cluster } from '../cluster/cluster.js';
+import { kernelOfCpu, type Cluster } from '../cluster/cluster.js';
 import { ProcCtx, readOnce, waitForEvent, writeAll } from '../os/syscalls.js';
 import type { StreamSocket } from '../os/socket.js';
 import { LIMITS } from '../scenario/limits.js';
@@ -87,10 +87,13 @@ function runStreamSpec(cluster: Cluster, w: StreamSpec): WorkloadMetrics {
   };
   for (let k = 0; k < streams; k++) {
     const src = senders[(senders.findIndex((n) => n.index === from) + k) % senders.length]!;
-    const [a, b] = src.kernel.connect(to.kernel, { sockBufBytes: w.sockBufBytes });
-    // Processes run on CPU 1 where there is one, leaving CPU 0 to the NIC's softirq.
-    const sctx = new ProcCtx(sim, src.cpus[Math.min(1, src.cpus.length - 1)]!, src.kernel.params, `${src.name}/stream${k}`);
-    const rctx = new ProcCtx(sim, to.cpus[(1 + k) % to.cpus.length]!, to.kernel.params, `${to.name}/sink${k}`);
+    // Processes run on CPU 1 where there is one, leaving CPU 0 to the NIC's softirq; each on its
+    // CPU's kernel (a node of several domains has one per domain).
+    const sCpu = Math.min(1, src.cpus.length - 1);
+    const rCpu = (1 + k) % to.cpus.length;
+    const [a, b] = kernelOfCpu(src, sCpu).connect(kernelOfCpu(to, rCpu), { sockBufBytes: w.sockBufBytes });
+    const sctx = new ProcCtx(sim, src.cpus[sCpu]!, kernelOfCpu(src, sCpu).params, `${src.name}/stream${k}`);
+    const rctx = new ProcCtx(sim, to.cpus[rCpu]!, kernelOfCpu(to, rCpu).params, `${to.name}/sink${k}`);
     sctx.own(a);
     rctx.own(b);
     spawn(sim, sender(sctx, a, bytes), sctx.name);
@@ -98,9 +101,11 @@ function runStreamSpec(cluster: Cluster, w: StreamSpec): WorkloadMetrics {
     if (w.bidirectional) {
       // The opposite flow: its own connection (as a second netperf), its own processes, on the
       // CPU after each end's first process where the host has one.
-      const [c, d] = to.kernel.connect(src.kernel, { sockBufBytes: w.sockBufBytes });
-      const bsctx = new ProcCtx(sim, to.cpus[(1 + streams + k) % to.cpus.length]!, to.kernel.params, `${to.name}/stream-back${k}`);
-      const brctx = new ProcCtx(sim, src.cpus[Math.min(2, src.cpus.length - 1)]!, src.kernel.params, `${src.name}/sink-back${k}`);
+      const bsCpu = (1 + streams + k) % to.cpus.length;
+      const brCpu = Math.min(2, src.cpus.length - 1);
+      const [c, d] = kernelOfCpu(to, bsCpu).connect(kernelOfCpu(src, brCpu), { sockBufBytes: w.sockBufBytes });
+      const bsctx = new ProcCtx(sim, to.cpus[bsCpu]!, kernelOfCpu(to, bsCpu).params, `${to.name}/stream-back${k}`);
+      const brctx = new ProcCtx(sim, src.cpus[brCpu]!, kernelOfCpu(src, brCpu).params, `${src.name}/sink-back${k}`);
       bsctx.own(c);
       brctx.own(d);
       spawn(sim, sender(bsctx, c, bytes), bsctx.name);

@@ -21,6 +21,7 @@ import { Pcpu, Vcpu, type SedfParams } from './vcpu.js';
 import { Interruptions, PeriodicStream } from '../hw/interruptions.js';
 import { hostInterruptions } from '../os/noise.js';
 import type { RngStream } from '../engine/rng.js';
+import { connectDomains, type ChannelEnd, type DomainParams } from './channel.js';
 
 export interface XenNodeSpec {
   name: string;
@@ -34,6 +35,10 @@ export interface XenNodeSpec {
   xen: XenParams;
   /** OS noise: the hypervisor's tick on each core, and dom0's and the guest's kernel noise on their VCPUs. */
   noise: boolean;
+  /** The profile's domains section: several guest domains per node, and channels between them. */
+  domains?: DomainParams;
+  /** Address of guest domain g (0: `address`), for nodes of several domains. */
+  domainAddress?: (g: number) => number;
 }
 
 export interface XenNode {
@@ -43,6 +48,9 @@ export interface XenNode {
   cpus: readonly ExecUnit[];
   /** Packets dropped on the node's Xen path (e.g. at the vif with no posted RX buffer). */
   drops?: () => number;
+  /** With several guest domains: the kernel of each CPU in `cpus`, and the further domains' addresses. */
+  cpuKernels?: Kernel[];
+  extraAddresses?: number[];
 }
 
 /** The parts of a built Xen node, for tests and reports. */
@@ -54,6 +62,8 @@ export interface XenNodeParts {
   netfront: Netfront;
   vif: Vif;
   kernel: Kernel;
+  /** This domain's ends of its channels to co-located domains (none without the channel). */
+  channels: ChannelEnd[];
 }
 
 const registry = new WeakMap<Kernel, XenNodeParts>();
@@ -124,6 +134,8 @@ export function guestSedf(p: XenParams): SedfParams {
 export function buildXenNode(sim: Simulator, spec: XenNodeSpec): XenNode {
   const p = spec.xen;
   const n = spec.cores.length;
+  const v = spec.domains?.guestVcpus ?? 0;
+  if (v > 0 && v < n) return buildMultiDomainNode(sim, spec, v);
   const pcpus = buildPcpus(sim, spec.cores, p, spec.noise ? sim.rng.stream(`xen/${spec.name}/t_timer`) : null);
   const dom0 = new Vcpu(sim, `${spec.name}/dom0.v0`, pcpus[p.dom0Pcpu % n]!, dom0Sedf(p));
   const guestVcpus: Vcpu[] = [];
@@ -138,6 +150,56 @@ export function buildXenNode(sim: Simulator, spec: XenNodeSpec): XenNode {
     // tick phase and detour realisation. A VCPU's noise takes time only while that VCPU runs.
     for (const v of [dom0, ...guestVcpus]) v.interruptions = hostInterruptions(spec.host, sim.rng.stream(`noise/${v.name}`));
   }
-  registry.set(kernel, { dom0, guestVcpus, pcpus, netback, netfront, vif, kernel });
+  registry.set(kernel, { dom0, guestVcpus, pcpus, netback, netfront, vif, kernel, channels: [] });
   return { kernel, cpus: guestVcpus, drops: () => vif.rxDrops + netfront.txDrops + netback.unknownDrops };
+}
+
+/**
+ * A node of several guest domains of `v` VCPUs each (the last may have fewer): the node's CPU c
+ * is VCPU c mod v of guest floor(c / v), on core (guestFirstPcpu + c) mod n as for one guest. Each
+ * guest has its kernel, its vif on dom0's netback and its address; with the channel on, every
+ * pair of guests is joined by one (channel.ts), and their packets bypass netfront and netback.
+ */
+function buildMultiDomainNode(sim: Simulator, spec: XenNodeSpec, v: number): XenNode {
+  const p = spec.xen;
+  const d = spec.domains!;
+  const n = spec.cores.length;
+  const pcpus = buildPcpus(sim, spec.cores, p, spec.noise ? sim.rng.stream(`xen/${spec.name}/t_timer`) : null);
+  const dom0 = new Vcpu(sim, `${spec.name}/dom0.v0`, pcpus[p.dom0Pcpu % n]!, dom0Sedf(p));
+  const netback = new Netback(sim, spec.name, dom0, p, spec.nic);
+  spec.nic.attachDriver(new NapiPoller(sim, netback, dom0, new Dom0NicRx(spec.nic, netback), p.nicDriverPacketNs + p.bridgeNs, p.evtchnUpcallNs));
+  const guests: { name: string; vcpus: Vcpu[]; kernel: Kernel; address: number; netfront: Netfront; vif: Vif; channels: ChannelEnd[] }[] = [];
+  const cpuKernels: Kernel[] = [];
+  const allVcpus: Vcpu[] = [];
+  for (let g = 0; g * v < n; g++) {
+    const name = `domU${g + 1}`;
+    const vcpus: Vcpu[] = [];
+    for (let c = g * v; c < Math.min(n, (g + 1) * v); c++) vcpus.push(new Vcpu(sim, `${spec.name}/${name}.v${c - g * v}`, pcpus[(p.guestFirstPcpu + c) % n]!, guestSedf(p)));
+    const address = g === 0 ? spec.address : spec.domainAddress!(g);
+    const { kernel, netfront, vif } = attachGuest(sim, `${spec.name}/${name}`, netback, `vif${g + 1}.0`, address, vcpus, spec.host, p);
+    guests.push({ name, vcpus, kernel, address, netfront, vif, channels: [] });
+    for (const x of vcpus) {
+      cpuKernels.push(kernel);
+      allVcpus.push(x);
+    }
+  }
+  if (d.interDomainChannel === 1) {
+    for (let i = 0; i < guests.length; i++) {
+      for (let j = i + 1; j < guests.length; j++) {
+        const [ea, eb] = connectDomains(sim, spec.name, guests[i]!, guests[j]!, spec.host, p, d);
+        guests[i]!.channels.push(ea);
+        guests[j]!.channels.push(eb);
+      }
+    }
+  }
+  if (spec.noise) {
+    for (const x of [dom0, ...allVcpus]) x.interruptions = hostInterruptions(spec.host, sim.rng.stream(`noise/${x.name}`));
+  }
+  for (const g of guests) registry.set(g.kernel, { dom0, guestVcpus: g.vcpus, pcpus, netback, netfront: g.netfront, vif: g.vif, kernel: g.kernel, channels: g.channels });
+  const drops = (): number => {
+    let sum = netback.unknownDrops;
+    for (const g of guests) sum += g.vif.rxDrops + g.netfront.txDrops;
+    return sum;
+  };
+  return { kernel: guests[0]!.kernel, cpus: allVcpus, drops, cpuKernels, extraAddresses: guests.slice(1).map((g) => g.address) };
 }

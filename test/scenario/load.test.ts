@@ -194,7 +194,9 @@ test('a xen profile needs a xen section with every XEN_PARAMS key', () => {
   const f = xenProfileFile();
   const p = loadProfile(f, f);
   assert.equal(p.path, 'xen');
-  assert.deepEqual(Object.keys(p.sections), ['xen']);
+  // `domains` may be left out: every parameter of it has a default (one guest, no channel).
+  assert.deepEqual(Object.keys(p.sections), ['xen', 'domains']);
+  assert.deepEqual(p.sections.domains, { guestVcpus: 0, interDomainChannel: 0, channelFifoBytes: 262144, channelSlotBytes: 8 });
   assert.deepEqual(Object.keys(p.sections.xen!).sort(), Object.keys(XEN_PARAMS).sort());
   const noXen = writeTemp('nox.yaml', `name: nox\npath: xen\nhost: ${JSON.stringify(p.host)}\nnic: ${JSON.stringify(p.nic)}\n`);
   const m = refused(() => loadProfile(noXen, noXen));
