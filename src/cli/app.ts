@@ -28,7 +28,6 @@ const runFlags = <T>(y: Argv<T>) =>
     .option('point-timeout', { type: 'string', describe: 'stop the run if one job (a point, or a whole com program) takes longer than this many seconds of wall clock (finished rows are kept)', requiresArg: true })
     .option('precision', { type: 'string', describe: 'stop a point\'s replications once the 95 % CI half-width of each measured figure is within this fraction of its mean, e.g. 1% or 0.01 (at most --reps)', requiresArg: true })
     .option('min-reps', { type: 'string', describe: 'with --precision: replications before the first check (default 5, at least 2)', requiresArg: true })
-    .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress on stderr' })
     .option('figure-format', { type: 'string', describe: `figure file formats, comma-separated (default svg): ${FIGURE_FORMATS.join(', ')}`, requiresArg: true })
     .option('baseline', { type: 'string', describe: 'also draw baseline.svg: every kernel in % difference from this profile, with the 95% Welch CI', requiresArg: true });
 
