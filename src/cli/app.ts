@@ -29,7 +29,7 @@ const runFlags = <T>(y: Argv<T>) =>
     .option('precision', { type: 'string', describe: 'stop a point\'s replications once the 95 % CI half-width of each measured figure is within this fraction of its mean, e.g. 1% or 0.01 (at most --reps)', requiresArg: true })
     .option('min-reps', { type: 'string', describe: 'with --precision: replications before the first check (default 5, at least 2)', requiresArg: true })
     .option('figure-format', { type: 'string', describe: `figure file formats, comma-separated (default svg): ${FIGURE_FORMATS.join(', ')}`, requiresArg: true })
-    .option('baseline', { type: 'string', describe: 'also draw baseline.svg: every kernel in % difference from this profile, with the 95% Welch CI', requiresArg: true });
+    .option('baseline', { type: 'string', describe: 'also draw baseline.<format>: every kernel in % difference from this profile, with the 95% Welch CI', requiresArg: true });
 
 /** Flags that take exactly one value (--set, --layers, --nodes and --figures may repeat). */
 const SINGLE_VALUED = ['out', 'jobs', 'shard', 'reps', 'ops', 'point', 'from', 'to', 'scenario', 'point-timeout', 'precision', 'min-reps', 'baseline'];
@@ -197,7 +197,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           .option('figures', { type: 'string', describe: `figures, comma-separated (default all with data): ${FIGURE_KINDS.join(', ')}`, requiresArg: true })
           .option('out', { type: 'string', describe: 'directory for the figures and report.html (default: beside the results)', requiresArg: true })
           .option('figure-format', { type: 'string', describe: `figure file formats, comma-separated (default svg): ${FIGURE_FORMATS.join(', ')}`, requiresArg: true })
-          .option('baseline', { type: 'string', describe: 'also draw baseline.svg: every kernel in % difference from this profile', requiresArg: true })
+          .option('baseline', { type: 'string', describe: 'also draw baseline.<format>: every kernel in % difference from this profile', requiresArg: true })
           .epilog(
             examples([
               ['$0 plot out/results.csv --figures bandwidth,optime --out figs', 'two figures into figs/'],

@@ -61,6 +61,9 @@ export const SETTABLE_PATHS: string[] = [
   'outputs',
   ...OUTPUT_KEYS.map((k) => `outputs.${k}`),
   ...TRACE_KEYS.map((k) => `outputs.trace.${k}`),
+  'claims',
+  'claims.set',
+  'claims.roles',
 ];
 
 /**
