@@ -58,8 +58,9 @@ export function buildCluster(sim: Simulator, cfg: ClusterConfig, profile: Kernel
     for (let c = 0; c < cfg.cpusPerNode; c++) cores.push(new Core(sim, `${name}/cpu${c}`));
     const nic = new Nic(sim, `${name}/eth0`, profile.nic, { tso, rxBufferTruesizeBytes: profile.host.rxSkbTruesizeBytes });
     nic.attachLink(new LinkChannel(sim, `${name}->switch`, cfg.link.rateBps, cfg.link.propagationNs, sw, name));
-    sw.addPort(`switch->${name}`, cfg.switch.portRateBps || cfg.link.rateBps, cfg.link.propagationNs, nic, [nodeAddress(i)]);
+    const port = sw.addPort(`switch->${name}`, cfg.switch.portRateBps || cfg.link.rateBps, cfg.link.propagationNs, nic, [nodeAddress(i)]);
     const built = path.buildNode({ sim, name, index: i, address: nodeAddress(i), cores, nic, host: profile.host, sections: profile.sections, noise, profileName: profile.name });
+    for (const a of built.addresses ?? []) sw.addAddress(port, a);
     nodes.push({ index: i, name, kernel: built.kernel, cpus: built.cpus, cores, nic, ...(built.extraDrops ? { extraDrops: built.extraDrops } : {}) });
   }
   return { sim, nodes, switch: sw };

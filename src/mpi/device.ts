@@ -586,7 +586,7 @@ export class MpiWorld {
     const hi = Math.max(a, b);
     const na = this.cluster.nodes[this.slots[lo]!.node]!;
     const nb = this.cluster.nodes[this.slots[hi]!.node]!;
-    const [sa, sb] = na.kernel.connect(nb.kernel, { sockBufBytes: this.sockBufBytes, nodelay: true });
+    const [sa, sb] = na.kernel.open(nb.kernel, { sockBufBytes: this.sockBufBytes, nodelay: true });
     const ra = this.ranks[lo]!;
     const rb = this.ranks[hi]!;
     ra.ctx.own(sa);

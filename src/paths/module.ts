@@ -68,6 +68,8 @@ export interface PathNode {
   cpus: readonly ExecUnit[];
   /** Drops on the path outside the NIC and TCP (under Xen: at the guest's interface). */
   extraDrops?: () => number;
+  /** Further addresses behind the node's NIC (more domains on its bridge): the switch routes them here. */
+  addresses?: readonly number[];
 }
 
 /**

@@ -7,8 +7,9 @@ import { NATIVE_PATH } from './native.js';
 import { XEN_PATH } from './xen.js';
 import { XEN_HVM_PATH } from './xen-hvm.js';
 import { XEN_HVM_STUBDOM_PATH } from './xen-hvm-stubdom.js';
+import { MINIOS_PATH } from './minios.js';
 
-export const PATHS: readonly PathModule[] = [NATIVE_PATH, XEN_PATH, XEN_HVM_PATH, XEN_HVM_STUBDOM_PATH];
+export const PATHS: readonly PathModule[] = [NATIVE_PATH, XEN_PATH, XEN_HVM_PATH, XEN_HVM_STUBDOM_PATH, MINIOS_PATH];
 
 /** The path called `name`, or undefined. */
 export function findPath(name: string): PathModule | undefined {

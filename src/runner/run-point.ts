@@ -68,7 +68,7 @@ function countDrops(cluster: Cluster): number {
   let drops = cluster.switch.drops;
   for (const n of cluster.nodes) {
     drops += n.nic.rxDrops + n.nic.txDrops + (n.extraDrops?.() ?? 0);
-    for (const c of n.kernel.connections) drops += c.rcvPruneDrops;
+    for (const c of n.kernel.allConnections) drops += c.rcvPruneDrops;
   }
   return drops;
 }
@@ -80,7 +80,7 @@ function countTcpLosses(cluster: Cluster): { retransmits: number; timeouts: numb
   let retransmits = 0;
   let timeouts = 0;
   for (const n of cluster.nodes) {
-    for (const c of n.kernel.connections) {
+    for (const c of n.kernel.allConnections) {
       retransmits += c.stats.retransmits;
       timeouts += c.stats.timeouts;
     }

@@ -65,7 +65,7 @@ function runPingpongSpec(cluster: Cluster, w: PingpongSpec): WorkloadMetrics {
   const ops = w.ops;
   const a = cluster.nodes[w.fromNode]!;
   const b = cluster.nodes[w.toNode]!;
-  const [sa, sb] = a.kernel.connect(b.kernel, { sockBufBytes: w.sockBufBytes, nodelay: true });
+  const [sa, sb] = a.kernel.open(b.kernel, { sockBufBytes: w.sockBufBytes, nodelay: true });
   const ca = new ProcCtx(sim, a.cpus[Math.min(1, a.cpus.length - 1)]!, a.kernel.params, `${a.name}/ping`);
   const cb = new ProcCtx(sim, b.cpus[Math.min(1, b.cpus.length - 1)]!, b.kernel.params, `${b.name}/pong`);
   ca.own(sa);

@@ -87,7 +87,7 @@ function runStreamSpec(cluster: Cluster, w: StreamSpec): WorkloadMetrics {
   };
   for (let k = 0; k < streams; k++) {
     const src = senders[(senders.findIndex((n) => n.index === from) + k) % senders.length]!;
-    const [a, b] = src.kernel.connect(to.kernel, { sockBufBytes: w.sockBufBytes });
+    const [a, b] = src.kernel.open(to.kernel, { sockBufBytes: w.sockBufBytes });
     // Processes run on CPU 1 where there is one, leaving CPU 0 to the NIC's softirq.
     const sctx = new ProcCtx(sim, src.cpus[Math.min(1, src.cpus.length - 1)]!, src.kernel.params, `${src.name}/stream${k}`);
     const rctx = new ProcCtx(sim, to.cpus[(1 + k) % to.cpus.length]!, to.kernel.params, `${to.name}/sink${k}`);
@@ -98,7 +98,7 @@ function runStreamSpec(cluster: Cluster, w: StreamSpec): WorkloadMetrics {
     if (w.bidirectional) {
       // The opposite flow: its own connection (as a second netperf), its own processes, on the
       // CPU after each end's first process where the host has one.
-      const [c, d] = to.kernel.connect(src.kernel, { sockBufBytes: w.sockBufBytes });
+      const [c, d] = to.kernel.open(src.kernel, { sockBufBytes: w.sockBufBytes });
       const bsctx = new ProcCtx(sim, to.cpus[(1 + streams + k) % to.cpus.length]!, to.kernel.params, `${to.name}/stream-back${k}`);
       const brctx = new ProcCtx(sim, src.cpus[Math.min(2, src.cpus.length - 1)]!, src.kernel.params, `${src.name}/sink-back${k}`);
       bsctx.own(c);
