@@ -8,7 +8,7 @@ import { PATHS } from '../../src/paths/registry.js';
 import { listProfiles, loadProfile } from '../../src/scenario/profiles.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const docs = ['model.md', 'model-xen.md', 'model-hvm.md'].map((f) => readFileSync(`${root}docs/${f}`, 'utf8')).join('\n');
+const docs = ['model.md', 'model-xen.md', 'model-hvm.md', 'model-minios.md'].map((f) => readFileSync(`${root}docs/${f}`, 'utf8')).join('\n');
 
 /** The table row of the model docs whose first cell names a parameter (`a` or `a / b`). */
 function documentedRow(name: string): string | undefined {
