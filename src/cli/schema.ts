@@ -107,7 +107,7 @@ function workloadSchema(inList: boolean): Json {
         properties: {
           type: { const: m.type },
           ...Object.fromEntries(Object.entries(m.fields).map(([k, f]) => [k, fieldSchema(f)])),
-          ...(inList ? { sweep: sweepSchema(Object.keys(m.fields).filter((k) => fieldSweepable(m.fields[k]!))) } : {}),
+          ...(inList ? { sweep: sweepSchema(Object.keys(m.fields).filter((k) => fieldSweepable(m.fields[k]!))), profiles: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' }, description: 'the profiles this workload runs on (names from the scenario profiles); default all' } } : {}),
         },
         additionalProperties: false,
       },

@@ -589,7 +589,7 @@ export class MpiWorld {
     // Each rank's kernel: its node's, or on a node of several domains, its own domain's.
     const ka = kernelOfCpu(this.cluster.nodes[sl.node]!, sl.cpu);
     const kb = kernelOfCpu(this.cluster.nodes[sh.node]!, sh.cpu);
-    const [sa, sb] = ka.connect(kb, { sockBufBytes: this.sockBufBytes, nodelay: true });
+    const [sa, sb] = ka.open(kb, { sockBufBytes: this.sockBufBytes, nodelay: true });
     const ra = this.ranks[lo]!;
     const rb = this.ranks[hi]!;
     ra.ctx.own(sa);

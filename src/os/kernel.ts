@@ -10,7 +10,13 @@ import type { NetDevice, Packet } from '../hw/packet.js';
 import { LoopbackDevice } from './loopback.js';
 import { NapiPoller, type ProtocolInput } from './napi.js';
 import type { HostParams } from './profile.js';
+import type { StreamSocket } from './socket.js';
 import { type TcpConnOptions, TcpConn, type TcpHost } from './tcp.js';
+
+/** One end of a connection as the runner counts it: a stream socket and its receive-memory drops. */
+export interface HostConnection extends StreamSocket {
+  readonly rcvPruneDrops: number;
+}
 
 export class Kernel implements TcpHost, ProtocolInput {
   readonly loopback: LoopbackDevice;
@@ -59,7 +65,20 @@ export class Kernel implements TcpHost, ProtocolInput {
   }
 
   /**
-   * Open a connection from this kernel to `peer` (which may be this kernel: loopback). The
+   * Open a connection to `peer` as a process sees it (MPI, workloads): Linux TCP here; a kernel
+   * with another stack (a Mini-OS domain's lwIP) overrides this and allConnections.
+   */
+  open(peer: Kernel, opts: TcpConnOptions = {}): [HostConnection, HostConnection] {
+    return this.connect(peer, opts);
+  }
+
+  /** Every connection end on this kernel, whatever its stack (the runner's drop and loss counts). */
+  get allConnections(): readonly HostConnection[] {
+    return this.connections;
+  }
+
+  /**
+   * Open a Linux TCP connection from this kernel to `peer` (which may be this kernel: loopback). The
    * three-way handshake is not simulated; connections are opened outside timed regions.
    */
   connect(peer: Kernel, opts: TcpConnOptions = {}): [TcpConn, TcpConn] {

@@ -8,8 +8,9 @@ import { XEN_PATH } from './xen.js';
 import { XEN_HVM_PATH } from './xen-hvm.js';
 import { XEN_HVM_STUBDOM_PATH } from './xen-hvm-stubdom.js';
 import { XEN_PASSTHROUGH_PATH } from './xen-passthrough.js';
+import { MINIOS_PATH } from './minios.js';
 
-export const PATHS: readonly PathModule[] = [NATIVE_PATH, XEN_PATH, XEN_HVM_PATH, XEN_HVM_STUBDOM_PATH, XEN_PASSTHROUGH_PATH];
+export const PATHS: readonly PathModule[] = [NATIVE_PATH, XEN_PATH, XEN_HVM_PATH, XEN_HVM_STUBDOM_PATH, XEN_PASSTHROUGH_PATH, MINIOS_PATH];
 
 /** The path called `name`, or undefined. */
 export function findPath(name: string): PathModule | undefined {

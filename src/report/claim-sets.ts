@@ -18,7 +18,13 @@ export const CLAIM_SETS: Readonly<Record<string, ClaimSet>> = {
     check: (s, c, r) => checkClaims(s, c, r),
   },
   'paper-2008': {
-    roles: { dom0: 'HVM guest, qemu-dm in dom0 (xen-hvm)', stubdom: 'HVM guest, qemu in a stub domain (xen-hvm-stubdom)' },
+    roles: {
+      dom0: 'HVM guest, qemu-dm in dom0 (xen-hvm)',
+      stubdom: 'HVM guest, qemu in a stub domain (xen-hvm-stubdom)',
+      pv: 'the PV Linux guest (xen-3.0.1)',
+      minios: "ranks in Mini-OS domains, lwIP's default windows (minios)",
+      miniosTuned: 'ranks in Mini-OS domains, tuned lwIP windows (minios-tuned)',
+    },
     check: (s, c, r) => checkClaims2008(s, c, r),
   },
 };

@@ -7,6 +7,8 @@
  *  1. An HVM guest's inb round trip is far shorter with the device model in a stub domain.
  *  2. The emulated NIC's throughput is 20-30 % higher with the stub domain.
  *  3. With dom0 loaded, the dom0 device model's latency degrades; the stub domain's does not.
+ *  4. (the issue's extrapolation of section 4) MPI ranks in Mini-OS domains: lower small-message
+ *     latency than a PV Linux guest on the same path, if lwIP's windows are tuned.
  */
 import type { ClaimResult, CompareLike, SummaryLike } from './claims.js';
 import { tTwoSidedP } from './stats.js';
@@ -25,6 +27,10 @@ export interface Claim2008Options {
   degrades?: number;
   /** Largest relative change under load that counts as "does not degrade" (default 0.05). */
   unchanged?: number;
+  /** Claim 4: the PV Linux guest (default xen-3.0.1), Mini-OS domains with lwIP's default windows (minios) and tuned (minios-tuned). */
+  pv?: string;
+  minios?: string;
+  miniosTuned?: string;
 }
 
 interface Stat {
@@ -69,6 +75,9 @@ export function checkClaims2008(summary: readonly SummaryLike[], _compare: reado
   const hi = opts.gainHigh ?? 0.3;
   const degrades = opts.degrades ?? 0.5;
   const unchanged = opts.unchanged ?? 0.05;
+  const kPv = opts.pv ?? 'xen-3.0.1';
+  const kMini = opts.minios ?? 'minios';
+  const kTuned = opts.miniosTuned ?? 'minios-tuned';
   const LAT = 'latency_us';
   const BW = 'bandwidth_MBps';
   const results: ClaimResult[] = [];
@@ -132,6 +141,26 @@ export function checkClaims2008(summary: readonly SummaryLike[], _compare: reado
       pass: rise >= degrades && td.significant && Math.abs(stubChange) <= unchanged,
       detail: `us by dom0 load processes: ${parts.join('; ')}; dom0 ${rise >= 0 ? '+' : ''}${pct(rise)} (p=${fmt(td.p, 3)}), stub domain ${stubChange >= 0 ? '+' : ''}${pct(stubChange)}`,
     };
+  });
+
+  claim(4, 'Small-message MPI latency (mpi-pingpong, every size in the run): ranks in Mini-OS domains with tuned lwIP windows significantly lower than the PV Linux guest (Welch p < 0.05) at every size; with lwIP\'s default windows not lower than the PV guest at the largest size', () => {
+    const PP = 'mpi-pingpong';
+    const sizes = points(summary, PP, 'size_bytes', LAT);
+    if (sizes.length === 0) throw new Error('no mpi-pingpong results');
+    let pass = true;
+    const parts = sizes.map((size) => {
+      const v = need(stat(summary, kPv, PP, 'size_bytes', size, LAT), `${kPv} ${PP} ${size} B`);
+      const m = need(stat(summary, kMini, PP, 'size_bytes', size, LAT), `${kMini} ${PP} ${size} B`);
+      const t = need(stat(summary, kTuned, PP, 'size_bytes', size, LAT), `${kTuned} ${PP} ${size} B`);
+      const w = welchFromStats(t, v);
+      if (!(t.mean < v.mean && w.significant)) pass = false;
+      return `${size} B: PV ${fmt(v.mean)}, Mini-OS ${fmt(m.mean)}, tuned ${fmt(t.mean)} us (tuned ${pct(1 - t.mean / v.mean)} lower, p=${fmt(w.p, 3)})`;
+    });
+    const top = sizes[sizes.length - 1]!;
+    const vTop = need(stat(summary, kPv, PP, 'size_bytes', top, LAT), `${kPv} ${PP} ${top} B`);
+    const mTop = need(stat(summary, kMini, PP, 'size_bytes', top, LAT), `${kMini} ${PP} ${top} B`);
+    const untunedLoses = mTop.mean >= vTop.mean;
+    return { pass: pass && untunedLoses, detail: `${parts.join('; ')}; default windows at ${top} B ${untunedLoses ? 'not lower' : 'lower'} than PV` };
   });
 
   return results;

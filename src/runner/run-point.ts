@@ -68,7 +68,7 @@ function countDrops(cluster: Cluster): number {
   let drops = cluster.switch.drops;
   for (const n of cluster.nodes) {
     drops += n.nic.rxDrops + n.nic.txDrops + (n.extraDrops?.() ?? 0);
-    for (const k of nodeKernels(n)) for (const c of k.connections) drops += c.rcvPruneDrops;
+    for (const k of nodeKernels(n)) for (const c of k.allConnections) drops += c.rcvPruneDrops;
   }
   return drops;
 }
@@ -80,7 +80,7 @@ function countTcpLosses(cluster: Cluster): { retransmits: number; timeouts: numb
   let retransmits = 0;
   let timeouts = 0;
   for (const n of cluster.nodes) {
-    for (const c of nodeKernels(n).flatMap((k) => k.connections)) {
+    for (const c of nodeKernels(n).flatMap((k) => k.allConnections)) {
       retransmits += c.stats.retransmits;
       timeouts += c.stats.timeouts;
     }

@@ -187,16 +187,16 @@ export function validateScenario(src: Source): Scenario {
   const noise = oneOf(src, ['noise'], v.noise, ['on', 'off'] as const, 'on');
   const cluster = readCluster(src, v.cluster);
   const profiles = readProfiles(src, v.profiles);
-  const parts = readParts(src, v, cluster);
+  const parts = readParts(src, v, cluster, profiles);
 
   const nWorkloads = parts.reduce((a, p) => a + countWorkloads(p.sweep), 0);
-  const runs = nWorkloads * profiles.length * replications;
+  const runs = parts.reduce((a, p) => a + countWorkloads(p.sweep) * (p.profiles?.length ?? profiles.length), 0) * replications;
   if (runs > LIMITS.maxRuns) {
     const at: Path = v.workloads !== undefined ? ['workloads'] : v.sweep !== undefined ? ['sweep'] : ['replications'];
     throw src.error(at, `expands to ${runs} runs (${nWorkloads} workloads x ${profiles.length} profiles x ${replications} replications)`, `at most ${fmtNum(LIMITS.maxRuns)} runs; use fewer points or replications, or split the sweep into scenarios`);
   }
   parts.forEach((p, i) => checkCombinations(src, p.workload, p.sweep, v.workloads !== undefined ? ['workloads', i] : []));
-  parts.forEach((p, i) => checkPathFeature(src, p.workload.type, profiles, v.workloads !== undefined ? ['workloads', i, 'type'] : ['workload', 'type']));
+  parts.forEach((p, i) => checkPathFeature(src, p.workload.type, p.profiles ? profiles.filter((x) => p.profiles!.includes(x.name)) : profiles, v.workloads !== undefined ? ['workloads', i, 'type'] : ['workload', 'type']));
 
   const outputs = readOutputs(src, v.outputs, cluster);
   const claims = v.claims === undefined ? undefined : readClaims(src, v.claims, profiles);
@@ -361,7 +361,7 @@ function checkField(m: WorkloadModule, f: string, raw: unknown, cluster: Cluster
  * The scenario's workloads: either `workload` (+ `sweep`), or `workloads`, a list of workload
  * blocks each with its own `sweep` (so one scenario can hold, say, a bandwidth and a latency test).
  */
-function readParts(src: Source, v: Record<string, unknown>, cluster: ClusterConfig): Scenario['parts'] {
+function readParts(src: Source, v: Record<string, unknown>, cluster: ClusterConfig, profiles: readonly KernelProfile[]): Scenario['parts'] {
   if (v.workloads === undefined) {
     const workload = readWorkload(src, v.workload, cluster, ['workload']);
     return [{ workload, sweep: readSweep(src, v.sweep, workloadModule(workload.type), cluster, ['sweep']) }];
@@ -371,9 +371,20 @@ function readParts(src: Source, v: Record<string, unknown>, cluster: ClusterConf
   }
   if (!Array.isArray(v.workloads) || v.workloads.length === 0) throw src.error(['workloads'], `expected a non-empty list of workload blocks, got ${show(v.workloads)}`, 'a list of {type: ..., sweep: {...}}');
   return v.workloads.map((raw, i) => {
-    const { sweep: rawSweep, ...rest } = isPlainObject(raw) ? raw : { sweep: undefined };
+    const { sweep: rawSweep, profiles: rawProfiles, ...rest } = isPlainObject(raw) ? raw : { sweep: undefined, profiles: undefined };
     const workload = readWorkload(src, isPlainObject(raw) ? rest : raw, cluster, ['workloads', i]);
-    return { workload, sweep: readSweep(src, rawSweep, workloadModule(workload.type), cluster, ['workloads', i, 'sweep']) };
+    const sweep = readSweep(src, rawSweep, workloadModule(workload.type), cluster, ['workloads', i, 'sweep']);
+    return rawProfiles === undefined ? { workload, sweep } : { workload, sweep, profiles: readPartProfiles(src, rawProfiles, profiles, ['workloads', i, 'profiles']) };
+  });
+}
+
+/** A workload block's own `profiles`: a non-empty list of names from the scenario's profiles, each once. */
+function readPartProfiles(src: Source, raw: unknown, profiles: readonly KernelProfile[], at: Path): string[] {
+  const names = profiles.map((p) => p.name);
+  if (!Array.isArray(raw) || raw.length === 0) throw src.error(at, `expected a non-empty list of profile names, got ${show(raw)}`, names.join(', '));
+  return raw.map((n, j) => {
+    if (typeof n !== 'string' || !names.includes(n) || raw.indexOf(n) !== j) throw src.error([...at, j], `${typeof n === 'string' && names.includes(n) ? 'duplicate' : 'not a profile of this scenario'}: ${show(n)}`, names.join(', '));
+    return n;
   });
 }
 

@@ -170,5 +170,5 @@ export function expandParamSweep(
 }
 
 function countRuns(s: Scenario): number {
-  return s.parts.reduce((a, p) => a + countWorkloads(p.sweep), 0) * s.profiles.length * s.replications;
+  return s.parts.reduce((a, p) => a + countWorkloads(p.sweep) * (p.profiles?.length ?? s.profiles.length), 0) * s.replications;
 }

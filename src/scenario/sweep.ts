@@ -126,6 +126,8 @@ export function expandPoints(scenario: Scenario): RunPoint[] {
   for (const v of variants) {
     for (const profile of v ? v.profiles : scenario.profiles) {
       for (const { w: workload, part } of workloads) {
+        const only = scenario.parts[part]!.profiles;
+        if (only !== undefined && !only.includes(profile.name)) continue;
         for (let r = 0; r < scenario.replications; r++) {
           const p: RunPoint = { index: points.length, profile, workload: { ...workload }, replication: r, seed: replicationSeed(scenario.seed, r), part };
           if (v) {

@@ -102,9 +102,10 @@ export interface Scenario {
   sweep: SweepSpec;
   /**
    * Every workload block with its sweep, in file order: one from `workload` + `sweep`, or one
-   * per entry of `workloads`. `workload` and `sweep` above are the first part.
+   * per entry of `workloads`. `workload` and `sweep` above are the first part. A `workloads`
+   * entry may name the profiles it runs on (`profiles`, a subset of the scenario's); else all.
    */
-  parts: Array<{ workload: WorkloadSpec; sweep: SweepSpec }>;
+  parts: Array<{ workload: WorkloadSpec; sweep: SweepSpec; profiles?: string[] }>;
   outputs: OutputsConfig;
   /**
    * The top-level sweep over scenario fields (`sweep:` keys that are dotted paths into `cluster`

@@ -68,7 +68,7 @@ function runPingpongSpec(cluster: Cluster, w: PingpongSpec): WorkloadMetrics {
   // CPU 1 where there is one; each process on its CPU's kernel (its domain's, on a node of several).
   const aCpu = Math.min(1, a.cpus.length - 1);
   const bCpu = Math.min(1, b.cpus.length - 1);
-  const [sa, sb] = kernelOfCpu(a, aCpu).connect(kernelOfCpu(b, bCpu), { sockBufBytes: w.sockBufBytes, nodelay: true });
+  const [sa, sb] = kernelOfCpu(a, aCpu).open(kernelOfCpu(b, bCpu), { sockBufBytes: w.sockBufBytes, nodelay: true });
   const ca = new ProcCtx(sim, a.cpus[aCpu]!, kernelOfCpu(a, aCpu).params, `${a.name}/ping`);
   const cb = new ProcCtx(sim, b.cpus[bCpu]!, kernelOfCpu(b, bCpu).params, `${b.name}/pong`);
   ca.own(sa);

@@ -91,7 +91,7 @@ function runStreamSpec(cluster: Cluster, w: StreamSpec): WorkloadMetrics {
     // CPU's kernel (a node of several domains has one per domain).
     const sCpu = Math.min(1, src.cpus.length - 1);
     const rCpu = (1 + k) % to.cpus.length;
-    const [a, b] = kernelOfCpu(src, sCpu).connect(kernelOfCpu(to, rCpu), { sockBufBytes: w.sockBufBytes });
+    const [a, b] = kernelOfCpu(src, sCpu).open(kernelOfCpu(to, rCpu), { sockBufBytes: w.sockBufBytes });
     const sctx = new ProcCtx(sim, src.cpus[sCpu]!, kernelOfCpu(src, sCpu).params, `${src.name}/stream${k}`);
     const rctx = new ProcCtx(sim, to.cpus[rCpu]!, kernelOfCpu(to, rCpu).params, `${to.name}/sink${k}`);
     sctx.own(a);
@@ -103,7 +103,7 @@ function runStreamSpec(cluster: Cluster, w: StreamSpec): WorkloadMetrics {
       // CPU after each end's first process where the host has one.
       const bsCpu = (1 + streams + k) % to.cpus.length;
       const brCpu = Math.min(2, src.cpus.length - 1);
-      const [c, d] = kernelOfCpu(to, bsCpu).connect(kernelOfCpu(src, brCpu), { sockBufBytes: w.sockBufBytes });
+      const [c, d] = kernelOfCpu(to, bsCpu).open(kernelOfCpu(src, brCpu), { sockBufBytes: w.sockBufBytes });
       const bsctx = new ProcCtx(sim, to.cpus[bsCpu]!, kernelOfCpu(to, bsCpu).params, `${to.name}/stream-back${k}`);
       const brctx = new ProcCtx(sim, src.cpus[brCpu]!, kernelOfCpu(src, brCpu).params, `${src.name}/sink-back${k}`);
       bsctx.own(c);

@@ -348,3 +348,28 @@ test('xen parameters that leave an extra quantum no time for work are refused, i
   const ok = scenarioFile('xq-ok.yaml', { profiles: [{ name: 'xq', base: 'xen-3.0.1', set: { 'xen.extraQuantumNs': 3000, 'xen.schedNs': 100, 'xen.domainSwitchNs': 100 } }], workload: { type: 'laten' } });
   assert.equal(loadScenario(ok).profiles[0]!.sections.xen!.extraQuantumNs, 3000);
 });
+
+test('a workloads block may name the profiles it runs on: points only for those, HVM-only workloads allowed beside others; bad names refused', async () => {
+  const { expandPoints } = await import('../../src/scenario/sweep.js');
+  const file = scenarioFile('part-profiles.yaml', {
+    profiles: ['xen-hvm', 'xen-3.0.1', 'minios'],
+    workloads: [
+      { type: 'ioport', profiles: ['xen-hvm'], ops: 3 },
+      { type: 'mpi-pingpong', profiles: ['xen-3.0.1', 'minios'], ops: 3, sweep: { sizeBytes: [64, 1024] } },
+      { type: 'pingpong', ops: 3 },
+    ],
+  });
+  const s = loadScenario(file);
+  assert.deepEqual(s.parts.map((p) => p.profiles), [['xen-hvm'], ['xen-3.0.1', 'minios'], undefined]);
+  const pts = expandPoints(s).map((p) => `${p.profile.name}/${p.workload.type}`);
+  assert.deepEqual(pts, ['xen-hvm/ioport', 'xen-hvm/pingpong', 'xen-3.0.1/mpi-pingpong', 'xen-3.0.1/mpi-pingpong', 'xen-3.0.1/pingpong', 'minios/mpi-pingpong', 'minios/mpi-pingpong', 'minios/pingpong']);
+  // ioport on every profile still needs the HVM path.
+  const all = scenarioFile('part-all.yaml', { profiles: ['xen-hvm', 'minios'], workloads: [{ type: 'ioport' }] });
+  assert.match(refused(() => loadScenario(all)), /needs a node path/);
+  const unknown = scenarioFile('part-bad.yaml', { profiles: ['xen-hvm'], workloads: [{ type: 'pingpong', profiles: ['minios'] }] });
+  assert.match(refused(() => loadScenario(unknown)), /workloads\[0\]\.profiles\[0\]: not a profile of this scenario/);
+  const dup = scenarioFile('part-dup.yaml', { profiles: ['xen-hvm'], workloads: [{ type: 'pingpong', profiles: ['xen-hvm', 'xen-hvm'] }] });
+  assert.match(refused(() => loadScenario(dup)), /duplicate/);
+  const empty = scenarioFile('part-empty.yaml', { profiles: ['xen-hvm'], workloads: [{ type: 'pingpong', profiles: [] }] });
+  assert.match(refused(() => loadScenario(empty)), /non-empty list/);
+});

@@ -1,0 +1,201 @@
+/**
+ * A Mini-OS application domain (Xen 3.3 extras/mini-os, stubdom/; docs/model-minios.md): one
+ * VCPU that the hypervisor's SEDF scheduler runs (src/xen/vcpu.ts), a cooperative thread
+ * scheduler on it (sched.c: a thread runs until it blocks; no preemption and no timer-tick
+ * work of a Linux guest), the MPI rank's thread, lwIP's tcpip thread, and Mini-OS netfront.
+ *
+ * The VCPU runs its work items one at a time in order: that is the cooperative scheduler. A
+ * thread switch is charged where one happens (a frame posted to the tcpip thread's mailbox, a
+ * netconn call's message and reply, the rank's wake-up: HostParams.wakeupNs).
+ *
+ * Netfront (netfront.c, lwip-net.c): TX copies the frame into a granted page, takes a ring slot
+ * and notifies netback if it asked; a full ring makes the sender wait its turn (tx_sem). RX: all
+ * 256 buffers are posted at start and netback fills them by grant copy; the event handler takes
+ * each response, reposts the page, allocates a pbuf from the pool (PBUF_POOL_SIZE: the frame is
+ * dropped if none is left), copies the frame into it and posts it to the tcpip thread's mailbox
+ * (dropped if full); the tcpip thread runs tcp_input. A pbuf holding data stays allocated until
+ * the application has read it.
+ */
+import type { Simulator } from '../../engine/simulator.js';
+import { ETH_HEADER_BYTES, type Packet } from '../../hw/packet.js';
+import type { EventHandler } from '../evtchn.js';
+import type { Vif } from '../netback.js';
+import type { Vcpu } from '../vcpu.js';
+import type { LwipConn } from './lwip.js';
+import type { MiniosParams } from './params.js';
+
+export class MiniosDomain implements EventHandler {
+  readonly conns: LwipConn[] = [];
+  private readonly txBacklog: Packet[] = [];
+  private txBacklogHead = 0;
+  private readonly mbox: Packet[] = [];
+  private mboxHead = 0;
+  private tcpipScheduled = false;
+  private fastTimerArmed = false;
+  /** pbufs from the pool in use now, and the most ever. */
+  pbufsUsed = 0;
+  maxPbufsUsed = 0;
+  maxMbox = 0;
+  maxTxBacklog = 0;
+  /** Frames dropped: no pbuf left, or the tcpip mailbox full. */
+  pbufDrops = 0;
+  mboxDrops = 0;
+  txPackets = 0;
+  rxPackets = 0;
+
+  constructor(
+    readonly sim: Simulator,
+    readonly name: string,
+    readonly address: number,
+    readonly vcpu: Vcpu,
+    readonly vif: Vif,
+    private readonly p: MiniosParams,
+  ) {}
+
+  /** Post every RX buffer (at start, outside timed work). */
+  open(): void {
+    const ring = this.vif.rx;
+    for (let i = ring.freeRequests(); i > 0; i--) ring.putRequest(i);
+    ring.pushRequests();
+  }
+
+  get drops(): number {
+    return this.pbufDrops + this.mboxDrops;
+  }
+
+  // ------------------------------------------------------------------ TX
+
+  /** Queue a segment's output work (`ns`: lwIP output, checksum, the copy into a page); then netfront_xmit. */
+  transmit(pkt: Packet, ns: number): void {
+    this.vcpu.run(ns, MiniosDomain.prototype.xmit, this, pkt);
+  }
+
+  xmit(pkt: Packet): void {
+    this.gcTx();
+    if (this.txBacklogHead < this.txBacklog.length || this.vif.tx.freeRequests() === 0) {
+      this.txBacklog.push(pkt);
+      const q = this.txBacklog.length - this.txBacklogHead;
+      if (q > this.maxTxBacklog) this.maxTxBacklog = q;
+      return;
+    }
+    this.post(pkt);
+  }
+
+  private post(pkt: Packet): void {
+    const ring = this.vif.tx;
+    ring.putRequest(pkt);
+    this.txPackets++;
+    if (ring.pushRequests()) this.vif.evtchn.notifyBackend(this.vcpu);
+    else this.vif.evtchn.suppressedToBackend();
+  }
+
+  /** network_tx_buf_gc: collect responses, ask for the next event at half the outstanding. */
+  private gcTx(): void {
+    const ring = this.vif.tx;
+    let prod: number;
+    do {
+      prod = ring.rspProd;
+      while (ring.rspCons < prod) ring.takeResponse();
+      ring.rspEvent = prod + ((ring.reqProd - prod) >> 1) + 1;
+    } while (prod !== ring.rspProd);
+    while (this.txBacklogHead < this.txBacklog.length && ring.freeRequests() > 0) {
+      const pkt = this.txBacklog[this.txBacklogHead]!;
+      this.txBacklog[this.txBacklogHead++] = undefined as unknown as Packet;
+      this.post(pkt);
+    }
+    if (this.txBacklogHead > 256 && this.txBacklogHead * 2 > this.txBacklog.length) {
+      this.txBacklog.splice(0, this.txBacklogHead);
+      this.txBacklogHead = 0;
+    }
+  }
+
+  // ------------------------------------------------------------------ RX
+
+  /** netfront_handler (event upcall): TX responses, then every RX response into a pbuf. */
+  onEvent(): void {
+    this.gcTx();
+    const ring = this.vif.rx;
+    let taken = 0;
+    do {
+      while (ring.unconsumedResponses() > 0) {
+        const pkt = ring.takeResponse();
+        // The page goes back to the ring at once (re-granted, no page flip).
+        ring.putRequest(0);
+        taken++;
+        this.rxPackets++;
+        if (this.pbufsUsed >= this.p.pbufPoolSize) {
+          // pbuf_alloc(PBUF_POOL) failed: lwip-net.c drops the frame.
+          this.pbufDrops++;
+          this.vcpu.run(this.p.netfrontPacketNs);
+          continue;
+        }
+        this.pbufsUsed++;
+        if (this.pbufsUsed > this.maxPbufsUsed) this.maxPbufsUsed = this.pbufsUsed;
+        this.vcpu.run(this.p.netfrontPacketNs + (pkt.ipBytes + ETH_HEADER_BYTES) * this.p.copyNsPerByte, MiniosDomain.prototype.mboxPost, this, pkt);
+      }
+    } while (ring.finalCheckForResponses());
+    if (taken > 0 && ring.pushRequests()) this.vif.evtchn.notifyBackend(this.vcpu);
+  }
+
+  /** tcpip_input: post to the tcpip thread's mailbox (trypost: dropped when full). */
+  mboxPost(pkt: Packet): void {
+    if (this.mbox.length - this.mboxHead >= this.p.mboxSlots) {
+      this.mboxDrops++;
+      this.pbufFree();
+      return;
+    }
+    this.mbox.push(pkt);
+    const q = this.mbox.length - this.mboxHead;
+    if (q > this.maxMbox) this.maxMbox = q;
+    if (!this.tcpipScheduled) {
+      // The tcpip thread was blocked on its mailbox: schedule() switches to it.
+      this.tcpipScheduled = true;
+      this.vcpu.run(this.p.threadSwitchNs, MiniosDomain.prototype.tcpipNext, this);
+    }
+  }
+
+  /** The tcpip thread takes the next message: ip_input and tcp_input. */
+  tcpipNext(): void {
+    const pkt = this.mbox[this.mboxHead]!;
+    this.mbox[this.mboxHead++] = undefined as unknown as Packet;
+    if (this.mboxHead > 256 && this.mboxHead * 2 > this.mbox.length) {
+      this.mbox.splice(0, this.mboxHead);
+      this.mboxHead = 0;
+    }
+    this.vcpu.run(this.p.tcpInputNs + pkt.len * this.p.checksumNsPerByte, MiniosDomain.prototype.tcpipInput, this, pkt);
+  }
+
+  tcpipInput(pkt: Packet): void {
+    const conn = pkt.to as LwipConn;
+    if (!conn.input(pkt)) this.pbufFree();
+    if (this.mboxHead < this.mbox.length) this.tcpipNext();
+    else this.tcpipScheduled = false;
+  }
+
+  pbufFree(): void {
+    this.pbufsUsed--;
+  }
+
+  // ------------------------------------------------------------------ timers
+
+  /** A delayed ACK is pending: make sure the next tcp_fasttmr tick (every fastTimerNs) is queued. */
+  armFastTimer(): void {
+    if (this.fastTimerArmed) return;
+    this.fastTimerArmed = true;
+    const t = this.p.fastTimerNs;
+    this.sim.at((Math.floor(this.sim.now / t) + 1) * t, MiniosDomain.prototype.fastTick, this);
+  }
+
+  fastTick(): void {
+    this.fastTimerArmed = false;
+    let pending = false;
+    for (const c of this.conns) if (c.ackDelay) pending = true;
+    if (!pending) return;
+    // The tcpip thread wakes for its timeout, then tcp_fasttmr walks the connections.
+    this.vcpu.run(this.p.threadSwitchNs, MiniosDomain.prototype.fastTimerRun, this);
+  }
+
+  fastTimerRun(): void {
+    for (const c of this.conns) c.fastTimer();
+  }
+}
