@@ -20,12 +20,9 @@
 import { PriorityQueue } from 'js-sdsl';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { Simulator } from '../src/engine/simulator.js';
 import { buildCluster } from '../src/cluster/cluster.js';
 import { runStream } from '../src/workloads/stream.js';
-import type { KernelProfile } from '../src/scenario/types.js';
 import { loadScenario, expandPoints } from '../src/scenario/index.js';
 import { runJob, runPoint } from '../src/runner/run-point.js';
 import { expandJobs } from '../src/runner/jobs.js';
@@ -72,9 +69,10 @@ function engineLoop(): number {
 }
 
 function stream(sizeBytes: number): { framesPerWallS: number; simPerWall: number } {
-  const p = parse(readFileSync(`${root}scenarios/profiles/rhel-2.6.12.yaml`, 'utf8')) as KernelProfile;
+  // the profile as the loader resolves it (extends, path, defaults), not the raw YAML file.
+  const [pt] = expandPoints(loadScenario(PAPER, ['profiles=[rhel-2.6.12]', 'replications=1']));
   const sim = new Simulator({ seed: 1 });
-  const c = buildCluster(sim, { nodes: 2, cpusPerNode: 4, placement: 'block', link: { rateBps: 1e9, propagationNs: 500 }, switch: { portBufferBytes: 262144, fabricLatencyNs: 3000, portRateBps: 0 } }, { ...p, source: 'rhel-2.6.12' });
+  const c = buildCluster(sim, { nodes: 2, cpusPerNode: 4, placement: 'block', link: { rateBps: 1e9, propagationNs: 500 }, switch: { portBufferBytes: 262144, fabricLatencyNs: 3000, portRateBps: 0 } }, pt!.profile);
   const t0 = performance.now();
   const r = runStream(c, { type: 'stream', sizeBytes });
   const wallS = (performance.now() - t0) / 1000;

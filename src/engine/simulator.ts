@@ -6,8 +6,10 @@
  * methods (`sim.at(t, Nic.prototype.fireIrq, this, gen)`) with no closure or adapter function
  * per event.
  *
- * Two structures hold the queue, merged by (time, seq) when popping:
+ * Three structures hold the queue, merged by (time, seq) when popping:
  * - a heap specialised for SimEvent (event-heap.ts) for events in the future;
+ * - one held event in front of the heap: the earliest future event when it was scheduled as
+ *   such (the next stage of a chain), which then costs no heap push or pop;
  * - a same-instant FIFO lane for events scheduled at the current time (zero delay, 8-18 % of all
  *   events). Every lane event has time == now and, being scheduled later, a larger seq than any
  *   event queued before it, so the lane is already in (time, seq) order and costs O(1) per event.
@@ -38,6 +40,14 @@ export class Simulator {
   private nowNs = 0;
   private seq = 0;
   private readonly heap = new EventHeap<SimEvent>();
+  /**
+   * The earliest future event, held outside the heap: null, or an event that runs before every
+   * event in the heap. An event's handler often schedules the very next event of the run (a
+   * chain of stages: on Xen runs 65 % of future events are the earliest when scheduled), and
+   * holding it here saves the heap's push and pop. A later event that runs still earlier takes
+   * the slot and moves the held one into the heap, so the order stays (time, seq).
+   */
+  private nextEv: SimEvent | null = null;
   /** The same-instant lane: lane[laneHead..laneTail) in seq order, all at time nowNs. */
   private readonly lane: (SimEvent | null)[] = [];
   private laneHead = 0;
@@ -75,8 +85,34 @@ export class Simulator {
       else this.lane[this.laneTail] = ev;
       this.laneTail++;
     } else {
-      this.heap.push(ev);
+      const held = this.nextEv;
+      if (held === null) {
+        const top = this.heap.peek();
+        // ev has the largest seq so far: it precedes top only at an earlier time.
+        if (top === undefined || ev.timeNs < top.timeNs) this.nextEv = ev;
+        else this.heap.push(ev);
+      } else if (ev.timeNs < held.timeNs) {
+        this.heap.push(held);
+        this.nextEv = ev;
+      } else {
+        this.heap.push(ev);
+      }
     }
+  }
+
+  /** The earliest event outside the lane (the held one, else the heap's top), not removed. */
+  private peekFuture(): SimEvent | undefined {
+    return this.nextEv ?? this.heap.peek();
+  }
+
+  /** Remove and return the event peekFuture returned (there must be one). */
+  private popFuture(): SimEvent {
+    const held = this.nextEv;
+    if (held !== null) {
+      this.nextEv = null;
+      return held;
+    }
+    return this.heap.pop();
   }
 
   /** Schedule `fn.call(target, arg)` after `delayNs` (rounded to an integer, never negative). */
@@ -103,7 +139,7 @@ export class Simulator {
 
   /** Number of events still queued (including cancelled ones not yet popped). */
   get pending(): number {
-    return this.heap.size + (this.laneTail - this.laneHead);
+    return this.heap.size + (this.nextEv === null ? 0 : 1) + (this.laneTail - this.laneHead);
   }
 
   /**
@@ -114,7 +150,7 @@ export class Simulator {
   nothingElseNow(): boolean {
     // after stop() the queue would not run it in this run(): no shortcut then.
     if (this.stopped || this.laneHead < this.laneTail) return false;
-    const top = this.heap.peek();
+    const top = this.peekFuture();
     return top === undefined || top.timeNs > this.nowNs;
   }
 
@@ -142,23 +178,23 @@ export class Simulator {
           this.nowNs = untilNs;
           return this.nowNs;
         }
-        const top = heap.peek();
+        const top = this.nextEv ?? heap.peek();
         // a heap event at this instant scheduled before the lane's head runs first.
         if (top !== undefined && top.timeNs === le.timeNs && top.seq < le.seq) {
-          ev = heap.pop();
+          ev = this.popFuture();
         } else {
           lane[this.laneHead++] = null;
           if (this.laneHead === this.laneTail) this.laneHead = this.laneTail = 0;
           ev = le;
         }
       } else {
-        const top = heap.peek();
+        const top = this.nextEv ?? heap.peek();
         if (top === undefined) break;
         if (top.timeNs > untilNs) {
           this.nowNs = untilNs;
           return this.nowNs;
         }
-        ev = heap.pop();
+        ev = this.popFuture();
       }
       if (!ev.live) continue;
       this.nowNs = ev.timeNs;
@@ -171,6 +207,11 @@ export class Simulator {
   }
 
   private flushLane(): void {
+    // the lane's events now lie before the held one: it goes back to the heap first.
+    if (this.nextEv !== null) {
+      this.heap.push(this.nextEv);
+      this.nextEv = null;
+    }
     for (let i = this.laneHead; i < this.laneTail; i++) {
       this.heap.push(this.lane[i]!);
       this.lane[i] = null;

@@ -71,14 +71,22 @@ export function* readOnce(ctx: ProcCtx, sock: StreamSocket, bytes: number): Proc
   return n > 0 ? sock.readSome(n) : 0;
 }
 
-/** Blocking read of exactly `bytes`. */
+/**
+ * Blocking read of exactly `bytes`: waitForEvent and readOnce written out in the loop (the same
+ * yields and charges in the same order), so a read that waits per frame creates no generator
+ * per wait and resumes one level less deep.
+ */
 export function* readExactly(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<void> {
   let left = bytes;
   while (left > 0) {
-    if (sock.readableBytes === 0) {
-      yield* waitForEvent(ctx);
+    const readable = sock.readableBytes;
+    if (readable === 0) {
+      yield ctx.waker;
+      ctx.unit.run(ctx.params.wakeupNs);
       continue;
     }
-    left -= yield* readOnce(ctx, sock, left);
+    const n = Math.min(left, readable);
+    yield ctx.unit.wait(ctx.params.syscallNs + n * ctx.params.copyNsPerByte);
+    left -= n > 0 ? sock.readSome(n) : 0;
   }
 }
