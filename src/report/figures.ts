@@ -93,7 +93,7 @@ const KINDS: Record<Exclude<FigureKind, 'linpack'>, KindSpec> = {
   },
   latency: {
     metric: 'latency_us', stat: 'mean', x: 'procs', xTitle: 'processes', yTitle: 'max latency (µs)',
-    title: 'Latency against processes (laten: the slowest pair; collective: the slowest rank), mean and 95% CI', logY: true, errorBars: true, modes: null,
+    title: 'Latency against processes (laten: the slowest pair; collective: the slowest rank; ioport: dom0 load processes), mean and 95% CI', logY: true, errorBars: true, modes: null,
   },
 };
 
@@ -110,8 +110,10 @@ function powersOfTen(vs: number[]): number[] {
 
 /** Powers of two spanning the data, as tick values, so the log2 axis reads 2^5 … 2^23 like the paper's. */
 function powersOfTwo(xs: number[]): number[] {
-  const lo = Math.floor(Math.log2(Math.min(...xs)));
-  const hi = Math.ceil(Math.log2(Math.max(...xs)));
+  const pos = xs.filter((v) => Number.isFinite(v) && v > 0);
+  if (pos.length === 0) return [];
+  const lo = Math.floor(Math.log2(Math.min(...pos)));
+  const hi = Math.ceil(Math.log2(Math.max(...pos)));
   const ticks: number[] = [];
   for (let e = lo; e <= hi; e++) ticks.push(2 ** e);
   return ticks;
@@ -128,12 +130,14 @@ export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], op
   const data: Record<string, number | string>[] = [];
   const rows = figureRows(kind, summary);
   const panel = panelOf(kind, rows);
+  // A point at x = 0 (ioport's unloaded dom0) has no place on a log2 axis: such data gets a linear one.
+  const linearX = rows.some((r) => parseNumber(r[k.x]) === 0);
   for (const r of rows) {
     const mode = String(r.mode ?? '');
     const x = parseNumber(r[k.x]);
     const y = parseNumber(r[k.stat]);
     // Non-finite or (on log axes) non-positive points cannot be drawn; leaving them out beats a broken scale.
-    if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y) || x <= 0 || (k.logY && y <= 0)) continue;
+    if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y) || x < 0 || (!linearX && x === 0) || (k.logY && y <= 0)) continue;
     const lo = parseNumber(r.ci95_low) ?? y;
     const hi = parseNumber(r.ci95_high) ?? y;
     const p = panel(r);
@@ -148,16 +152,18 @@ export function figureSpec(kind: FigureKind, summary: readonly SummaryLike[], op
   const xs = data.map((d) => d.x as number);
   // A grid line at every power of two, a label at every k-th (at most 10): vega-lite's default for
   // log axes drops overlapping labels greedily, which hid the last one (2^20 of the quickstart).
-  const xTicks = xs.length ? powersOfTwo(xs) : [];
+  const xTicks = xs.length && !linearX ? powersOfTwo(xs) : [];
   const every = Math.max(1, Math.ceil(xTicks.length / 10));
   const xLabels = every === 1
     ? "'2^' + format(log(datum.value) / LN2, 'd')"
     : `round(log(datum.value) / LN2) % ${every} === 0 ? '2^' + format(log(datum.value) / LN2, 'd') : ''`;
-  const x = {
-    field: 'x', type: 'quantitative' as const, title: k.xTitle,
-    scale: { type: 'log' as const, base: 2, nice: false },
-    axis: { values: xTicks, labelExpr: xLabels, grid: true },
-  };
+  const x = linearX
+    ? { field: 'x', type: 'quantitative' as const, title: k.xTitle, scale: { zero: true }, axis: { tickMinStep: 1, grid: true } }
+    : {
+      field: 'x', type: 'quantitative' as const, title: k.xTitle,
+      scale: { type: 'log' as const, base: 2, nice: false },
+      axis: { values: xTicks, labelExpr: xLabels, grid: true },
+    };
   const { color, shape } = profileScales(profileOrder(summary, opts.profiles));
   const yScale = k.logY ? { type: 'log' as const } : { zero: true };
   // Log y: labels at the powers of ten only (1, 10, 100, 1k, ...), not vega's 2x and 5x crowd.

@@ -45,8 +45,8 @@ export const ioport = defineWorkload({
   doc: "an HVM guest's inb round trip to its device model (2008 paper, Figure 5), under dom0 load",
   fields: IOPORT_FIELDS,
   columns: ['latency_us'],
-  // The latency figure plots Presta's max latency on a log2 axis of processes: dom0 load 0 falls off it.
-  figures: [],
+  // The latency figure against processes: here dom0's load processes (a linear axis, as 0 is one).
+  figures: ['latency'],
   key: (w) => ({ procs: w.dom0LoadProcs, ops: w.ops }),
   needsPathFeature: HVM_DEVICE_MODEL,
   run: (cluster, w) => runIoportSpec(cluster, w),

@@ -299,3 +299,13 @@ test('points of a sweep over scenario fields never share a line: one panel per c
   assert.equal(at('1e8', 'rhel-2.6.9').y, ((0.5 * 60 - 0.5 * 50) / (0.5 * 50)) * 100);
   assert.equal(at('1e9', 'rhel-2.6.9').y, ((60 - 50) / 50) * 100);
 });
+
+test('latency against processes with a point at 0 (ioport: an unloaded dom0) uses a linear axis and draws that point', async () => {
+  const rows = summary('latency_us', 'procs', ['']).map((r) => ({ ...r, procs: Number(r.procs) - 2 })); // 0, 2, 6, 14, ...
+  const spec = figureSpec('latency', rows) as unknown as { layer: { encoding: { x: { scale: { type?: string } } } }[]; data: { values: { x: number }[] } };
+  assert.notEqual(spec.layer[0]!.encoding.x.scale.type, 'log');
+  assert.ok(spec.data.values.some((d) => d.x === 0), 'the x = 0 point is drawn');
+  assert.equal(count(await figureSvg('latency', rows), /aria-roledescription="line mark"/g), 3);
+  // Without a 0 the axis stays log2.
+  assert.equal((figureSpec('latency', summary('latency_us', 'procs', [''])) as unknown as { layer: { encoding: { x: { scale: { type?: string } } } }[] }).layer[0]!.encoding.x.scale.type, 'log');
+});
