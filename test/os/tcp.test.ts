@@ -316,3 +316,39 @@ test('loopback (MSS 16384) with small socket buffers: the initial window is the 
     assert.ok(sim.now < 1e9, `SO_RCVBUF ${sockBufBytes}: took ${sim.now} ns (stalls on the persist timer)`);
   }
 });
+
+test('a read that doubles a window smaller than the loopback MSS sends the window update at once, not at the 40 ms delayed-ACK timer (tcp_cleanup_rbuf)', () => {
+  // SO_RCVBUF 8192 on loopback: rcvbuf 16384, window clamp 12288, initial window 12288, below
+  // the 16384-byte MSS; the sender's MSS is half of it (6144). No quick-ACKs (an interactive
+  // connection has none), so the segment's ACK is delayed. Reading the 6144 bytes leaves 6144 of
+  // the advertised window while 12288 are free again: Linux 2.6.12's cleanup_rbuf sends the
+  // update when 2 x 6144 <= the clamp and the new window is at least twice what is left; the size
+  // of the window against the MSS does not enter.
+  const sink = new MemoryTraceSink();
+  const sim = new Simulator({ seed: 4, trace: new TraceBus(sink, { layers: ['tcp'] }) });
+  const c = buildCluster(sim, clusterConfig(), profile('rhel-2.6.12', { quickAcks: 0 }));
+  const n = c.nodes[0]!;
+  const [a, b] = n.kernel.connect(n.kernel, { sockBufBytes: 8192, nodelay: true });
+  const sctx = new ProcCtx(sim, n.cpus[1]!, n.kernel.params, 'w');
+  const rctx = new ProcCtx(sim, n.cpus[2]!, n.kernel.params, 'r');
+  sctx.own(a);
+  rctx.own(b);
+  const readAtNs = 1e6;
+  let got = 0;
+  spawn(sim, (function* () {
+    yield* writeAll(sctx, a, 6144);
+  })());
+  spawn(sim, (function* () {
+    yield* compute(rctx, readAtNs);
+    while (got < 6144) {
+      if (b.readableBytes === 0) yield* waitForEvent(rctx);
+      else got += yield* readOnce(rctx, b, 65536);
+    }
+  })());
+  sim.run(100e6);
+  assert.equal(got, 6144);
+  const acks = sink.rows.filter((r) => r.event === 'ack' && r.flow === b.label && r.seq === 6144);
+  assert.ok(acks.length > 0, 'the receiver acknowledged the segment');
+  const firstAckNs = acks[0]!.timeNs;
+  assert.ok(firstAckNs >= readAtNs && firstAckNs < readAtNs + 1e6, `first ACK of the data at ${firstAckNs} ns (read at ${readAtNs} ns; delayed-ACK timer at 40 ms)`);
+});
