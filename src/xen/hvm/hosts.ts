@@ -26,6 +26,7 @@ import type { XenParams } from '../profile.js';
 import type { Vcpu } from '../vcpu.js';
 import type { Dom0LinuxParams, HvmParams, QemuDom0Params, StubdomParams } from './params.js';
 import type { DmHost, DmNetBackend, QemuDm } from './qemu.js';
+import { MiniosNetfrontTx } from '../minios/netfront-tx.js';
 
 /** A host's event reaches qemu: its main loop wakes. */
 function pokeDm(this: { dm: QemuDm | null }): void {
@@ -172,9 +173,7 @@ export class TapBackend implements DmNetBackend, ProtocolInput {
  */
 export class MiniosNetfront implements DmNetBackend, EventHandler {
   dm: QemuDm | null = null;
-  private readonly backlog: Packet[] = [];
-  txPackets = 0;
-  maxBacklog = 0;
+  private readonly tx: MiniosNetfrontTx;
 
   constructor(
     readonly sim: Simulator,
@@ -182,13 +181,13 @@ export class MiniosNetfront implements DmNetBackend, EventHandler {
     readonly vcpu: Vcpu,
     private readonly copyNsPerByte: number,
     private readonly s: StubdomParams,
-  ) {}
+  ) {
+    this.tx = new MiniosNetfrontTx(vif, vcpu);
+  }
 
   /** Post every RX buffer (at start, outside timed work). */
   open(): void {
-    const ring = this.vif.rx;
-    for (let i = ring.freeRequests(); i > 0; i--) ring.putRequest(i);
-    ring.pushRequests();
+    this.tx.postAllRx();
   }
 
   txNs(pkt: Packet): number {
@@ -196,35 +195,12 @@ export class MiniosNetfront implements DmNetBackend, EventHandler {
   }
 
   send(pkt: Packet): void {
-    const ring = this.vif.tx;
-    this.gcTx();
-    if (this.backlog.length > 0 || ring.freeRequests() === 0) {
-      // netfront_xmit waits for a free slot (tx_sem): the frame waits its turn.
-      this.backlog.push(pkt);
-      if (this.backlog.length > this.maxBacklog) this.maxBacklog = this.backlog.length;
-      return;
-    }
-    this.post(pkt);
-  }
-
-  private post(pkt: Packet): void {
-    const ring = this.vif.tx;
-    ring.putRequest(pkt);
-    this.txPackets++;
-    if (ring.pushRequests()) this.vif.evtchn.notifyBackend(this.vcpu);
-    else this.vif.evtchn.suppressedToBackend();
-  }
-
-  /** network_tx_buf_gc: collect responses, ask for the next event at half the outstanding. */
-  private gcTx(): void {
-    const ring = this.vif.tx;
-    ring.collectTxResponses();
-    while (this.backlog.length > 0 && ring.freeRequests() > 0) this.post(this.backlog.shift()!);
+    this.tx.send(pkt);
   }
 
   /** netfront_handler: TX responses collected; received frames make qemu's fd readable. */
   onEvent(): void {
-    this.gcTx();
+    this.tx.collect();
     if (this.vif.rx.unconsumedResponses() > 0) this.dm!.netReadable(false);
   }
 

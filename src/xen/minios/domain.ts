@@ -23,11 +23,12 @@ import type { Vif } from '../netback.js';
 import type { Vcpu } from '../vcpu.js';
 import type { LwipConn } from './lwip.js';
 import type { MiniosParams } from './params.js';
+import { MiniosNetfrontTx } from './netfront-tx.js';
 
 export class MiniosDomain implements EventHandler {
   readonly conns: LwipConn[] = [];
-  private readonly txBacklog: Packet[] = [];
-  private txBacklogHead = 0;
+  /** Netfront's transmit side (shared with the stub domain's qemu). */
+  readonly tx: MiniosNetfrontTx;
   private readonly mbox: Packet[] = [];
   private mboxHead = 0;
   private tcpipScheduled = false;
@@ -36,11 +37,9 @@ export class MiniosDomain implements EventHandler {
   pbufsUsed = 0;
   maxPbufsUsed = 0;
   maxMbox = 0;
-  maxTxBacklog = 0;
   /** Frames dropped: no pbuf left, or the tcpip mailbox full. */
   pbufDrops = 0;
   mboxDrops = 0;
-  txPackets = 0;
   rxPackets = 0;
 
   constructor(
@@ -50,13 +49,13 @@ export class MiniosDomain implements EventHandler {
     readonly vcpu: Vcpu,
     readonly vif: Vif,
     private readonly p: MiniosParams,
-  ) {}
+  ) {
+    this.tx = new MiniosNetfrontTx(vif, vcpu);
+  }
 
   /** Post every RX buffer (at start, outside timed work). */
   open(): void {
-    const ring = this.vif.rx;
-    for (let i = ring.freeRequests(); i > 0; i--) ring.putRequest(i);
-    ring.pushRequests();
+    this.tx.postAllRx();
   }
 
   get drops(): number {
@@ -71,49 +70,14 @@ export class MiniosDomain implements EventHandler {
   }
 
   xmit(pkt: Packet): void {
-    this.gcTx();
-    if (this.txBacklogHead < this.txBacklog.length || this.vif.tx.freeRequests() === 0) {
-      this.txBacklog.push(pkt);
-      const q = this.txBacklog.length - this.txBacklogHead;
-      if (q > this.maxTxBacklog) this.maxTxBacklog = q;
-      return;
-    }
-    this.post(pkt);
-  }
-
-  private post(pkt: Packet): void {
-    const ring = this.vif.tx;
-    ring.putRequest(pkt);
-    this.txPackets++;
-    if (ring.pushRequests()) this.vif.evtchn.notifyBackend(this.vcpu);
-    else this.vif.evtchn.suppressedToBackend();
-  }
-
-  /** network_tx_buf_gc: collect responses, ask for the next event at half the outstanding. */
-  private gcTx(): void {
-    const ring = this.vif.tx;
-    let prod: number;
-    do {
-      prod = ring.rspProd;
-      while (ring.rspCons < prod) ring.takeResponse();
-      ring.rspEvent = prod + ((ring.reqProd - prod) >> 1) + 1;
-    } while (prod !== ring.rspProd);
-    while (this.txBacklogHead < this.txBacklog.length && ring.freeRequests() > 0) {
-      const pkt = this.txBacklog[this.txBacklogHead]!;
-      this.txBacklog[this.txBacklogHead++] = undefined as unknown as Packet;
-      this.post(pkt);
-    }
-    if (this.txBacklogHead > 256 && this.txBacklogHead * 2 > this.txBacklog.length) {
-      this.txBacklog.splice(0, this.txBacklogHead);
-      this.txBacklogHead = 0;
-    }
+    this.tx.send(pkt);
   }
 
   // ------------------------------------------------------------------ RX
 
   /** netfront_handler (event upcall): TX responses, then every RX response into a pbuf. */
   onEvent(): void {
-    this.gcTx();
+    this.tx.collect();
     const ring = this.vif.rx;
     let taken = 0;
     do {
