@@ -23,18 +23,22 @@ import { hostInterruptions } from '../os/noise.js';
 import type { RngStream } from '../engine/rng.js';
 import { connectDomains, type ChannelEnd, type DomainParams } from './channel.js';
 
-export interface XenNodeSpec {
+/** What every Xen node builder takes (the PV, HVM, passthrough and Mini-OS paths). */
+export interface XenNodeBaseSpec {
   name: string;
   /** Address of the guest (the kernel ranks run on). */
   address: number;
   cores: Core[];
   nic: Nic;
-  /** The guest kernel's parameters. */
+  /** The profile's host section: the guest kernel's parameters (and dom0's XenLinux noise). */
   host: HostParams;
   /** The profile's xen section, validated by the loader against XEN_PARAMS. */
   xen: XenParams;
   /** OS noise: the hypervisor's tick on each core, and dom0's and the guest's kernel noise on their VCPUs. */
   noise: boolean;
+}
+
+export interface XenNodeSpec extends XenNodeBaseSpec {
   /** The profile's domains section: several guest domains per node, and channels between them. */
   domains?: DomainParams;
   /** Address of guest domain g (0: `address`), for nodes of several domains. */

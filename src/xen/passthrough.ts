@@ -9,15 +9,13 @@
  * level-triggered pirq is a PHYSDEVOP_IRQ_UNMASK_NOTIFY hypercall.
  */
 import type { Simulator } from '../engine/simulator.js';
-import type { Core } from '../hw/cpu.js';
 import type { Nic } from '../hw/nic.js';
 import type { Packet } from '../hw/packet.js';
 import { Kernel } from '../os/kernel.js';
 import { NapiPoller, type RxSource } from '../os/napi.js';
 import { hostInterruptions } from '../os/noise.js';
-import type { HostParams, ParamSpec } from '../os/profile.js';
-import { buildPcpus, dom0Sedf, guestSedf } from './node.js';
-import type { XenParams } from './profile.js';
+import type { ParamSpec } from '../os/profile.js';
+import { buildPcpus, dom0Sedf, guestSedf, type XenNodeBaseSpec } from './node.js';
 import { Vcpu } from './vcpu.js';
 
 /** The `passthrough` section, as read from a validated profile. */
@@ -33,15 +31,8 @@ export const PASSTHROUGH_PARAMS: Record<keyof PassthroughParams, ParamSpec> = {
   eoiHypercalls: { unit: 'hypercalls', min: 0, max: 10, integer: true, doc: "hypercalls the guest makes per interrupt to end the pirq (PHYSDEVOP_IRQ_UNMASK_NOTIFY for a level-triggered line)" },
 };
 
-export interface PassthroughNodeSpec {
-  name: string;
-  address: number;
-  cores: Core[];
-  nic: Nic;
-  host: HostParams;
-  xen: XenParams;
+export interface PassthroughNodeSpec extends XenNodeBaseSpec {
   pt: PassthroughParams;
-  noise: boolean;
 }
 
 /** The parts of a passthrough node, for tests. */

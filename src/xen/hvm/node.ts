@@ -6,17 +6,13 @@
  * All VCPUs are scheduled by SEDF on the node's cores (src/xen/vcpu.ts).
  */
 import type { Simulator } from '../../engine/simulator.js';
-import type { Core } from '../../hw/cpu.js';
-import type { Nic } from '../../hw/nic.js';
 import { Kernel } from '../../os/kernel.js';
 import { NapiPoller } from '../../os/napi.js';
 import { hostInterruptions } from '../../os/noise.js';
 import { O1Scheduler, type O1Task } from '../../os/o1sched.js';
-import type { HostParams } from '../../os/profile.js';
 import { EventChannel } from '../evtchn.js';
 import { Netback, type Vif } from '../netback.js';
-import { Dom0NicRx, buildPcpus, dom0Sedf, guestSedf } from '../node.js';
-import type { XenParams } from '../profile.js';
+import { Dom0NicRx, buildPcpus, dom0Sedf, guestSedf, type XenNodeBaseSpec } from '../node.js';
 import { Vcpu } from '../vcpu.js';
 import { Dom0QemuHost, MiniosNetfront, StubdomHost, TapBackend } from './hosts.js';
 import { HvmVcpu } from './ioreq.js';
@@ -24,18 +20,11 @@ import type { Dom0LinuxParams, HvmParams, QemuDom0Params, StubdomParams } from '
 import { QemuDm } from './qemu.js';
 import { REG, Rtl8139Device, Rtl8139Driver } from './rtl8139.js';
 
-export interface HvmNodeSpec {
-  name: string;
-  address: number;
-  cores: Core[];
-  nic: Nic;
-  host: HostParams;
-  xen: XenParams;
+export interface HvmNodeSpec extends XenNodeBaseSpec {
   hvm: HvmParams;
   dom0Linux: Dom0LinuxParams;
   /** Where the device model runs: a dom0 process (with its section) or a stub domain (with its). */
   dm: { kind: 'dom0'; qemu: QemuDom0Params } | { kind: 'stubdom'; stubdom: StubdomParams };
-  noise: boolean;
 }
 
 /** The parts of a built HVM node, for workloads (ioport, dom0 load) and tests. */

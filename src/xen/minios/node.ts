@@ -7,9 +7,7 @@
  * domain of the rank that owns it.
  */
 import type { Simulator } from '../../engine/simulator.js';
-import type { Core } from '../../hw/cpu.js';
 import type { ExecUnit } from '../../hw/exec-unit.js';
-import type { Nic } from '../../hw/nic.js';
 import { Kernel, type HostConnection } from '../../os/kernel.js';
 import { NapiPoller } from '../../os/napi.js';
 import { hostInterruptions } from '../../os/noise.js';
@@ -17,24 +15,15 @@ import type { HostParams } from '../../os/profile.js';
 import type { TcpConnOptions } from '../../os/tcp.js';
 import { EventChannel } from '../evtchn.js';
 import { Netback } from '../netback.js';
-import { Dom0NicRx, buildPcpus, dom0Sedf, guestSedf } from '../node.js';
-import type { XenParams } from '../profile.js';
+import { Dom0NicRx, buildPcpus, dom0Sedf, guestSedf, type XenNodeBaseSpec } from '../node.js';
 import { Vcpu, type Pcpu } from '../vcpu.js';
 import { MiniosDomain } from './domain.js';
 import { type LwipHost, LwipConn } from './lwip.js';
 import type { MiniosParams } from './params.js';
 
 
-export interface MiniosNodeSpec {
-  name: string;
-  address: number;
-  cores: Core[];
-  nic: Nic;
-  /** The profile's host section: dom0's XenLinux (its noise); the domains' call costs are in `minios`. */
-  host: HostParams;
-  xen: XenParams;
+export interface MiniosNodeSpec extends XenNodeBaseSpec {
   minios: MiniosParams;
-  noise: boolean;
   /** Address of domain k of the node (k = 0: `address`); the cluster routes them all to the node. */
   domainAddress(k: number): number;
 }
