@@ -21,7 +21,6 @@ import { MiniosDomain } from './domain.js';
 import { type LwipHost, LwipConn } from './lwip.js';
 import type { MiniosParams } from './params.js';
 
-
 export interface MiniosNodeSpec extends XenNodeBaseSpec {
   minios: MiniosParams;
   /** Address of domain k of the node (k = 0: `address`); the cluster routes them all to the node. */
