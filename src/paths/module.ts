@@ -101,6 +101,11 @@ export interface PathModule<S extends SectionSchemas = SectionSchemas> {
   readonly sections: S;
   /** A rule between the path's parameters (and host's) that the ranges cannot say, or undefined. */
   problem?(host: HostParams, sections: SectionValues<S>): SectionProblem | undefined;
+  /**
+   * Rough engine events per MSS-sized data frame and per message on this path, for `xenhpc
+   * points`' cost estimate (calibrated on the `events` column of runs; good to a factor of 2).
+   */
+  readonly eventCost: { readonly perFrame: number; readonly perMessage: number };
   /** Does the physical NIC cut TSO super-segments for this path's kernel? */
   nicTso(host: HostParams, sections: SectionValues<S>): boolean;
   /** Build one node's kernel, CPUs and drivers on its cores and NIC. */

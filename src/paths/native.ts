@@ -11,6 +11,8 @@ export const NATIVE_PATH: PathModule<Record<never, never>> = {
   name: 'native',
   doc: 'a native Linux kernel drives the NIC itself: NAPI, and TSO when host.tso is 1',
   sections: {},
+  // Calibrated on the quickstart's events column (src/runner/cost.ts).
+  eventCost: { perFrame: 14, perMessage: 30 },
   nicTso: (host) => host.tso === 1,
   buildNode({ sim, name, address, cores, nic, host, noise }) {
     const kernel = new Kernel(sim, name, address, host, cores, cores[0]);

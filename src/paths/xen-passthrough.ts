@@ -18,6 +18,8 @@ export const XEN_PASSTHROUGH_PATH: PathModule<{ xen: typeof XEN_PARAMS; passthro
     return bad ? { section: 'xen', ...bad } : undefined;
   },
   // The guest's own driver: TSO as its kernel has it.
+  // Measured against xen-3.0.1 on com points (64 KiB x 20, 32 B x 200): 0.4x per frame, 0.75x per message.
+  eventCost: { perFrame: 24, perMessage: 75 },
   nicTso: (host) => host.tso === 1,
   buildNode({ sim, name, address, cores, nic, host, sections, noise }) {
     const x = buildPassthroughNode(sim, { name, address, cores, nic, host, xen: sections.xen, pt: sections.passthrough, noise });

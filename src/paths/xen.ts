@@ -20,6 +20,8 @@ export const XEN_PATH: PathModule<{ xen: typeof XEN_PARAMS; domains: typeof DOMA
     const badDomains = domains.interDomainChannel === 1 ? domainParamsProblem(domains, xen.mtuBytes) : undefined;
     return badDomains ? { section: 'domains', ...badDomains } : undefined;
   },
+  // Calibrated on the quickstart's events column: rings, event channels, netback, VCPU scheduling.
+  eventCost: { perFrame: 60, perMessage: 100 },
   nicTso: () => false,
   buildNode({ sim, name, address, cores, nic, host, sections, noise, domainAddress }) {
     const x = buildXenNode(sim, { name, address, cores, nic, host, xen: sections.xen, noise, domains: sections.domains, domainAddress });

@@ -43,6 +43,8 @@ export const collective = defineWorkload({
   },
   columns: ['latency_us'],
   figures: ['latency', 'latency-size'],
+  // Binomial and recursive-doubling rounds: about procs messages per round, log2(procs) rounds.
+  traffic: (w) => ({ messages: w.ops * w.procs * Math.max(1, Math.ceil(Math.log2(w.procs))), bytesPerMessage: w.sizeBytes }),
   key: (w) => ({ mode: w.op, procs: w.procs, size_bytes: w.sizeBytes, ops: w.ops }),
   check: (w) => {
     if ((w.op === 'reduce' || w.op === 'allreduce') && w.sizeBytes % DOUBLE_BYTES !== 0) {

@@ -80,6 +80,7 @@ export const com = defineWorkload({
   fields: COM_FIELDS,
   columns: ['bandwidth_MBps', 'optime_us'],
   figures: ['bandwidth', 'max-bandwidth', 'optime'],
+  traffic: (w) => ({ messages: w.ops * (w.procs / 2) * (w.mode === 'bi' ? 2 : 1), bytesPerMessage: w.sizeBytes }),
   key: (w) => ({ mode: w.mode, size_bytes: w.sizeBytes, procs: w.procs, ops: w.ops }),
   check: (w) => opsTimesProcs(w) ?? payloadLimit(w.ops, w.sizeBytes, w.procs / 2, w.mode === 'bi' ? 2 : 1),
   run: (cluster, w, ctx) => runComSizes(cluster, w, [w.sizeBytes], ctx)[0]!,

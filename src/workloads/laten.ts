@@ -53,6 +53,7 @@ export const laten = defineWorkload({
   },
   columns: ['latency_us'],
   figures: ['latency', 'latency-size'],
+  traffic: (w) => ({ messages: w.ops * w.procs, bytesPerMessage: w.sizeBytes }),
   key: (w) => ({ size_bytes: w.sizeBytes, procs: w.procs, ops: w.ops }),
   // Every pair sends each message both ways.
   check: (w) => opsTimesProcs(w) ?? payloadLimit(w.ops, w.sizeBytes, w.procs / 2, 2),

@@ -84,6 +84,8 @@ export const linpack = defineWorkload({
   columns: ['factor_s', 'solve_s', 'total_s', 'mflops'],
   figures: ['linpack'],
   // size_bytes: the matrix's bytes (8 n^2), so each matrix order is its own point.
+  // About one event per matrix column (the LU's panel steps), no messages.
+  traffic: (w) => ({ messages: 0, bytesPerMessage: 0, computeEvents: w.matrixOrder }),
   key: (w) => ({ size_bytes: 8 * w.matrixOrder ** 2, procs: 1 }),
   run: (cluster, w) => runLinpackSpec(cluster, w),
 });

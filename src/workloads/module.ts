@@ -112,6 +112,13 @@ export interface WorkloadProgram<S> {
   run(cluster: Cluster, w: S, values: readonly number[], ctx: RunContext, onPoint?: (k: number) => void): WorkloadMetrics[];
 }
 
+/** Messages one point sends and their size, for a cost estimate before it runs. */
+export interface WorkloadTraffic {
+  messages: number;
+  bytesPerMessage: number;
+  computeEvents?: number;
+}
+
 export interface WorkloadModule<Fs extends FieldDecls = FieldDecls> {
   /** The `type:` of a workload block. */
   type: string;
@@ -128,6 +135,12 @@ export interface WorkloadModule<Fs extends FieldDecls = FieldDecls> {
   /** Rules across fields, checked on every concrete workload of a sweep; first problem or undefined. */
   check?(w: SpecOf<Fs>): CombinationProblem | undefined;
   run(cluster: Cluster, w: SpecOf<Fs>, ctx: RunContext): WorkloadMetrics;
+  /**
+   * What one point moves, for `xenhpc points`' cost estimate (src/runner/cost.ts): messages and
+   * the bytes of each; `computeEvents` for work that is not messages (LINPACK's columns).
+   * Absent: no messages.
+   */
+  traffic?(w: SpecOf<Fs>): WorkloadTraffic;
   /** A feature the nodes' path must offer (PathModule.features); the loader refuses other profiles. */
   needsPathFeature?: string;
   program?: WorkloadProgram<SpecOf<Fs>>;

@@ -44,6 +44,7 @@ export const mpiPingpong = defineWorkload({
   fields: MPI_PINGPONG_FIELDS,
   columns: ['latency_us'],
   figures: ['latency', 'latency-size'],
+  traffic: (w) => ({ messages: 2 * w.ops, bytesPerMessage: w.sizeBytes }),
   key: (w) => ({ size_bytes: w.sizeBytes, procs: 2, ops: w.ops }),
   // Each message goes both ways.
   check: (w) => payloadLimit(w.ops, w.sizeBytes, 1, 2),

@@ -48,6 +48,7 @@ export const pingpong = defineWorkload({
   fields: PINGPONG_FIELDS,
   columns: ['latency_us'],
   figures: ['latency', 'latency-size'],
+  traffic: (w) => ({ messages: 2 * w.ops, bytesPerMessage: w.sizeBytes }),
   key: (w) => ({ size_bytes: w.sizeBytes, procs: 2, ops: w.ops, sock_buf_bytes: w.sockBufBytes, from_node: w.fromNode, to_node: w.toNode }),
   // Each message goes both ways.
   check: (w) => distinctNodes(w) ?? payloadLimit(w.ops, w.sizeBytes, 1, 2),

@@ -60,6 +60,7 @@ export const stream = defineWorkload({
   figures: ['stream-bandwidth'],
   // procs: the hosts taking part (senders and the receiver). mode 'bi' marks a bidirectional run
   // (empty otherwise, as before the field existed), so the two never pool in a summary.
+  traffic: (w) => ({ messages: w.streams * (w.bidirectional ? 2 : 1), bytesPerMessage: w.sizeBytes }),
   key: (w) => ({ ...(w.bidirectional ? { mode: 'bi' } : {}), size_bytes: w.sizeBytes, procs: w.streams + 1, sock_buf_bytes: w.sockBufBytes, from_node: w.fromNode, to_node: w.toNode }),
   check: (w) => distinctNodes(w),
   run: (cluster, w) => runStreamSpec(cluster, w),

@@ -81,9 +81,12 @@ describe('command-line usability', () => {
   });
 
   test('the cost estimate of points is within a factor of 2 of the events the points take', () => {
-    const s = loadScenario(join(SCENARIOS, 'quickstart.yaml'), ['replications=1', 'profiles=[rhel-2.6.12, xen-3.0.1]', 'workloads=[{type: com, ops: 3, sequence: independent, sweep: {mode: [uni, bi], sizeBytes: [32, 65536]}}, {type: laten, ops: 5, sweep: {procs: [2, 8]}}]']);
-    for (const p of expandPoints(s)) {
-      const real = Number(runPoint(s, p).events);
+    const s = loadScenario(join(SCENARIOS, 'quickstart.yaml'), ['replications=1', 'profiles=[rhel-2.6.12, xen-3.0.1, xen-passthrough, minios-tuned]', 'workloads=[{type: com, ops: 3, sequence: independent, sweep: {mode: [uni, bi], sizeBytes: [32, 65536]}}, {type: laten, ops: 5, sweep: {procs: [2, 8]}}]']);
+    // The HVM paths run raw TCP and port accesses, not MPI.
+    const hvm = loadScenario(join(SCENARIOS, 'quickstart.yaml'), ['replications=1', 'profiles=[xen-hvm, xen-hvm-stubdom]', 'workloads=[{type: stream, sizeBytes: 200000}, {type: ioport, ops: 20}]']);
+    for (const p of [...expandPoints(s), ...expandPoints(hvm)]) {
+      const sc = p.profile.path.startsWith('xen-hvm') ? hvm : s;
+      const real = Number(runPoint(sc, p).events);
       const est = estimateEvents(p);
       assert.ok(est >= real / 2 && est <= real * 2, `point ${p.index} (${p.profile.name} ${p.workload.type} ${p.workload.mode ?? ''} ${p.workload.sizeBytes ?? ''}): estimated ${est}, ran ${real}`);
     }
