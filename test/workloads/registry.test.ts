@@ -13,17 +13,19 @@ import { clusterConfig } from '../support/profiles.js';
 
 const TYPES = WORKLOADS.map((m) => m.type);
 
-test('the registry lists each workload type once, and the scenario layer names none of them in a string literal', () => {
+test('the registry lists each workload type once, and the layers that loop over it (scenario, cluster, runner, cli) name none of them in a string literal', () => {
   assert.equal(new Set(TYPES).size, TYPES.length);
   assert.ok(TYPES.length >= 6, `${TYPES.length} workloads`);
-  const dir = join(ROOT, 'src', 'scenario');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
-  assert.ok(files.includes('load.ts'));
-  for (const f of files) {
-    const text = readFileSync(join(dir, f), 'utf8');
-    for (const t of TYPES) {
-      const literal = new RegExp(`(['"\`])${t.replace(/[-]/g, '\\-')}\\1`);
-      assert.doesNotMatch(text, literal, `src/scenario/${f} names workload ${t}`);
+  for (const folder of ['scenario', 'cluster', 'runner', 'cli']) {
+    const dir = join(ROOT, 'src', folder);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length > 0, folder);
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      for (const t of TYPES) {
+        const literal = new RegExp(`(['"\`])${t.replace(/[-]/g, '\\-')}\\1`);
+        assert.doesNotMatch(text, literal, `src/${folder}/${f} names workload ${t}`);
+      }
     }
   }
 });
