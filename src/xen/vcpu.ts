@@ -98,6 +98,7 @@ export class Pcpu {
   readonly extraq: [Vcpu[], Vcpu[]] = [[], []];
   /** End of the current slice or quantum (current_slice_expires). */
   sliceExpiresNs = Infinity;
+  // The core's pending segment end or block check (a pooled event: dropped when it runs or is cancelled).
   private ev: SimEvent | null = null;
   // The segment in progress: the current VCPU's head item runs until segEndNs (if not cut).
   private segEndNs = 0;
@@ -248,7 +249,7 @@ export class Pcpu {
         return;
       }
       this.blockPending = true;
-      this.ev = this.sim.schedule(0, Pcpu.prototype.onBlockCheck, this);
+      this.ev = this.sim.atPooled(this.sim.now, Pcpu.prototype.onBlockCheck, this);
       return;
     }
     this.accountSegment(now);
@@ -322,7 +323,7 @@ export class Pcpu {
     if (v === null || v.itemCount() === 0) {
       this.segItemEnds = false;
       this.segEndNs = startNs;
-      if (expires !== Infinity) this.ev = this.sim.at(Math.max(expires, this.sim.now), Pcpu.prototype.onSegmentEnd, this);
+      if (expires !== Infinity) this.ev = this.sim.atPooled(Math.max(expires, this.sim.now), Pcpu.prototype.onSegmentEnd, this);
       return;
     }
     const work = v.headRemainingNs();
@@ -336,11 +337,11 @@ export class Pcpu {
     if (start < expires && end <= expires) {
       this.segItemEnds = true;
       this.segEndNs = end;
-      this.ev = this.sim.at(end, Pcpu.prototype.onSegmentEnd, this);
+      this.ev = this.sim.atPooled(end, Pcpu.prototype.onSegmentEnd, this);
     } else {
       this.segItemEnds = false;
       this.segEndNs = start < expires ? end : start + work;
-      this.ev = this.sim.at(Math.max(expires, this.sim.now), Pcpu.prototype.onSegmentEnd, this);
+      this.ev = this.sim.atPooled(Math.max(expires, this.sim.now), Pcpu.prototype.onSegmentEnd, this);
     }
   }
 
