@@ -92,8 +92,23 @@ export class Interruptions {
    * that begin before it is done (and one in progress at `startNs`) have been served.
    */
   stretch(startNs: number, workNs: number): number {
-    if (startNs < this.lastStartQueryNs) throw new Error(`interruptions queried back in time: ${startNs} < ${this.lastStartQueryNs}`);
+    if (startNs < this.lastStartQueryNs) this.backInTime(startNs);
     this.lastStartQueryNs = startNs;
+    // The common case, kept small so that callers inline it: nothing in progress at startNs and
+    // nothing due before the work ends (the first pass of stretchSlow's loop, same decision).
+    const end = startNs + workNs;
+    if (!(this.curEndNs > startNs && this.curStartNs <= startNs)) {
+      const next = this.minHeadNs > this.curEndNs ? this.minHeadNs : this.curEndNs;
+      if (next >= end) return end;
+    }
+    return this.stretchSlow(startNs, workNs);
+  }
+
+  private backInTime(startNs: number): never {
+    throw new Error(`interruptions queried back in time: ${startNs} < ${this.lastStartQueryNs}`);
+  }
+
+  private stretchSlow(startNs: number, workNs: number): number {
     let t = startNs;
     let remaining = workNs;
     for (;;) {
