@@ -51,7 +51,7 @@ export class Signal<T = void> {
     this.count = 0;
     const w = this.waiters;
     for (let i = 0; i < n; i++) {
-      this.sim.schedule(0, Process.prototype.step, w[i], value);
+      this.sim.schedulePooled(0, Process.prototype.step, w[i], value);
       w[i] = null;
     }
   }
@@ -85,8 +85,8 @@ export class Process<R = void> {
       return;
     }
     const w = r.value;
-    if (w instanceof Sleep) this.sim.schedule(w.ns, Process.prototype.step, this, undefined);
-    else if (w instanceof Until) this.sim.at(Math.max(this.sim.now, w.timeNs), Process.prototype.step, this, undefined);
+    if (w instanceof Sleep) this.sim.schedulePooled(w.ns, Process.prototype.step, this, undefined);
+    else if (w instanceof Until) this.sim.atPooled(Math.max(this.sim.now, w.timeNs), Process.prototype.step, this, undefined);
     else if (w instanceof Signal) w.addWaiter(this);
     else throw new TypeError(`process ${this.name} yielded something that is not a Sleep, Until or Signal`);
   }
@@ -95,6 +95,6 @@ export class Process<R = void> {
 /** Start `body` as a process at the current time (its first step runs as an event). */
 export function spawn<R>(sim: Simulator, body: ProcessBody<R>, name = 'process'): Process<R> {
   const p = new Process<R>(sim, body, name);
-  sim.schedule(0, Process.prototype.step, p, undefined);
+  sim.schedulePooled(0, Process.prototype.step, p, undefined);
   return p;
 }

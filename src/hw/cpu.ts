@@ -32,7 +32,7 @@ export class Core implements ExecUnit {
   /** Completion by event: the same event, at the same time and order, as `sim.at(exec(ns), fn, target, arg)`. */
   run<T, A>(ns: number, fn?: EventFn<T, A> | null, target?: T, arg?: A): void {
     const t = this.exec(ns);
-    if (fn) this.sim.at(t, fn, target, arg);
+    if (fn) this.sim.atPooled(t, fn, target, arg);
   }
 
   wait(ns: number): Waitable {

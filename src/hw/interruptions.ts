@@ -47,7 +47,26 @@ export class Interruptions {
   private curEndNs = -1;
   private lastStartQueryNs = -Infinity;
 
-  constructor(private readonly streams: readonly InterruptionStream[]) {}
+  /**
+   * The earliest head start over the streams: it changes only when a stream advances (takeNext),
+   * so stretch's common case (no interruption inside the work) compares with one field instead
+   * of walking the streams.
+   */
+  private minHeadNs = Infinity;
+
+  constructor(private readonly streams: readonly InterruptionStream[]) {
+    this.updateMinHead();
+  }
+
+  private updateMinHead(): void {
+    let t = Infinity;
+    const ss = this.streams;
+    for (let i = 0; i < ss.length; i++) {
+      const h = ss[i]!.headStartNs;
+      if (h < t) t = h;
+    }
+    this.minHeadNs = t;
+  }
 
   /** True when no source can ever interrupt (noise off). */
   get empty(): boolean {
@@ -64,13 +83,8 @@ export class Interruptions {
     this.curStartNs = start;
     this.curEndNs = start + best.headDurationNs;
     best.advance();
+    this.updateMinHead();
     return true;
-  }
-
-  private nextStartNs(): number {
-    let t = Infinity;
-    for (const s of this.streams) if (s.headStartNs < t) t = s.headStartNs;
-    return t > this.curEndNs ? t : this.curEndNs;
   }
 
   /**
@@ -78,8 +92,23 @@ export class Interruptions {
    * that begin before it is done (and one in progress at `startNs`) have been served.
    */
   stretch(startNs: number, workNs: number): number {
-    if (startNs < this.lastStartQueryNs) throw new Error(`interruptions queried back in time: ${startNs} < ${this.lastStartQueryNs}`);
+    if (startNs < this.lastStartQueryNs) this.backInTime(startNs);
     this.lastStartQueryNs = startNs;
+    // The common case, kept small so that callers inline it: nothing in progress at startNs and
+    // nothing due before the work ends (the first pass of stretchSlow's loop, same decision).
+    const end = startNs + workNs;
+    if (!(this.curEndNs > startNs && this.curStartNs <= startNs)) {
+      const next = this.minHeadNs > this.curEndNs ? this.minHeadNs : this.curEndNs;
+      if (next >= end) return end;
+    }
+    return this.stretchSlow(startNs, workNs);
+  }
+
+  private backInTime(startNs: number): never {
+    throw new Error(`interruptions queried back in time: ${startNs} < ${this.lastStartQueryNs}`);
+  }
+
+  private stretchSlow(startNs: number, workNs: number): number {
     let t = startNs;
     let remaining = workNs;
     for (;;) {
@@ -88,7 +117,7 @@ export class Interruptions {
         this.stolenNs += this.curEndNs - t;
         t = this.curEndNs;
       }
-      const next = this.nextStartNs();
+      const next = this.minHeadNs > this.curEndNs ? this.minHeadNs : this.curEndNs;
       if (next >= t + remaining) return t + remaining;
       // Either an interruption starts inside the work, or one has already passed unseen (idle).
       if (!this.takeNext()) return t + remaining;

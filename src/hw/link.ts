@@ -91,7 +91,7 @@ export class LinkChannel {
     if (pkt.len > 0) this.dataFramesSent++;
     this.bytesSent += bytes;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.traceNode, 'tx', pkt.to.flowLabel, pkt.seq, pkt.len, this.count);
-    this.sim.at(end + this.propagationNs, this.sink.receiveFrame, this.sink, pkt);
+    this.sim.atPooled(end + this.propagationNs, this.sink.receiveFrame, this.sink, pkt);
     return end;
   }
 

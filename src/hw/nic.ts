@@ -214,7 +214,7 @@ export class Nic implements NetDevice, FrameSink {
   private scheduleReclaim(): void {
     if (this.reclaimPending || this.txDoneHead >= this.txDoneNs.length) return;
     this.reclaimPending = true;
-    this.sim.at(this.txDoneNs[this.txDoneHead]!, Nic.prototype.reclaimTx, this);
+    this.sim.atPooled(this.txDoneNs[this.txDoneHead]!, Nic.prototype.reclaimTx, this);
   }
 
   /** A TX slot has completed: move waiting packets from the queue discipline into the ring. */
@@ -247,11 +247,11 @@ export class Nic implements NetDevice, FrameSink {
     // Two events queued back to back for one instant run back to back (consecutive seq): one
     // event doing both is the same order.
     const l = this.txListener;
-    if (l === null) this.sim.at(end, Nic.prototype.txWriteback, this);
-    else if (this.sim.batching) this.sim.at(end, Nic.prototype.txComplete, this, pkt);
+    if (l === null) this.sim.atPooled(end, Nic.prototype.txWriteback, this);
+    else if (this.sim.batching) this.sim.atPooled(end, Nic.prototype.txComplete, this, pkt);
     else {
-      this.sim.at(end, Nic.prototype.txWriteback, this);
-      this.sim.at(end, l.onTxDone, l, pkt);
+      this.sim.atPooled(end, Nic.prototype.txWriteback, this);
+      this.sim.atPooled(end, l.onTxDone, l, pkt);
     }
     if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'tx-post', pkt.to.flowLabel, pkt.seq, pkt.len, this.txDoneNs.length - this.txDoneHead);
   }

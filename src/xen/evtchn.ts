@@ -82,7 +82,7 @@ export class EventChannel {
   }
 
   afterSend(s: Side): void {
-    this.sim.schedule(this.costs.evtchnLatencyNs, EventChannel.prototype.deliver, this, s);
+    this.sim.schedulePooled(this.costs.evtchnLatencyNs, EventChannel.prototype.deliver, this, s);
   }
 
   deliver(s: Side): void {

@@ -150,7 +150,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   private kickTx(): void {
     if (this.txBusy) return;
     this.txBusy = true;
-    this.sim.at(this.sim.now, Netback.prototype.runTx, this);
+    this.sim.atPooled(this.sim.now, Netback.prototype.runTx, this);
   }
 
   private listEmpty(): boolean {
@@ -224,12 +224,12 @@ export class Netback implements ProtocolInput, TxCompletionListener {
       this.txPackets++;
       if (pkt.ipBytes + ETH_HEADER_BYTES <= this.p.headerCopyBytes) {
         // The whole frame was copied into the skb head: the guest page is released at once.
-        this.sim.at(this.sim.now, Netback.prototype.releaseTx, this, pkt);
+        this.sim.atPooled(this.sim.now, Netback.prototype.releaseTx, this, pkt);
       }
       // netif_rx into dom0's stack, bridge, dev_queue_xmit to the e1000.
       this.dom0.run(this.p.bridgeNs + this.p.nicDriverPacketNs, Netback.prototype.bridgeOut, this, pkt);
     }
-    if (this.deallocPkts.length > 0 || (this.pending < this.p.maxPendingTx && !this.listEmpty())) this.sim.at(this.sim.now, Netback.prototype.runTx, this);
+    if (this.deallocPkts.length > 0 || (this.pending < this.p.maxPendingTx && !this.listEmpty())) this.sim.atPooled(this.sim.now, Netback.prototype.runTx, this);
     else this.txBusy = false;
   }
 
@@ -251,7 +251,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   onTxDone(pkt: Packet): void {
     if (!this.pendingVif.has(pkt)) return;
     if (pkt.ipBytes + ETH_HEADER_BYTES <= this.p.headerCopyBytes) return;
-    this.sim.at(this.sim.now + this.p.dom0TxCleanDelayNs, Netback.prototype.releaseTx, this, pkt);
+    this.sim.atPooled(this.sim.now + this.p.dom0TxCleanDelayNs, Netback.prototype.releaseTx, this, pkt);
   }
 
   releaseTx(pkt: Packet): void {
@@ -288,7 +288,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   private kickRx(): void {
     if (!this.rxBusy && this.rxQueue.length > 0) {
       this.rxBusy = true;
-      this.sim.at(this.sim.now, Netback.prototype.runRx, this);
+      this.sim.atPooled(this.sim.now, Netback.prototype.runRx, this);
     }
   }
 
@@ -356,7 +356,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
         v.evtchn.notifyFrontend(this.dom0);
       } else v.evtchn.suppressedToFrontend();
     }
-    if (this.rxQueue.length > 0) this.sim.at(this.sim.now, Netback.prototype.runRx, this);
+    if (this.rxQueue.length > 0) this.sim.atPooled(this.sim.now, Netback.prototype.runRx, this);
     else this.rxBusy = false;
   }
 }

@@ -183,7 +183,7 @@ export class Netfront implements NetDevice, EventHandler {
     this.txGc(this.irqVcpu);
     if (!this.polling && this.vif.rx.unconsumedResponses() > 0) {
       this.polling = true;
-      this.sim.at(this.sim.now, Netfront.prototype.poll, this);
+      this.sim.atPooled(this.sim.now, Netfront.prototype.poll, this);
     }
   }
 
@@ -227,7 +227,7 @@ export class Netfront implements NetDevice, EventHandler {
       this.polling = false;
       return;
     }
-    this.sim.at(this.sim.now, Netfront.prototype.poll, this);
+    this.sim.atPooled(this.sim.now, Netfront.prototype.poll, this);
   }
 
   /** network_alloc_rx_buffers: fill to rx_target, in batches of at least target/2. */
