@@ -11,7 +11,11 @@ import { toolInfo } from '../runner/manifest.js';
 import { levenshtein, nearest } from '../scenario/errors.js';
 import { EXIT, UsageError, reportError } from './common.js';
 import { runCommand, validateCommand, type Io, type RunFlags } from './run.js';
-import { TRACE_LAYERS, mergeCommand, plotCommand, pointsCommand, profilesListCommand, profilesShowCommand, traceCommand, type MergeFlags, type PlotFlags, type PointsFlags, type TraceFlags } from './tools.js';
+import { TRACE_LAYERS, traceCommand, type TraceFlags } from './trace.js';
+import { plotCommand, type PlotFlags } from './plot.js';
+import { mergeCommand, type MergeFlags } from './merge.js';
+import { profilesListCommand, profilesShowCommand } from './profiles.js';
+import { pointsCommand, type PointsFlags } from './points.js';
 
 const scenarioFlags = <T>(y: Argv<T>) =>
   y
