@@ -179,7 +179,8 @@ export interface ReportPageInput {
 /** Writes `<dir>/report.html` by rename (src/report/html.ts). */
 export async function writeReportHtml(dir: string, r: ReportPageInput): Promise<WrittenFile> {
   const path = join(dir, 'report.html');
-  writeTextAtomic(path, await reportPage(r));
+  // Each figure on the page draws the rows its file draws: those of the workloads that declare it.
+  writeTextAtomic(path, await reportPage({ ...r, rowsOf: (kind) => declaringRows(kind, r.summary) }));
   return { kind: 'report', path, rows: r.figures.length };
 }
 

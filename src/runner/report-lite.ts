@@ -39,19 +39,22 @@ export async function reportPage(r: {
   summary: readonly SummaryLike[]; compare: readonly Readonly<Record<string, number | string | boolean | undefined>>[];
   figures: readonly { name: string; kind: FigureKind | 'baseline'; files: string[] }[];
   baseline?: string | undefined; profiles?: readonly string[] | undefined; claims?: readonly ReportClaim[] | undefined; notes?: readonly string[] | undefined;
+  /** The summary rows a figure kind draws (default: all; the figure picks its shape from them). */
+  rowsOf?: (kind: FigureKind) => readonly SummaryLike[];
 }): Promise<string> {
-  const m = await import('../report/figures.js');
+  // vega and vega-lite load only when there is a figure to compile.
+  const m = r.figures.length ? await import('../report/figures.js') : undefined;
   const html = await import('../report/html.js');
   // Panels a little narrower than the files' so two panels and the legend fit the page.
   const opts: FigureOptions = { interactive: true, widthPx: 430, ...(r.profiles ? { profiles: r.profiles } : {}) };
   const figures: ReportFigure[] = r.figures.map((f) => {
-    const spec = (f.kind === 'baseline' ? m.baselineSpec(r.summary, r.baseline!, opts) : m.figureSpec(f.kind, r.summary, opts)) as unknown as Record<string, unknown>;
+    const spec = (f.kind === 'baseline' ? m!.baselineSpec(r.summary, r.baseline!, opts) : m!.figureSpec(f.kind, r.rowsOf?.(f.kind) ?? r.summary, opts)) as unknown as Record<string, unknown>;
     // The page shows the title above the figure.
     const t = spec.title as string | { text?: string | string[] } | undefined;
     const text = typeof t === 'object' ? t.text : t;
     const title = Array.isArray(text) ? text.join(': ') : String(text ?? f.name);
     delete spec.title;
-    return { name: f.name, title, vegaSpec: m.compiledSpec(spec as never), files: f.files };
+    return { name: f.name, title, vegaSpec: m!.compiledSpec(spec as never), files: f.files };
   });
   const input: Parameters<typeof html.reportHtml>[0] = { name: r.name, figures, summary: r.summary, compare: r.compare };
   if (r.description) input.description = r.description;
