@@ -143,33 +143,13 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const resultsPath = join(outDir, resultsFileName(shard));
   const partialPath = join(outDir, partialFileName(shard));
   const traceReq = write ? scenarioTrace(scenario) : undefined;
-  if (write) {
-    // Where the files go is checked before any point runs: a run must not fail at its end.
-    const flag = opts.outDir !== undefined ? '--out' : `${scenario.file}: outputs.dir`;
-    checkOutputDir(outDir, flag);
-    const figureNames = figureFileNames({ kinds: scenario.outputs.figures, formats: opts.figureFormats ?? ['svg'], baseline: opts.baseline });
-    const names = [resultsFileName(shard), partialFileName(shard), manifestFileName(shard), 'summary.csv', 'compare.csv', 'report.html', ...figureNames];
-    if (scenario.outputs.trace) names.push(scenario.outputs.trace.file);
-    for (const n of names) checkOutputFile(join(outDir, n), flag);
-  }
+  if (write) checkOutputsWritable(scenario, opts, outDir);
 
   const fingerprint = scenarioFingerprint(scenario);
   // Rows of an earlier run: all reading and checking happens before anything is written. A row
   // of another scenario is refused; a row cut short or damaged (a partial file written when the
   // machine died) is dropped and its point recomputed, never copied.
-  const done = new Map<number, TextRow>();
-  const damaged: { path: string; line: number; problem: string }[] = [];
-  if (opts.resume) {
-    for (const path of [resultsPath, partialPath]) {
-      if (!existsSync(path)) continue;
-      const file = readResultsFile(path);
-      checkFingerprints(path, file, fingerprint, `${scenario.file} as given now`);
-      const keep = file.rows.map((_, i) => file.damage[i] === undefined);
-      file.damage.forEach((d, i) => d !== undefined && damaged.push({ path, line: i + 2, problem: d }));
-      const usable = { rows: file.rows.filter((_, i) => keep[i]), points: file.points.filter((_, i) => keep[i]) };
-      for (const [i, row] of matchRows(path, usable, scenario, selected)) done.set(i, row);
-    }
-  }
+  const { done, damaged } = opts.resume ? readEarlierRows(scenario, fingerprint, selected, [resultsPath, partialPath]) : { done: new Map<number, TextRow>(), damaged: [] };
   const skipped = done.size;
   // --precision: which replications each group needs, decided from the first rows in replication
   // order only (rows of an earlier run count too, as they are the same bytes).
@@ -289,6 +269,33 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     rmSync(partialPath, { force: true });
   }
   return { ...base, summary: rep.summary, compare: rep.compare, skippedFigures: rep.skippedFigures, aborted: false, ...(claims ? { claims } : {}) };
+}
+
+/** Where the files go is checked before any point runs: a run must not fail at its end. */
+function checkOutputsWritable(scenario: Scenario, opts: SimulateOptions, outDir: string): void {
+  const shard = opts.shard;
+  const flag = opts.outDir !== undefined ? '--out' : `${scenario.file}: outputs.dir`;
+  checkOutputDir(outDir, flag);
+  const figureNames = figureFileNames({ kinds: scenario.outputs.figures, formats: opts.figureFormats ?? ['svg'], baseline: opts.baseline });
+  const names = [resultsFileName(shard), partialFileName(shard), manifestFileName(shard), 'summary.csv', 'compare.csv', 'report.html', ...figureNames];
+  if (scenario.outputs.trace) names.push(scenario.outputs.trace.file);
+  for (const n of names) checkOutputFile(join(outDir, n), flag);
+}
+
+/** --resume: the usable rows of the run's results and partial files, and the damaged ones (dropped, their points run again). */
+function readEarlierRows(scenario: Scenario, fingerprint: string, selected: readonly RunPoint[], paths: readonly string[]): { done: Map<number, TextRow>; damaged: SimulateResult['damaged'] } {
+  const done = new Map<number, TextRow>();
+  const damaged: SimulateResult['damaged'] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    const file = readResultsFile(path);
+    checkFingerprints(path, file, fingerprint, `${scenario.file} as given now`);
+    const keep = file.rows.map((_, i) => file.damage[i] === undefined);
+    file.damage.forEach((d, i) => d !== undefined && damaged.push({ path, line: i + 2, problem: d }));
+    const usable = { rows: file.rows.filter((_, i) => keep[i]), points: file.points.filter((_, i) => keep[i]) };
+    for (const [i, row] of matchRows(path, usable, scenario, selected)) done.set(i, row);
+  }
+  return { done, damaged };
 }
 
 /** What manifest.json records of a --precision run: the settings, then each group's stop. */
