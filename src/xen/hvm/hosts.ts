@@ -14,6 +14,7 @@
  * into a granted page, the shared ring, netback in dom0) and come back the same way (256 posted
  * buffers, the frame copied out into qemu's buffer when qemu reads it).
  */
+import { Fifo } from '../../engine/queue.js';
 import type { EventFn, Simulator } from '../../engine/simulator.js';
 import { ETH_HEADER_BYTES, type Packet } from '../../hw/packet.js';
 import type { Nic } from '../../hw/nic.js';
@@ -105,8 +106,7 @@ export class StubdomHost implements DmHost {
  */
 export class TapBackend implements DmNetBackend, ProtocolInput {
   dm: QemuDm | null = null;
-  private readonly queue: Packet[] = [];
-  private head = 0;
+  private readonly queue = new Fifo<Packet>();
   drops = 0;
   nicDrops = 0;
   maxQueue = 0;
@@ -135,19 +135,18 @@ export class TapBackend implements DmNetBackend, ProtocolInput {
 
   /** A frame the bridge forwards to the tap (dom0's receive softirq). */
   netifReceive(pkt: Packet, _unit: ExecUnit): void {
-    if (this.queue.length - this.head >= this.queueLen) {
+    if (this.queue.length >= this.queueLen) {
       this.drops++;
       return;
     }
     this.queue.push(pkt);
-    const q = this.queue.length - this.head;
-    if (q > this.maxQueue) this.maxQueue = q;
+    if (this.queue.length > this.maxQueue) this.maxQueue = this.queue.length;
     // The tap fd became readable: select() in qemu-dm returns.
     this.dm!.netReadable(false);
   }
 
   peekRx(): Packet | undefined {
-    return this.head < this.queue.length ? this.queue[this.head] : undefined;
+    return this.queue.peek();
   }
 
   rxNs(pkt: Packet): number {
@@ -155,13 +154,7 @@ export class TapBackend implements DmNetBackend, ProtocolInput {
   }
 
   takeRx(): Packet {
-    const p = this.queue[this.head]!;
-    this.queue[this.head++] = undefined as unknown as Packet;
-    if (this.head > 256 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
-      this.head = 0;
-    }
-    return p;
+    return this.queue.shift()!;
   }
 }
 

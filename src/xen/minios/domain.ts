@@ -16,6 +16,7 @@
  * (dropped if full); the tcpip thread runs tcp_input. A pbuf holding data stays allocated until
  * the application has read it.
  */
+import { Fifo } from '../../engine/queue.js';
 import type { Simulator } from '../../engine/simulator.js';
 import { ETH_HEADER_BYTES, type Packet } from '../../hw/packet.js';
 import type { EventHandler } from '../evtchn.js';
@@ -29,8 +30,8 @@ export class MiniosDomain implements EventHandler {
   readonly conns: LwipConn[] = [];
   /** Netfront's transmit side (shared with the stub domain's qemu). */
   readonly tx: MiniosNetfrontTx;
-  private readonly mbox: Packet[] = [];
-  private mboxHead = 0;
+  /** The tcpip thread's mailbox. */
+  private readonly mbox = new Fifo<Packet>();
   private tcpipScheduled = false;
   private fastTimerArmed = false;
   /** pbufs from the pool in use now, and the most ever. */
@@ -103,14 +104,13 @@ export class MiniosDomain implements EventHandler {
 
   /** tcpip_input: post to the tcpip thread's mailbox (trypost: dropped when full). */
   mboxPost(pkt: Packet): void {
-    if (this.mbox.length - this.mboxHead >= this.p.mboxSlots) {
+    if (this.mbox.length >= this.p.mboxSlots) {
       this.mboxDrops++;
       this.pbufFree();
       return;
     }
     this.mbox.push(pkt);
-    const q = this.mbox.length - this.mboxHead;
-    if (q > this.maxMbox) this.maxMbox = q;
+    if (this.mbox.length > this.maxMbox) this.maxMbox = this.mbox.length;
     if (!this.tcpipScheduled) {
       // The tcpip thread was blocked on its mailbox: schedule() switches to it.
       this.tcpipScheduled = true;
@@ -120,19 +120,14 @@ export class MiniosDomain implements EventHandler {
 
   /** The tcpip thread takes the next message: ip_input and tcp_input. */
   tcpipNext(): void {
-    const pkt = this.mbox[this.mboxHead]!;
-    this.mbox[this.mboxHead++] = undefined as unknown as Packet;
-    if (this.mboxHead > 256 && this.mboxHead * 2 > this.mbox.length) {
-      this.mbox.splice(0, this.mboxHead);
-      this.mboxHead = 0;
-    }
+    const pkt = this.mbox.shift()!;
     this.vcpu.run(this.p.tcpInputNs + pkt.len * this.p.checksumNsPerByte, MiniosDomain.prototype.tcpipInput, this, pkt);
   }
 
   tcpipInput(pkt: Packet): void {
     const conn = pkt.to as LwipConn;
     if (!conn.input(pkt)) this.pbufFree();
-    if (this.mboxHead < this.mbox.length) this.tcpipNext();
+    if (this.mbox.length > 0) this.tcpipNext();
     else this.tcpipScheduled = false;
   }
 

@@ -22,6 +22,7 @@
  * segment output are queued here as work items of that VCPU, in order, as the cooperative
  * scheduler runs them.
  */
+import { trimFront } from '../../engine/queue.js';
 import type { Signal } from '../../engine/process.js';
 import { DeadlineTimer } from '../../engine/deadline-timer.js';
 import type { Simulator } from '../../engine/simulator.js';
@@ -184,10 +185,7 @@ export class LwipConn implements StreamSocket, SegmentReceiver {
         d.pbufFree();
       }
     }
-    if (this.chunkHead > 1024 && this.chunkHead * 2 > this.chunks.length) {
-      this.chunks.splice(0, this.chunkHead);
-      this.chunkHead = 0;
-    }
+    this.chunkHead = trimFront(this.chunks, this.chunkHead, 1024);
     this.readable -= n;
     this.stats.bytesDelivered += n;
     // do_recv on the tcpip thread (a message and its reply), then tcp_recved.
@@ -310,11 +308,9 @@ export class LwipConn implements StreamSocket, SegmentReceiver {
         this.sendHead = this.ackHead;
         this.sndNxt = this.ackSeq;
       }
-      if (this.ackHead > 1024 && this.ackHead * 2 > this.segs.length) {
-        this.segs.splice(0, this.ackHead);
-        this.sendHead -= this.ackHead;
-        this.ackHead = 0;
-      }
+      const acked = this.ackHead;
+      this.ackHead = trimFront(this.segs, this.ackHead, 1024);
+      this.sendHead -= acked - this.ackHead;
       this.dupacks = 0;
       this.backoff = 1;
       if (this.inFastRecovery) {
