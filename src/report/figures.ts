@@ -312,6 +312,8 @@ async function specSvg(spec: TopLevelSpec): Promise<string> {
 
 /** The metrics of Figure 5, in the paper's order, with the axis label of each. */
 export const LINPACK_METRICS = [['factor_s', 'factor time'], ['solve_s', 'solve time'], ['total_s', 'total time'], ['mflops', 'Mflops']] as const;
+/** A LINPACK row: one of its metrics (no other workload measures them). */
+const isLinpackRow = (r: SummaryLike): boolean => LINPACK_METRICS.some(([m]) => m === r.metric);
 
 /**
  * Figure 5: per LINPACK metric, each profile's mean relative to the reference profile's mean, as
@@ -320,13 +322,13 @@ export const LINPACK_METRICS = [['factor_s', 'factor time'], ['solve_s', 'solve 
  */
 function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopLevelSpec {
   const order = profileOrder(summary, opts.profiles);
-  const present = new Set(summary.filter((r) => r.workload === 'linpack').map((r) => String(r.profile)));
+  const present = new Set(summary.filter(isLinpackRow).map((r) => String(r.profile)));
   const ref = opts.referenceProfile ?? (present.has('chaos-2.6.9') ? 'chaos-2.6.9' : order.find((p) => present.has(p)) ?? '');
   const data: Record<string, number | string>[] = [];
   // Swept scenario fields that vary: one panel per combination, each against its own reference.
-  const params = varyingParams(summary.filter((r) => r.workload === 'linpack'));
+  const params = varyingParams(summary.filter(isLinpackRow));
   for (const [metric, label] of LINPACK_METRICS) {
-    const rows = summary.filter((r) => r.workload === 'linpack' && r.metric === metric);
+    const rows = summary.filter((r) => r.metric === metric);
     for (const r of rows) {
       const panel = variantLabel(params, r);
       const refRow = rows.find((x) => x.profile === ref && variantLabel(params, x) === panel);
@@ -380,7 +382,7 @@ function linpackSpec(summary: readonly SummaryLike[], opts: FigureOptions): TopL
 
 /** "3000d" from the matrix's bytes (8 n^2), as the paper titles Figure 5. */
 function linpackOrderLabel(summary: readonly SummaryLike[]): string {
-  const r = summary.find((x) => x.workload === 'linpack');
+  const r = summary.find(isLinpackRow);
   const bytes = r ? parseNumber(r.size_bytes) : null;
   return bytes ? `${Math.round(Math.sqrt(bytes / 8))}d` : '';
 }
