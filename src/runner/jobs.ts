@@ -9,6 +9,7 @@
 import { shardPoints } from '../scenario/sweep.js';
 import type { RunPoint } from '../scenario/types.js';
 import { workloadModule } from '../workloads/registry.js';
+import { estimateEvents } from './cost.js';
 
 /** What a program job shares: everything but the program's axis. The seed depends on the replication only. */
 function jobKey(p: RunPoint): string {
@@ -37,6 +38,21 @@ export function expandJobs(points: readonly RunPoint[]): number[][] {
     else byKey.set(key, [p.index]);
   }
   return [...byKey.values()];
+}
+
+/**
+ * The jobs longest first (estimated events, src/runner/cost.ts), ties in their given order: the
+ * order a pool of workers should take them in. Handing out the longest jobs first (LPT) keeps a
+ * long job from starting last and running alone while the other workers idle: on the paper's
+ * scenario the Xen com programs are the longest and come last in scenario order. Only the order
+ * of work changes; rows are written by point index, so the bytes do not.
+ */
+export function longestFirst(jobs: readonly number[][], points: readonly RunPoint[]): number[][] {
+  const cost = jobs.map((job) => job.reduce((sum, i) => sum + estimateEvents(points[i]!), 0));
+  return jobs
+    .map((job, k) => ({ job, k }))
+    .sort((a, b) => cost[b.k]! - cost[a.k]! || a.k - b.k)
+    .map((x) => x.job);
 }
 
 /** Maps a point index to the job that computes it. */

@@ -166,13 +166,16 @@ export class StoppingRule {
   }
 }
 
-/** The order to run tasks in with --precision: every group's first minReps replications, then the
+/**
+ * The order to run tasks in with --precision: every group's first minReps replications, then the
  * rest replication by replication across groups, so a worker rarely runs a replication ahead of its
- * group's decision (the bytes written do not depend on this order). */
-export function precisionTaskOrder(groups: readonly RepGroup[], minReps: number): number[][] {
+ * group's decision (the bytes written do not depend on this order). `order` arranges the jobs of
+ * each of these rounds (e.g. longestFirst for a pool of workers); by default they stay in group order.
+ */
+export function precisionTaskOrder(groups: readonly RepGroup[], minReps: number, order: (jobs: number[][]) => number[][] = (jobs) => jobs): number[][] {
   const out: number[][] = [];
-  for (const g of groups) out.push(...g.reps.slice(0, minReps));
+  out.push(...order(groups.flatMap((g) => g.reps.slice(0, minReps))));
   const most = Math.max(0, ...groups.map((g) => g.reps.length));
-  for (let r = minReps; r < most; r++) for (const g of groups) if (g.reps[r]) out.push(g.reps[r]!);
+  for (let r = minReps; r < most; r++) out.push(...order(groups.flatMap((g) => (g.reps[r] ? [g.reps[r]!] : []))));
   return out;
 }

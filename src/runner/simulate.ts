@@ -20,7 +20,7 @@ import type { ClaimResult, CompareLike, SummaryLike } from '../report/claims.js'
 import { CLAIM_SETS, DEFAULT_CLAIM_SET } from '../report/claim-sets.js';
 import type { FigureFormat } from '../report/figure-kinds.js';
 import { indexedColumnsFor, POINT_COLUMN, describePoint, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
-import { expandJobs, shardJobPoints } from './jobs.js';
+import { expandJobs, longestFirst, shardJobPoints } from './jobs.js';
 import { runTasks, type RunTasksOptions, type Task, type TaskResult } from './pool.js';
 import { checkFingerprints, matchRows, readResultsFile, tempPathFor } from './results-io.js';
 import { FINGERPRINT_COLUMN, scenarioFingerprint } from './fingerprint.js';
@@ -158,12 +158,16 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   // A job (src/runner/jobs.ts) runs if any of its selected rows is missing; rows it yields that
   // this run (or shard) does not need are dropped.
   const wanted = new Set(selected.filter((p) => !done.has(p.index)).map((p) => p.index));
-  const tasks: Task[] = (rule ? precisionTaskOrder(rule.groups, rule.spec.minReps) : expandJobs(all))
+  // Several workers take the longest jobs first, so none starts last and runs alone; one thread
+  // keeps the scenario's order (what its progress line then shows).
+  const order = (js: number[][]): number[][] => (jobs > 1 ? longestFirst(js, all) : js);
+  const tasks: Task[] = (rule ? precisionTaskOrder(rule.groups, rule.spec.minReps, order) : order(expandJobs(all)))
     .filter((job) => job.some((i) => wanted.has(i)))
     .map((job) => ({ type: 'run', index: job[0]! }));
   // A scenario trace covers the first point, run with the trace on instead of plainly.
   const tracePath = traceReq && scenario.outputs.trace ? join(outDir, scenario.outputs.trace.file) : undefined;
-  if (traceReq && tracePath && tasks[0]?.index === 0) tasks[0] = { type: 'trace', index: 0, req: traceReq, path: tracePath };
+  const firstTask = tasks.findIndex((t) => t.index === 0);
+  if (traceReq && tracePath && firstTask >= 0) tasks[firstTask] = { type: 'trace', index: 0, req: traceReq, path: tracePath };
 
   const files: WrittenFile[] = [];
   let lastFlush = performance.now();

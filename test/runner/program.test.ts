@@ -7,7 +7,8 @@ import { describe, test } from 'node:test';
 import { Simulator } from '../../src/engine/simulator.js';
 import { buildCluster } from '../../src/cluster/cluster.js';
 import { expandPoints, loadScenario, runPoint, simulate } from '../../src/index.js';
-import { expandJobs } from '../../src/runner/jobs.js';
+import { expandJobs, longestFirst } from '../../src/runner/jobs.js';
+import { estimateEvents } from '../../src/runner/cost.js';
 import { runJob } from '../../src/runner/run-point.js';
 import { runComProgram } from '../../src/workloads/com.js';
 import { clusterConfig, quietProfile } from '../support/profiles.js';
@@ -58,6 +59,22 @@ describe('sequence: program', () => {
     }
     const independent = expandJobs(expandPoints(scenario('independent')));
     assert.equal(independent.length, points.length);
+  });
+
+  test('longestFirst hands out the Xen com programs first, then native ones, laten last; equal jobs keep their order', () => {
+    const points = expandPoints(scenario(''));
+    const jobs = expandJobs(points);
+    const ordered = longestFirst(jobs, points);
+    assert.deepEqual([...ordered].map(String).sort(), jobs.map(String).sort(), 'the same jobs');
+    const cost = (job: number[]): number => job.reduce((s, i) => s + estimateEvents(points[i]!), 0);
+    for (let k = 1; k < ordered.length; k++) assert.ok(cost(ordered[k - 1]!) >= cost(ordered[k]!), `job ${k} is not longer than the one before it`);
+    // In scenario order the native programs come first; the Xen path costs more events per frame.
+    assert.equal(points[ordered[0]![0]!]!.profile.name, 'xen-3.0.1');
+    assert.equal(points[jobs[0]![0]!]!.profile.name, 'rhel-2.6.12');
+    assert.equal(points[ordered.at(-1)![0]!]!.workload.type, 'laten');
+    // Two replications of one program cost the same: replication 0 stays before replication 1.
+    const reps = ordered.filter((j) => points[j[0]!]!.profile.name === 'xen-3.0.1' && points[j[0]!]!.workload.mode === 'bi').map((j) => points[j[0]!]!.replication);
+    assert.deepEqual(reps, [0, 1]);
   });
 
   test('a later size starts with the connection state the earlier sizes left: cwnd above a fresh connection\'s, and a faster run', () => {
