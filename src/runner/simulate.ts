@@ -21,6 +21,7 @@ import { CLAIM_SETS, DEFAULT_CLAIM_SET } from '../report/claim-sets.js';
 import type { FigureFormat } from '../report/figure-kinds.js';
 import { indexedColumnsFor, POINT_COLUMN, describePoint, partialFileName, resultsFileName, textRow, type ShardSpec, type TextRow } from './points.js';
 import { expandJobs, longestFirst, shardJobPoints } from './jobs.js';
+import { estimateEvents } from './cost.js';
 import { runTasks, type RunTasksOptions, type Task, type TaskResult } from './pool.js';
 import { checkFingerprints, matchRows, readResultsFile, tempPathFor } from './results-io.js';
 import { FINGERPRINT_COLUMN, scenarioFingerprint } from './fingerprint.js';
@@ -39,6 +40,12 @@ export interface Progress {
   elapsedMs: number;
   /** The point running now (the lowest-numbered one, with jobs > 1), e.g. `#12 rhel-2.6.9 com bi 1024 B rep 3`. */
   running?: string;
+  /**
+   * The same counts weighed by each point's estimated events (src/runner/cost.ts), so an 8 MiB
+   * com point counts for more than a 32 B one: done (resumed rows included), in all, and computed
+   * in this session (rows dropped beyond a --precision stop included: they took time too).
+   */
+  work?: { done: number; total: number; ran: number };
 }
 
 export interface SimulateOptions {
@@ -182,8 +189,17 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const running = new Set<number>();
   // With --precision, rows beyond a group's stop are not counted, and the total shrinks as groups stop.
   const doneCount = (): number => (rule ? [...done.keys()].filter((i) => !rule.beyondStop(i)).length : done.size);
+  const estimated = new Map(selected.map((p) => [p.index, estimateEvents(p)]));
+  const needed = (i: number): boolean => !rule || !rule.beyondStop(i);
+  const sumEstimated = (indices: Iterable<number>): number => {
+    let sum = 0;
+    for (const i of indices) if (needed(i)) sum += estimated.get(i) ?? 0;
+    return sum;
+  };
+  let workRan = 0;
   const progress = (): void => {
     const p: Progress = { done: doneCount(), total: rule ? rule.neededRows() : selected.length, skipped, elapsedMs: performance.now() - t0 };
+    p.work = { done: sumEstimated(done.keys()), total: sumEstimated(estimated.keys()), ran: workRan };
     if (running.size) {
       const first = Math.min(...running);
       p.running = describePoint(all[first]!) + (running.size > 1 ? ` (+${running.size - 1} more)` : '');
@@ -199,6 +215,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     done.set(r.index, textRow(r.row));
     rule?.update(r.index);
     ran++;
+    workRan += estimated.get(r.index) ?? 0;
     if (r.trace) traceFile = { kind: 'trace', path: r.trace.path, rows: r.trace.rows };
     if (write && performance.now() - lastFlush >= flushEvery && done.size < selected.length) flushPartial();
     progress();

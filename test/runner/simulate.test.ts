@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError, expandPoints, loadScenario, mergeShardFiles, pointKey, rowKey, runPoint, simulate } from '../../src/index.js';
 import { ProgressReporter, progressLine } from '../../src/cli/progress.js';
+import type { Progress } from '../../src/runner/simulate.js';
 import { PointError, assertPlainData } from '../../src/runner/pool.js';
 import { WORKLOADS } from '../../src/workloads/registry.js';
 import { fieldSweepable } from '../../src/workloads/module.js';
@@ -277,6 +278,26 @@ describe('progress', () => {
     assert.equal(progressLine({ done: 12, total: 76, skipped: 0, elapsedMs: 42_000 }), '[12/76] 15% · 0:42 elapsed · ETA 3:44');
     assert.equal(progressLine({ done: 10, total: 20, skipped: 10, elapsedMs: 1000 }), '[10/20] 50% · 0:01 elapsed · ETA ?');
     assert.equal(progressLine({ done: 20, total: 20, skipped: 0, elapsedMs: 3_723_000 }), '[20/20] 100% · 1:02:03 elapsed');
+  });
+
+  test('with estimated work, the share and the ETA are of the work: ten small points of twenty are 1 % done, not 50 %', () => {
+    // 10 of 20 points done, 10 of 1000 estimated events, in 10 s: 990 events left at 1 per second.
+    assert.equal(progressLine({ done: 10, total: 20, skipped: 0, elapsedMs: 10_000, work: { done: 10, total: 1000, ran: 10 } }), '[10/20] 1% · 0:10 elapsed · ETA 16:30');
+    // Resumed work counts as done but not as this session's rate: 500 resumed, 10 run in 10 s.
+    assert.equal(progressLine({ done: 15, total: 20, skipped: 5, elapsedMs: 10_000, work: { done: 510, total: 1000, ran: 10 } }), '[15/20] 51% · 0:10 elapsed · ETA 8:10');
+  });
+
+  test('simulate weighs points by their estimated events: a 32 B point done first is a small share of a run with a 1 MiB point', async () => {
+    const dir = tmp();
+    const s = loadScenario(scenarioFile(dir, `name: w\nreplications: 1\ncluster: { nodes: 2, cpusPerNode: 1 }\nprofiles: [rhel-2.6.12]\nworkloads:\n  - { type: pingpong, ops: 2, sweep: { sizeBytes: [32, 1048576] } }\noutputs: { dir: out, figures: [] }\n`));
+    const seen: Progress[] = [];
+    await simulate(s, { jobs: 1, outDir: dir, onProgress: (p) => seen.push(structuredClone(p)) });
+    const afterFirst = seen.find((p) => p.done === 1)!;
+    assert.ok(afterFirst.work!.done / afterFirst.work!.total < 0.1, `the 32 B point is ${afterFirst.work!.done} of ${afterFirst.work!.total} estimated events`);
+    assert.ok(progressLine(afterFirst).startsWith('[1/2] 0% '), progressLine(afterFirst));
+    const last = seen.at(-1)!;
+    assert.equal(last.work!.done, last.work!.total);
+    assert.equal(last.work!.ran, last.work!.total);
   });
 
   test('plain mode: one line per 10 % (or 30 s); off mode: nothing', () => {
