@@ -167,7 +167,11 @@ export function precisionLine(p: ManifestPrecision): string {
   const missed = p.groups.filter((g) => g.met === false);
   const pct = `${Number((p.relHalfWidth * 100).toPrecision(6))}%`;
   const median = reps.length ? reps[(reps.length - 1) >> 1]! : 0;
-  const worst = missed.length ? `; ${missed.length} ran to --reps ${p.maxReps} without meeting it (first: ${missed[0]!.profile} ${missed[0]!.workload}, ${missed[0]!.worstMetric} +-${((missed[0]!.worstRelHalfWidth ?? 0) * 100).toPrecision(3)}%)` : '';
+  const needs = missed.map((g) => g.projectedReplications ?? Infinity);
+  const most = Math.max(...needs);
+  const count = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'unbounded');
+  const need = missed.length ? `; at their stop they would need about ${count(Math.min(...needs))}-${count(most)} replications (Law & Kelton)` : '';
+  const worst = missed.length ? `; ${missed.length} ran to --reps ${p.maxReps} without meeting it (first: ${missed[0]!.profile} ${missed[0]!.workload}, ${missed[0]!.worstMetric} +-${((missed[0]!.worstRelHalfWidth ?? 0) * 100).toPrecision(3)}%)${need}` : '';
   return `precision ${pct}: ${p.groups.length} replication group${p.groups.length === 1 ? '' : 's'} used ${reps[0] ?? 0}-${reps[reps.length - 1] ?? 0} of ${p.maxReps} replications (median ${median}, min ${p.minReps})${worst}; see manifest.json precision`;
 }
 

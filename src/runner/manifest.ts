@@ -141,6 +141,8 @@ export interface ManifestPrecision {
     met: boolean | null;
     worstMetric: string | null;
     worstRelHalfWidth: number | null;
+    /** Replications the group's figures would need at the stop (Law & Kelton's approximate number; null: undecided or unbounded). */
+    projectedReplications: number | null;
   }[];
 }
 

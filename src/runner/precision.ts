@@ -14,7 +14,7 @@
  * settings only, never on --jobs, timing, or which rows an earlier run (--resume) left.
  */
 import { MEASURED_COLUMNS } from './report-lite.js';
-import { summarize } from '../report/stats.js';
+import { summarize, tQuantile } from '../report/stats.js';
 import type { RunPoint } from '../scenario/types.js';
 import { expandJobs } from './jobs.js';
 import type { TextRow } from './points.js';
@@ -43,6 +43,12 @@ export interface GroupOutcome {
   /** The figure farthest from the target at the stop, and its relative half-width. */
   worstMetric: string;
   worstRelHalfWidth: number;
+  /**
+   * Replications every figure would need at the stop's means and spreads (replicationsNeeded,
+   * the largest over the figures): the stop itself when it met the target; how far off a group
+   * that ran to the scenario's replications was.
+   */
+  projectedReplications: number;
 }
 
 /** Parses `1%`, `0.5 %` or `0.01`: a fraction in (0, 1]. Returns a problem text for a bad value. */
@@ -61,6 +67,32 @@ export function relHalfWidth(values: readonly number[]): number {
   const half = s.ci95High - s.mean;
   if (half === 0) return 0;
   return Math.abs(s.mean) === 0 ? Infinity : half / Math.abs(s.mean);
+}
+
+/**
+ * Law & Kelton's approximate number of replications for a relative precision (section 9.4.1):
+ * the smallest n, at least the sample's size, with t(0.975, n-1) x s / sqrt(n) <= P x |mean|,
+ * taking the sample's mean and standard deviation s as the population's. Infinity for a mean of 0
+ * with spread. A figure with two modes (a run that locks into one of two states for all its
+ * operations) has a large s and needs many replications whatever the simulator's speed.
+ */
+export function replicationsNeeded(values: readonly number[], relHalfWidthTarget: number): number {
+  const k = values.length;
+  const s = summarize(values);
+  if (k < 2 || s.sd === 0) return k;
+  if (s.mean === 0) return Infinity;
+  const allowed = relHalfWidthTarget * Math.abs(s.mean);
+  const fits = (n: number): boolean => (tQuantile(0.975, n - 1) * s.sd) / Math.sqrt(n) <= allowed;
+  if (fits(k)) return k;
+  // t(0.975, n-1) <= t(0.975, k-1) for n >= k, so hi fits; lo does not.
+  let hi = Math.ceil(((tQuantile(0.975, k - 1) * s.sd) / allowed) ** 2);
+  let lo = k;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** Groups the scenario's jobs by everything but the replication, in job order. */
@@ -122,15 +154,15 @@ export class StoppingRule {
       this.checked[g.id] = k;
       const w = this.worst(g, k);
       if (w.rel <= this.spec.relHalfWidth || k === max) {
-        this.outcome[g.id] = { replications: k, met: w.rel <= this.spec.relHalfWidth, worstMetric: w.metric, worstRelHalfWidth: w.rel };
+        const met = w.rel <= this.spec.relHalfWidth;
+        this.outcome[g.id] = { replications: k, met, worstMetric: w.metric, worstRelHalfWidth: w.rel, projectedReplications: met ? k : this.projected(g, k) };
         return;
       }
     }
   }
 
-  /** The figure with the widest relative CI over the first k replications, across the job's points. */
-  private worst(g: RepGroup, k: number): { metric: string; rel: number } {
-    let out = { metric: '', rel: 0 };
+  /** Each measured figure of each of the job's points over the first k replications (figures no replication has are left out). */
+  private *figures(g: RepGroup, k: number): Generator<{ metric: string; values: number[] }> {
     for (let pos = 0; pos < g.reps[0]!.length; pos++) {
       for (const c of MEASURED_COLUMNS) {
         const values: number[] = [];
@@ -138,13 +170,27 @@ export class StoppingRule {
           const cell = this.rowOf(g.reps[r]![pos]!)![c];
           if (cell !== '') values.push(Number(cell));
         }
-        if (values.length === 0) continue;
-        // A figure some replications lack cannot be judged: it runs on (never seen in practice).
-        const rel = values.length < k ? Infinity : relHalfWidth(values);
-        if (rel > out.rel || out.metric === '') out = { metric: c, rel };
+        if (values.length > 0) yield { metric: c, values };
       }
     }
+  }
+
+  /** The figure with the widest relative CI over the first k replications, across the job's points. */
+  private worst(g: RepGroup, k: number): { metric: string; rel: number } {
+    let out = { metric: '', rel: 0 };
+    for (const { metric, values } of this.figures(g, k)) {
+      // A figure some replications lack cannot be judged: it runs on (never seen in practice).
+      const rel = values.length < k ? Infinity : relHalfWidth(values);
+      if (rel > out.rel || out.metric === '') out = { metric, rel };
+    }
     return out;
+  }
+
+  /** The replications the group's figures would need, from the first k (the largest over its figures). */
+  private projected(g: RepGroup, k: number): number {
+    let most = k;
+    for (const { values } of this.figures(g, k)) most = Math.max(most, values.length < k ? Infinity : replicationsNeeded(values, this.spec.relHalfWidth));
+    return most;
   }
 
   /** Whether point i lies beyond its group's decided stop (it is not run, or its row is dropped). */

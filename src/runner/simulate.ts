@@ -333,6 +333,7 @@ function precisionRecord(rule: StoppingRule, spec: PrecisionSpec, scenario: Scen
       met: outcome?.met ?? null,
       worstMetric: outcome?.worstMetric ?? null,
       worstRelHalfWidth: outcome ? Number(outcome.worstRelHalfWidth.toPrecision(4)) : null,
+      projectedReplications: outcome && Number.isFinite(outcome.projectedReplications) ? outcome.projectedReplications : null,
     };
   });
   return { relHalfWidth: spec.relHalfWidth, confidence: 0.95, minReps: Math.min(spec.minReps, scenario.replications), maxReps: scenario.replications, groups };

@@ -8,7 +8,7 @@ import { expandPoints, loadScenario, simulate } from '../../src/index.js';
 import { StoppingRule, parsePrecision, relHalfWidth, replicationGroups } from '../../src/runner/precision.js';
 import { textRow, type TextRow } from '../../src/runner/points.js';
 import { MEASURED_COLUMNS } from '../../src/runner/report-lite.js';
-import { summarize } from '../../src/report/stats.js';
+import { summarize, tQuantile } from '../../src/report/stats.js';
 import { cliIn } from '../cli/helpers.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'xenhpc-prec-'));
@@ -77,6 +77,13 @@ describe('--precision', () => {
     assert.equal(out[0]!.met, true);
     assert.equal(out[2]!.replications, 8);
     assert.equal(out[2]!.met, false);
+    // Alternating 10/20: mean 15, s = sqrt(200/7). 1 % of 15 needs n with t(n-1) s / sqrt(n) <= 0.15:
+    // about (1.96 x 5.345 / 0.15)^2 = 4,880, and the projection is the first n that fits.
+    const n = out[2]!.projectedReplications;
+    const fits = (m: number): boolean => (tQuantile(0.975, m - 1) * Math.sqrt(200 / 7)) / Math.sqrt(m) <= 0.15;
+    assert.ok(n > 4800 && n < 5000, `projected ${n}`);
+    assert.ok(fits(n) && !fits(n - 1), `${n} is the first that fits`);
+    assert.equal(out[0]!.projectedReplications, out[0]!.replications, 'a met group needs what it ran');
     let expected = 8;
     for (let k = 3; k <= 8; k++) {
       if (relHalfWidth(Array.from({ length: k }, (_, r) => value(3, r))) <= 0.01) {
