@@ -24,7 +24,8 @@ export class Until {
  * of `yield*` is resumed through every generator above it; a routine the process holds is
  * resumed directly, so a wake-up costs one call however deep the rank's program is. It runs as
  * the generator it replaces would: the same waits in the same order, no event more or less.
- * A routine is used once; it yields Sleep, Until or Signal (not another routine).
+ * A routine waits on Sleep, Until or Signal (not on another routine). Once finished it may be
+ * yielded again if its state says where to go on from (mpi/device.ts's WriteMsg after a drain).
  */
 export abstract class Routine<R = void> {
   /** The routine's outcome, set before `resume` returns null: what its `yield` evaluates to. */
