@@ -26,6 +26,8 @@ export class Until {
  * the generator it replaces would: the same waits in the same order, no event more or less.
  * A routine waits on Sleep, Until or Signal (not on another routine). Once finished it may be
  * yielded again if its state says where to go on from (mpi/device.ts's WriteMsg after a drain).
+ * An error a routine throws propagates out of the event that resumed it, not into the generator
+ * that yielded the routine (a try/finally there does not see it; none exists in src/ today).
  */
 export abstract class Routine<R = void> {
   /** The routine's outcome, set before `resume` returns null: what its `yield` evaluates to. */
