@@ -21,7 +21,8 @@ export function serializationNs(ipBytes: number, rateBps: number): number {
 
 export class LinkChannel {
   private busyUntilNs = 0;
-  // Ring of (end time, wire bytes) of frames not yet known to be finished.
+  // Ring of (end time, wire bytes) of frames not yet known to be finished. Its capacity is a
+  // power of two (64, doubled when full), so a slot index wraps with a mask, not a division.
   private endNs: Float64Array = new Float64Array(64);
   private sizes: Int32Array = new Int32Array(64);
   private head = 0;
@@ -46,10 +47,10 @@ export class LinkChannel {
 
   /** Drop from the ring the frames whose last bit has left by `timeNs`. */
   private reap(timeNs: number): void {
-    const cap = this.endNs.length;
+    const mask = this.endNs.length - 1;
     while (this.count > 0 && this.endNs[this.head]! <= timeNs) {
       this.queuedBytes -= this.sizes[this.head]!;
-      this.head = (this.head + 1) % cap;
+      this.head = (this.head + 1) & mask;
       this.count--;
     }
   }
@@ -82,7 +83,7 @@ export class LinkChannel {
     this.busyUntilNs = end;
     this.reap(readyNs);
     if (this.count === this.endNs.length) this.grow();
-    const slot = (this.head + this.count) % this.endNs.length;
+    const slot = (this.head + this.count) & (this.endNs.length - 1);
     this.endNs[slot] = end;
     this.sizes[slot] = bytes;
     this.count++;

@@ -304,13 +304,19 @@ export class Nic implements NetDevice, FrameSink {
     if (t >= this.irqAtNs) return;
     this.irqAtNs = t;
     // The assertion queued for later is stale now: with batching it is cancelled, not run idle.
-    if (this.sim.batching) this.sim.cancel(this.irqEv);
-    this.irqEv = this.sim.at(t, Nic.prototype.fireIrq, this, ++this.irqGen);
+    // The event comes from the engine's pool (one per interrupt, about one per frame): the
+    // handle is kept only while it is queued (fireIrq drops it), and only to cancel it.
+    if (this.sim.batching) {
+      this.sim.cancel(this.irqEv);
+      this.irqEv = this.sim.atPooled(t, Nic.prototype.fireIrq, this, ++this.irqGen);
+    } else this.sim.atPooled(t, Nic.prototype.fireIrq, this, ++this.irqGen);
   }
 
   /** The assertion's event: raise the interrupt unless a later request superseded it (generation). */
   fireIrq(gen: number): void {
-    if (gen === this.irqGen) this.raiseIrq();
+    if (gen !== this.irqGen) return;
+    this.irqEv = null;
+    this.raiseIrq();
   }
 
   /** Interrupt time: the driver reads ICR (clearing the causes due) and polls with the interrupt masked. */

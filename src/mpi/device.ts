@@ -11,11 +11,11 @@
  * buffers (memcpyNsPerByte), a fixed cost per MPI call (callNs) and per packet dispatched
  * (packetNs), and the select() system call itself.
  */
-import { spawn, type ProcessBody } from '../engine/process.js';
+import { Routine, spawn, type ProcessBody, type Waitable } from '../engine/process.js';
 import { Fifo } from '../engine/queue.js';
 import { kernelOfCpu, type Cluster } from '../cluster/cluster.js';
 import type { RankSlot } from '../cluster/placement.js';
-import { ProcCtx, compute, readExactly, waitForEvent, writeOnce } from '../os/syscalls.js';
+import { ProcCtx, compute, readExactly, waitForEvent } from '../os/syscalls.js';
 import { sndbufForRequest, type StreamSocket } from '../os/socket.js';
 import {
   ACK_PROTO,
@@ -296,41 +296,25 @@ export class MpiRank {
   private *writeMsg(ch: Channel, m: P4Msg): ProcessBody<void> {
     ch.out.push(m);
     this.stats.sentByKind[m.kind]!++;
-    let left = m.wireBytes;
+    const w = new WriteMsg(this, ch, m.wireBytes);
     for (;;) {
-      left -= yield* writeOnce(this.ctx, ch.sock, left);
-      if (left === 0) return;
-      yield* this.sendBlocked(ch);
-    }
-  }
-
-  /** One select() while a write is blocked: returns when writable or after a drained message. */
-  private *sendBlocked(ch: Channel): ProcessBody<void> {
-    yield* compute(this.ctx, this.syscallNs);
-    const drains = this.world.drain === 'lower' && this.rank < ch.peer;
-    for (;;) {
-      if (this.selectWritable(ch.sock)) return;
-      if (drains) {
-        const from = this.readableChannel();
-        if (from !== null) {
-          const got = yield* this.readMsg(from);
-          this.p4queue.push(got);
-          this.stats.drained++;
-          return;
-        }
-      }
-      yield* waitForEvent(this.ctx);
+      // written, or blocked with a message to drain from `from` first.
+      const from: Channel | null = yield w;
+      if (from === null) return;
+      const got = yield* this.readMsg(from);
+      this.p4queue.push(got);
+      this.stats.drained++;
     }
   }
 
   /** tcp_poll's POLLOUT rule: free space at least half of what is queued. */
-  private selectWritable(sock: StreamSocket): boolean {
+  selectWritable(sock: StreamSocket): boolean {
     const free = sock.writableBytes;
     return free > 0 && free >= (this.sndbufBytes - free) / 2;
   }
 
   /** A connection with bytes to read, scanning from a rotating start (select's fd order). */
-  private readableChannel(): Channel | null {
+  readableChannel(): Channel | null {
     const n = this.chans.length;
     for (let k = 0; k < n; k++) {
       const i = (this.scanFrom + k) % n;
@@ -541,6 +525,83 @@ export class MpiRank {
     const ch = this.chans[req.peer]!;
     const next = ch.inq.peek();
     return ch.sock.readableBytes > 0 && next !== undefined && next.kind === RNDV_DATA && next.rtag === req.rtag;
+  }
+}
+
+/** writeMsg's states: which wait WriteMsg.resume returns from. */
+const WM_WRITE = 0;
+/** The writev() of `n` bytes has been charged and waited for: the bytes go to the socket next. */
+const WM_WROTE = 1;
+/** The select() has been charged and waited for: writability is checked next. */
+const WM_SELECT = 2;
+/** Woken by the process's signal: the wake-up is charged, then writability is checked. */
+const WM_WOKE = 3;
+
+/**
+ * writeMsg's loop as a Routine (the process resumes it directly, not through the rank's
+ * generators): writeOnce, and while the write is blocked sendBlocked's select() and waits, with
+ * the same yields and charges in the same order as those generators. It finishes with null once
+ * the message is in the socket, or with the channel to drain when the rank is the pair's lower
+ * one and a message is readable: writeMsg reads it (a generator) and yields the routine again,
+ * which goes on with the next write of what is left.
+ */
+class WriteMsg extends Routine<Channel | null> {
+  private n = 0;
+  private state = WM_WRITE;
+  private readonly drains: boolean;
+
+  constructor(
+    private readonly rank: MpiRank,
+    private readonly ch: Channel,
+    private left: number,
+  ) {
+    super();
+    this.drains = rank.world.drain === 'lower' && rank.rank < ch.peer;
+  }
+
+  resume(_value: unknown): Waitable | null {
+    const ctx = this.rank.ctx;
+    const sock = this.ch.sock;
+    for (;;) {
+      switch (this.state) {
+        case WM_WRITE: {
+          const n = Math.min(this.left, sock.writableBytes);
+          this.n = n;
+          this.state = WM_WROTE;
+          return ctx.unit.wait(ctx.params.syscallNs + n * ctx.params.copyNsPerByte);
+        }
+        case WM_WROTE:
+          this.left -= this.n > 0 ? sock.writeSome(this.n) : 0;
+          if (this.left === 0) {
+            this.result = null;
+            return null;
+          }
+          this.state = WM_SELECT;
+          return ctx.unit.wait(ctx.params.syscallNs);
+        case WM_WOKE:
+          // the select() returns: the wake-up is charged, then what it reports is looked at.
+          ctx.unit.run(ctx.params.wakeupNs);
+          this.state = WM_SELECT;
+          continue;
+        case WM_SELECT:
+          if (this.rank.selectWritable(sock)) {
+            this.state = WM_WRITE;
+            continue;
+          }
+          if (this.drains) {
+            const from = this.rank.readableChannel();
+            if (from !== null) {
+              this.state = WM_WRITE;
+              this.result = from;
+              return null;
+            }
+          }
+          this.state = WM_WOKE;
+          return ctx.waker;
+        default:
+          throw new Error(`writeMsg: bad state ${this.state}`);
+      }
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  * call had to sleep. A process has one waker signal that all its sockets fire (data arrived,
  * send space freed); sleeping on it is what select() does.
  */
-import { Signal, type ProcessBody } from '../engine/process.js';
+import { Routine, Signal, type ProcessBody, type Waitable } from '../engine/process.js';
 import type { Simulator } from '../engine/simulator.js';
 import type { ExecUnit } from '../hw/exec-unit.js';
 import type { HostParams } from './profile.js';
@@ -72,21 +72,48 @@ export function* readOnce(ctx: ProcCtx, sock: StreamSocket, bytes: number): Proc
 }
 
 /**
- * Blocking read of exactly `bytes`: waitForEvent and readOnce written out in the loop (the same
- * yields and charges in the same order), so a read that waits per frame creates no generator
- * per wait and resumes one level less deep.
+ * Blocking read of exactly `bytes`: waitForEvent and readOnce written out in one loop (the same
+ * yields and charges in the same order), run as a Routine: a read that waits for every frame is
+ * resumed directly at each wake-up, not through every generator of the rank's program above it.
  */
 export function* readExactly(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<void> {
-  let left = bytes;
-  while (left > 0) {
-    const readable = sock.readableBytes;
+  if (bytes > 0) yield new ReadExactly(ctx, sock, bytes);
+}
+
+const READ_TOP = 0;
+/** Woken by the process's signal: the wake-up is charged next. */
+const READ_WOKE = 1;
+/** The read() of `n` bytes has been charged and waited for: the bytes are taken next. */
+const READ_DONE = 2;
+
+/** readExactly's loop as a state machine: `state` says which wait `resume` returns from. */
+class ReadExactly extends Routine<void> {
+  private left: number;
+  private n = 0;
+  private state = READ_TOP;
+
+  constructor(
+    private readonly ctx: ProcCtx,
+    private readonly sock: StreamSocket,
+    bytes: number,
+  ) {
+    super();
+    this.left = bytes;
+  }
+
+  resume(_value: unknown): Waitable | null {
+    const ctx = this.ctx;
+    if (this.state === READ_WOKE) ctx.unit.run(ctx.params.wakeupNs);
+    else if (this.state === READ_DONE) this.left -= this.sock.readSome(this.n);
+    if (this.left <= 0) return null;
+    const readable = this.sock.readableBytes;
     if (readable === 0) {
-      yield ctx.waker;
-      ctx.unit.run(ctx.params.wakeupNs);
-      continue;
+      this.state = READ_WOKE;
+      return ctx.waker;
     }
-    const n = Math.min(left, readable);
-    yield ctx.unit.wait(ctx.params.syscallNs + n * ctx.params.copyNsPerByte);
-    left -= n > 0 ? sock.readSome(n) : 0;
+    const n = Math.min(this.left, readable);
+    this.n = n;
+    this.state = READ_DONE;
+    return ctx.unit.wait(ctx.params.syscallNs + n * ctx.params.copyNsPerByte);
   }
 }

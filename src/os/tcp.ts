@@ -110,6 +110,12 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
 
   // ---- send side ----
   private readonly queue: Skb[] = [];
+  /**
+   * Acked skbs for new writes to reuse: one skb per MSS written, held until acked (long enough to
+   * outlive a young-generation collection), was an allocation per data frame. The queue's slots
+   * below qFirst may still point at them until trimFront drops the slots; nothing reads there.
+   */
+  private readonly freeSkbs: Skb[] = [];
   private qFirst = 0; // first unacked skb
   private sendHead = 0; // first unsent skb (index into queue)
   private writeSeq = 0;
@@ -146,6 +152,8 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   // ---- receive side ----
   private rcvNxt = 0;
   private readonly rcvQueue: RcvChunk[] = [];
+  /** Chunks read whole, for new in-order data to reuse (one per segment received, as freeSkbs). */
+  private readonly freeChunks: RcvChunk[] = [];
   private rcvFirst = 0;
   private readable = 0;
   rmemAlloc = 0;
@@ -270,7 +278,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
       if (this.wmemQueued >= this.sndbuf) break;
       const add = Math.min(left, mssNow);
       const truesize = this.sendTruesize(add);
-      this.queue.push({ seq: this.writeSeq + (bytes - left), len: add, truesize, sentNs: 0, sends: 0 });
+      this.queue.push(this.newSkb(this.writeSeq + (bytes - left), add, truesize, 0, 0));
       this.wmemQueued += truesize;
       left -= add;
     }
@@ -294,6 +302,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
         left -= c.len;
         this.rmemAlloc -= c.truesize;
         this.rcvFirst++;
+        this.freeChunks.push(c);
       } else {
         c.len -= left;
         left = 0;
@@ -357,7 +366,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     // skb_split moves the page fragments to the new skb but leaves the head's truesize as it
     // was, so the head stays charged for them until it is acked; the new skb is charged its
     // own allocation: the overhead, plus (2.6.9) a linear area as long as the remainder.
-    const rest: Skb = { seq: skb.seq + len, len: restLen, truesize: this.p.skbOverheadBytes + charge, sentNs: skb.sentNs, sends: skb.sends };
+    const rest = this.newSkb(skb.seq + len, restLen, this.p.skbOverheadBytes + charge, skb.sentNs, skb.sends);
     skb.len = len;
     this.wmemQueued += rest.truesize;
     if (this.wmemQueued > this.maxWmemQueued) this.maxWmemQueued = this.wmemQueued;
@@ -366,6 +375,18 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
       if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'fragment-charge', this.label, rest.seq, charge, this.wmemQueued);
     }
     this.queue.splice(index + 1, 0, rest);
+  }
+
+  /** An skb from freeSkbs, or a new one. */
+  private newSkb(seq: number, len: number, truesize: number, sentNs: number, sends: number): Skb {
+    const skb = this.freeSkbs.pop();
+    if (skb === undefined) return { seq, len, truesize, sentNs, sends };
+    skb.seq = seq;
+    skb.len = len;
+    skb.truesize = truesize;
+    skb.sentNs = sentNs;
+    skb.sends = sends;
+    return skb;
   }
 
   private segsOf(len: number): number {
@@ -536,6 +557,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
         if (counted) this.packetsOut -= this.segsOf(skb.len);
         this.wmemQueued -= skb.truesize;
         this.qFirst++;
+        this.freeSkbs.push(skb);
         if (this.sendHead < this.qFirst) this.sendHead = this.qFirst;
       } else if (skb.seq < ack) {
         // tcp_tso_acked: trim the acknowledged part of a partly acked frame.
@@ -644,7 +666,13 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
   }
 
   private enqueueInOrder(len: number, truesize: number): void {
-    this.rcvQueue.push({ len, truesize });
+    const c = this.freeChunks.pop();
+    if (c === undefined) this.rcvQueue.push({ len, truesize });
+    else {
+      c.len = len;
+      c.truesize = truesize;
+      this.rcvQueue.push(c);
+    }
     this.rcvNxt += len;
     this.readable += len;
     this.rmemAlloc += truesize;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Simulator } from '../../src/engine/simulator.js';
 import { RngStreams, replicationSeed } from '../../src/engine/rng.js';
-import { Signal, sleep, spawn, until } from '../../src/engine/process.js';
+import { Routine, Signal, sleep, spawn, until, type Waitable } from '../../src/engine/process.js';
 import { MemoryTraceSink, TraceBus } from '../../src/engine/trace.js';
 
 test('events run in time order, ties in insertion order, and the clock is integer nanoseconds', () => {
@@ -55,6 +55,63 @@ test('processes sleep, wait on signals and receive the fired value; done fires w
   sim.run();
   assert.deepEqual(seen, ['got 21 at 40', 'done 42 at 100']);
   assert.equal(waiter.result, 42);
+});
+
+/** A routine that sleeps `gaps` in turn, summing the values its waits produce; its result is the sum. */
+class SleepSum extends Routine<number> {
+  private i = 0;
+  private sum = 0;
+  constructor(
+    private readonly gaps: number[],
+    private readonly sig: Signal<number> | null,
+  ) {
+    super();
+  }
+  resume(value: unknown): Waitable | null {
+    if (typeof value === 'number') this.sum += value;
+    if (this.i === this.gaps.length) {
+      this.result = this.sum;
+      return null;
+    }
+    const g = this.gaps[this.i++]!;
+    return g < 0 && this.sig !== null ? this.sig : sleep(g);
+  }
+}
+
+test('a yielded routine runs its waits in order and the yield evaluates to its result', () => {
+  const sim = new Simulator();
+  const sig = new Signal<number>(sim);
+  const seen: string[] = [];
+  spawn(sim, (function* () {
+    // -1 waits on the signal (fired with 5 at 30); the others sleep.
+    const a: number = yield new SleepSum([10, -1, 7], sig);
+    seen.push(`a=${a} at ${sim.now}`);
+    // a routine that finishes without waiting: the yield returns at once, no event.
+    const before = sim.eventsRun;
+    const b: number = yield new SleepSum([], null);
+    seen.push(`b=${b} events+${sim.eventsRun - before} at ${sim.now}`);
+    yield sleep(1);
+    seen.push(`end at ${sim.now}`);
+  })());
+  spawn(sim, (function* () {
+    yield sleep(30);
+    sig.fire(5);
+  })());
+  sim.run();
+  assert.deepEqual(seen, ['a=5 at 37', 'b=0 events+0 at 37', 'end at 38']);
+});
+
+test('a routine that yields a routine is refused with an error naming the process', () => {
+  class Nested extends Routine<void> {
+    resume(): Waitable | null {
+      return new SleepSum([1], null) as unknown as Waitable;
+    }
+  }
+  const sim = new Simulator();
+  spawn(sim, (function* () {
+    yield new Nested();
+  })(), 'nester');
+  assert.throws(() => sim.run(), /process nester waited on something/);
 });
 
 test('RNG streams are named: the same name gives the same numbers, a new stream shifts no other', () => {
