@@ -8,7 +8,7 @@
  * `outputs`) and prose (descriptions), none of which changes a row.
  */
 import { createHash } from 'node:crypto';
-import type { Scenario } from '../scenario/types.js';
+import type { KernelProfile, Scenario } from '../scenario/types.js';
 
 /** Column that carries the fingerprint, last in shard and partial files (so a cut row lacks it). */
 export const FINGERPRINT_COLUMN = 'scenario_sha256';
@@ -23,10 +23,23 @@ function canonical(v: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
+/**
+ * A profile's values without where they came from: a path's sections sit beside host and nic, as
+ * they do in the file; `source` and `extends` only say which files the values were read from.
+ */
+function profileValues({ source: _source, description: _d, extends: _e, sections, ...p }: KernelProfile): Record<string, unknown> {
+  return { ...p, ...sections };
+}
+
 export function scenarioFingerprint(scenario: Scenario): string {
   const { file: _file, outputs: _outputs, description: _description, claims: _claims, ...rest } = scenario;
-  // A path's sections sit beside host and nic, as they do in the file; `extends` only says where values came from.
-  const resolved = { ...rest, profiles: scenario.profiles.map(({ source: _source, description: _d, extends: _e, sections, ...p }) => ({ ...p, ...sections })) };
+  const resolved = {
+    ...rest,
+    profiles: scenario.profiles.map(profileValues),
+    // A sweep over scenario fields holds each variant's profiles too: the same values, no paths (a
+    // checkout elsewhere computes the same rows and must give the same fingerprint).
+    ...(scenario.params ? { params: { ...scenario.params, variants: scenario.params.variants.map((v) => ({ ...v, profiles: v.profiles.map(profileValues) })) } } : {}),
+  };
   return createHash('sha256').update(canonical(resolved)).digest('hex');
 }
 

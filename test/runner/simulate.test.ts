@@ -237,6 +237,23 @@ describe('integrity: resume and merge trust only complete rows of the same scena
     const moved = join(tmp(), 'moved.yaml');
     writeFileSync(moved, MIXED);
     assert.equal(scenarioFingerprint(loadScenario(moved)), base, 'the file location does not change rows');
+    // A sweep over scenario fields holds each variant's profiles, with the files they came from:
+    // a checkout elsewhere (other source paths) must give the same fingerprint, another value not.
+    const swept = loadScenario(f, ['sweep={profiles.rhel-2.6.12.host.wakeupNs: [1000, 2000]}']);
+    const sweptBase = scenarioFingerprint(swept);
+    const elsewhere = structuredClone(swept);
+    const relocate = (v: unknown): void => {
+      if (!v || typeof v !== 'object') return;
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'source' && typeof x === 'string') (v as Record<string, unknown>)[k] = `/another/checkout/${x.split('/').pop()}`;
+        else relocate(x);
+      }
+    };
+    relocate(elsewhere);
+    assert.ok(elsewhere.params!.variants[0]!.profiles[0]!.source!.startsWith('/another/'), 'the variants carry source paths');
+    assert.equal(scenarioFingerprint(elsewhere), sweptBase, 'variant profiles from another checkout');
+    (elsewhere.params!.variants[1]!.profiles[0]!.host as { wakeupNs: number }).wakeupNs += 1;
+    assert.notEqual(scenarioFingerprint(elsewhere), sweptBase, 'a variant profile value changes rows');
     for (const o of ['seed=6', 'cluster.link.rateBps=1e8', 'profiles=[{name: rhel-2.6.12, base: rhel-2.6.12, set: {host.wakeupNs: 1}}, rhel-2.6.9]', 'replications=3']) {
       assert.notEqual(scenarioFingerprint(loadScenario(f, [o])), base, o);
     }
