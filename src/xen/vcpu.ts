@@ -387,7 +387,7 @@ export class Pcpu {
         oldScore = 0;
       }
     } else {
-      v.score[UTIL] = v.extraWeight > 0 || v.sliceNs <= 0 ? Math.floor(131072 / Math.max(1, v.extraWeight)) : Math.floor((v.periodNs * 1024) / v.sliceNs);
+      v.score[UTIL] = v.utilScore;
     }
     if (!v.asleep) {
       if (i === UTIL || (v.wantPen && i === PEN)) this.extraAdd(v, i, oldScore);
@@ -448,6 +448,8 @@ export class Vcpu implements ExecUnit {
   readonly periodNs: number;
   readonly sliceNs: number;
   readonly extraWeight: number;
+  /** The score a VCPU takes back after a run in utilisation extra time (fixed by its parameters). */
+  readonly utilScore: number;
   asleep = true;
   runPen = false;
   runUtil = false;
@@ -481,6 +483,8 @@ export class Vcpu implements ExecUnit {
     this.periodNs = sedf.periodNs;
     this.sliceNs = sedf.sliceNs;
     this.extraWeight = sedf.extraWeight;
+    const w = sedf.extraWeight;
+    this.utilScore = w > 0 || sedf.sliceNs <= 0 ? Math.floor(131072 / Math.max(1, w)) : Math.floor((sedf.periodNs * 1024) / sedf.sliceNs);
   }
 
   /** True when the VCPU has no work queued or running: it is blocked in the hypervisor. */
