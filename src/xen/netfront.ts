@@ -62,7 +62,8 @@ export class Netfront implements NetDevice, EventHandler {
   /** Buffers allocated and waiting to be posted (rx_batch). */
   private rxBatch = 0;
   private polling = false;
-  private pollBatch: Packet[] = [];
+  /** The poll's batch: pollBatch[0..pollDone), handed on one by one (pollIdx). */
+  private readonly pollBatch: (Packet | null)[] = [];
   private pollIdx = 0;
   private pollDone = 0;
   private readonly rxTruesize: number;
@@ -191,8 +192,14 @@ export class Netfront implements NetDevice, EventHandler {
   poll(): void {
     const ring = this.vif.rx;
     const n = Math.min(this.p.rxPollBudget, ring.unconsumedResponses());
-    this.pollBatch.length = 0;
-    for (let i = 0; i < n; i++) this.pollBatch.push(ring.takeResponse());
+    // The batch reuses its array: slots [0, n), each cleared once delivered (no length reset,
+    // which showed in profiles).
+    const batch = this.pollBatch;
+    for (let i = 0; i < n; i++) {
+      const pkt = ring.takeResponse();
+      if (i === batch.length) batch.push(pkt);
+      else batch[i] = pkt;
+    }
     this.pollIdx = 0;
     this.pollDone = n;
     const cost = (n > 0 ? this.p.hypercallNs : 0) + n * (this.p.pageFlipGuestNs + this.p.netfrontPacketNs);
@@ -203,10 +210,11 @@ export class Netfront implements NetDevice, EventHandler {
   deliverNext(): void {
     if (this.pollIdx > 0) {
       const pkt = this.pollBatch[this.pollIdx - 1]!;
+      this.pollBatch[this.pollIdx - 1] = null;
       this.rxPackets++;
       this.input.netifReceive(pkt, this.irqVcpu);
     }
-    if (this.pollIdx < this.pollBatch.length) {
+    if (this.pollIdx < this.pollDone) {
       this.pollIdx++;
       this.irqVcpu.run(this.host.rxPacketNs, Netfront.prototype.deliverNext, this);
       return;
@@ -216,7 +224,6 @@ export class Netfront implements NetDevice, EventHandler {
 
   private finishPoll(): void {
     const ring = this.vif.rx;
-    this.pollBatch.length = 0;
     this.pollIdx = 0;
     // Few responses for the buffers posted: lower the fill target (linear decrease).
     if (ring.reqProdPvt - ring.rspProd > (3 * this.rxTarget) >> 2) {

@@ -79,8 +79,17 @@ function insertByPeriodBegin(q: Vcpu[], v: Vcpu): void {
   while (i < q.length && !(k < q[i]!.deadlNs - q[i]!.periodNs)) i++;
   insertAt(q, i, v);
 }
+/**
+ * Position of v in q, or -1. A loop rather than Array.prototype.indexOf/includes: the queues
+ * hold one or two VCPUs, and the builtin's call cost more than the search (it ran ~8 times per
+ * wake and block in Xen runs).
+ */
+function indexIn(q: Vcpu[], v: Vcpu): number {
+  for (let i = 0; i < q.length; i++) if (q[i] === v) return i;
+  return -1;
+}
 function removeFrom(q: Vcpu[], v: Vcpu): boolean {
-  const i = q.indexOf(v);
+  const i = indexIn(q, v);
   if (i < 0) return false;
   removeAt(q, i);
   return true;
@@ -117,7 +126,7 @@ export class Pcpu {
   /** A VCPU on this core got work while blocked (sedf_wake + should_switch). */
   wake(v: Vcpu): void {
     const now = this.sim.now;
-    if (this.runq.includes(v) || this.waitq.includes(v)) return;
+    if (indexIn(this.runq, v) >= 0 || indexIn(this.waitq, v) >= 0) return;
     v.asleep = false;
     if (v.deadlNs === 0) v.deadlNs = now + v.sliceNs;
     if (now < v.deadlNs - v.periodNs) {
@@ -151,7 +160,7 @@ export class Pcpu {
 
   private extraAddUnblocked(v: Vcpu): void {
     // Every VCPU is EXTRA_AWARE in 3.0.1's defaults (dom0 and guests alike).
-    if (!this.extraq[UTIL].includes(v)) this.extraAdd(v, UTIL, 0);
+    if (indexIn(this.extraq[UTIL], v) < 0) this.extraAdd(v, UTIL, 0);
   }
 
   /** extraq_add_sort_update: insert by score, charging `sub` to every VCPU on the queue. */
@@ -378,7 +387,7 @@ export class Pcpu {
         oldScore = 0;
       }
     } else {
-      v.score[UTIL] = v.extraWeight > 0 || v.sliceNs <= 0 ? Math.floor(131072 / Math.max(1, v.extraWeight)) : Math.floor((v.periodNs * 1024) / v.sliceNs);
+      v.score[UTIL] = v.utilScore;
     }
     if (!v.asleep) {
       if (i === UTIL || (v.wantPen && i === PEN)) this.extraAdd(v, i, oldScore);
@@ -439,6 +448,8 @@ export class Vcpu implements ExecUnit {
   readonly periodNs: number;
   readonly sliceNs: number;
   readonly extraWeight: number;
+  /** The score a VCPU takes back after a run in utilisation extra time (fixed by its parameters). */
+  readonly utilScore: number;
   asleep = true;
   runPen = false;
   runUtil = false;
@@ -472,6 +483,8 @@ export class Vcpu implements ExecUnit {
     this.periodNs = sedf.periodNs;
     this.sliceNs = sedf.sliceNs;
     this.extraWeight = sedf.extraWeight;
+    const w = sedf.extraWeight;
+    this.utilScore = w > 0 || sedf.sliceNs <= 0 ? Math.floor(131072 / Math.max(1, w)) : Math.floor((sedf.periodNs * 1024) / sedf.sliceNs);
   }
 
   /** True when the VCPU has no work queued or running: it is blocked in the hypervisor. */
