@@ -73,10 +73,12 @@ export class LinkChannel {
   }
 
   /**
-   * Queue a frame that is ready at `readyNs` (>= now, non-decreasing across calls); returns the
-   * time its last bit leaves. It reaches the sink one propagation delay later.
+   * Queue a frame that is ready at `readyNs` (>= now, non-decreasing across calls); the time its
+   * last bit leaves is `idleAtNs` afterwards. It reaches the sink one propagation delay later.
+   * Nothing is returned: a time above 2^31 ns returned from a call V8 does not inline is a heap
+   * number allocated per frame.
    */
-  transmitAt(pkt: Packet, readyNs: number): number {
+  transmitAt(pkt: Packet, readyNs: number): void {
     const bytes = wireBytes(pkt.ipBytes);
     const start = readyNs > this.busyUntilNs ? readyNs : this.busyUntilNs;
     const end = start + wireTimeNs(bytes, this.rateBps);
@@ -93,7 +95,6 @@ export class LinkChannel {
     this.bytesSent += bytes;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.traceNode, 'tx', pkt.to.flowLabel, pkt.seq, pkt.len, this.count);
     this.sim.atPooled(end + this.propagationNs, this.sink.receiveFrame, this.sink, pkt);
-    return end;
   }
 
   private grow(): void {

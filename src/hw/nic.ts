@@ -235,12 +235,14 @@ export class Nic implements NetDevice, FrameSink {
         const len = Math.min(pkt.mss, pkt.len - off);
         const f = new Packet(pkt.src, pkt.dst, pkt.to, pkt.seq + off, len, pkt.ack, pkt.wnd, pkt.flags, pkt.mss);
         f.retransmit = pkt.retransmit;
-        end = this.tx.transmitAt(f, ready);
+        this.tx.transmitAt(f, ready);
+        end = this.tx.idleAtNs;
         this.txOctets += frameOctets(f.ipBytes);
         off += len;
       }
     } else {
-      end = this.tx.transmitAt(pkt, ready);
+      this.tx.transmitAt(pkt, ready);
+      end = this.tx.idleAtNs;
       this.txOctets += frameOctets(pkt.ipBytes);
     }
     this.txDoneNs.push(end);
