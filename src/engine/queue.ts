@@ -11,7 +11,11 @@
  */
 export function trimFront<T>(items: T[], head: number, minHead: number): number {
   if (head > minHead && head * 2 > items.length) {
-    items.splice(0, head);
+    // copyWithin and a shorter length, not splice(0, head): splice returns the removed items as
+    // a new array, an allocation of `head` slots at every trim.
+    const n = items.length - head;
+    items.copyWithin(0, head);
+    items.length = n;
     return 0;
   }
   return head;
