@@ -102,9 +102,12 @@ export class Nic implements NetDevice, FrameSink {
   readonly mtuBytes: number;
   readonly tso: boolean;
   private tx!: LinkChannel;
-  // TX ring: completion time of each posted packet, oldest first.
-  private readonly txDoneNs: number[] = [];
+  // TX ring: completion time of each posted packet, oldest first, in a ring of doubles whose
+  // capacity is a power of two (doubled when full): a plain array of times took a builtin call
+  // per push and was trimmed by copying.
+  private txDoneNs = new Float64Array(64);
   private txDoneHead = 0;
+  private txDoneCount = 0;
   private readonly qdisc: Packet[] = [];
   private reclaimPending = false;
   // RX ring.
@@ -190,9 +193,12 @@ export class Nic implements NetDevice, FrameSink {
 
   private txInFlight(): number {
     const now = this.sim.now;
-    while (this.txDoneHead < this.txDoneNs.length && this.txDoneNs[this.txDoneHead]! <= now) this.txDoneHead++;
-    this.txDoneHead = trimFront(this.txDoneNs, this.txDoneHead, 1024);
-    return this.txDoneNs.length - this.txDoneHead;
+    const mask = this.txDoneNs.length - 1;
+    while (this.txDoneCount > 0 && this.txDoneNs[this.txDoneHead]! <= now) {
+      this.txDoneHead = (this.txDoneHead + 1) & mask;
+      this.txDoneCount--;
+    }
+    return this.txDoneCount;
   }
 
   /** The NIC itself charges no CPU: the driver's cost was charged by the caller on `_cpu`. */
@@ -212,7 +218,7 @@ export class Nic implements NetDevice, FrameSink {
   }
 
   private scheduleReclaim(): void {
-    if (this.reclaimPending || this.txDoneHead >= this.txDoneNs.length) return;
+    if (this.reclaimPending || this.txDoneCount === 0) return;
     this.reclaimPending = true;
     this.sim.atPooled(this.txDoneNs[this.txDoneHead]!, Nic.prototype.reclaimTx, this);
   }
@@ -245,7 +251,9 @@ export class Nic implements NetDevice, FrameSink {
       end = this.tx.idleAtNs;
       this.txOctets += frameOctets(pkt.ipBytes);
     }
-    this.txDoneNs.push(end);
+    if (this.txDoneCount === this.txDoneNs.length) this.growTxDone();
+    this.txDoneNs[(this.txDoneHead + this.txDoneCount) & (this.txDoneNs.length - 1)] = end;
+    this.txDoneCount++;
     // Two events queued back to back for one instant run back to back (consecutive seq): one
     // event doing both is the same order.
     const l = this.txListener;
@@ -255,7 +263,15 @@ export class Nic implements NetDevice, FrameSink {
       this.sim.atPooled(end, Nic.prototype.txWriteback, this);
       this.sim.atPooled(end, l.onTxDone, l, pkt);
     }
-    if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'tx-post', pkt.to.flowLabel, pkt.seq, pkt.len, this.txDoneNs.length - this.txDoneHead);
+    if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'tx-post', pkt.to.flowLabel, pkt.seq, pkt.len, this.txDoneCount);
+  }
+
+  private growTxDone(): void {
+    const cap = this.txDoneNs.length;
+    const t = new Float64Array(cap * 2);
+    for (let i = 0; i < this.txDoneCount; i++) t[i] = this.txDoneNs[(this.txDoneHead + i) & (cap - 1)]!;
+    this.txDoneNs = t;
+    this.txDoneHead = 0;
   }
 
   // ---- receive ----
