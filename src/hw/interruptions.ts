@@ -101,7 +101,10 @@ export class Interruptions {
       const next = this.minHeadNs > this.curEndNs ? this.minHeadNs : this.curEndNs;
       if (next >= end) return end;
     }
-    return this.stretchSlow(startNs, workNs);
+    // `+`: a call's result is of unknown type to V8, and merged with `end` above it made the
+    // inlined result a tagged value, a heap number allocated by every Core.exec; as a number the
+    // merge stays a double. The value is the same.
+    return +this.stretchSlow(startNs, workNs);
   }
 
   private backInTime(startNs: number): never {
