@@ -196,12 +196,17 @@ export class Pcpu {
     this.sim.cancel(this.ev);
     this.ev = null;
     this.blockPending = false;
-    this.accountSegment(this.sim.now);
+    this.accountSegment();
     this.schedule(false);
   }
 
-  /** Charge the progress of the segment up to `t` to the running item. */
-  private accountSegment(t: number): void {
+  /**
+   * Charge the progress of the segment up to now to the running item. The time is read here,
+   * not passed: a time above 2^31 ns passed to a call that is not inlined is boxed (a heap
+   * number per call).
+   */
+  private accountSegment(): void {
+    const t = this.sim.now;
     const v = this.current;
     if (v === null || v.itemCount() === 0) return;
     const r = v.headRemainingNs();
@@ -261,7 +266,7 @@ export class Pcpu {
       this.ev = this.sim.atPooled(this.sim.now, Pcpu.prototype.onBlockCheck, this);
       return;
     }
-    this.accountSegment(now);
+    this.accountSegment();
     this.schedule(true);
   }
 
@@ -274,7 +279,7 @@ export class Pcpu {
       if (cur.itemCount() === 0) cur.asleep = true;
       if (cur.asleep) cur.blockAbsNs = now;
       if (cur.runPen || cur.runUtil) this.deschedExtra(now, cur);
-      else this.deschedEdf(now, cur);
+      else this.deschedEdf(cur);
     }
     this.updateQueues(now);
     let next: Vcpu | null = null;
@@ -354,7 +359,9 @@ export class Pcpu {
     }
   }
 
-  private deschedEdf(now: number, v: Vcpu): void {
+  /** (now read here rather than passed, as in accountSegment) */
+  private deschedEdf(v: Vcpu): void {
+    const now = this.sim.now;
     v.cputimeNs += now - v.schedStartNs;
     if (v.cputimeNs < v.sliceNs && !v.asleep) return;
     removeFrom(this.runq, v);
