@@ -83,7 +83,15 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   /** Guest TX packets held in dom0 (mapped, not yet answered), all vifs together. */
   pending = 0;
   maxPending = 0;
-  private readonly pendingVif = new Map<Packet, Vif>();
+  // The packets held (served, not yet released) and their vifs, in serve order: slots
+  // [heldHead, heldTail), a slot set to null once released. Not a Map<Packet, Vif>: its set and
+  // delete reallocated the hash table every few packets (a rehash when the deleted entries fill
+  // it, a shrink when it empties), which showed in allocation profiles of Xen runs. Releases come
+  // in about the serve order (the NIC's FIFO), so the search from the head is short.
+  private readonly heldPkts: (Packet | null)[] = [];
+  private readonly heldVifs: (Vif | null)[] = [];
+  private heldHead = 0;
+  private heldTail = 0;
   // One TX run is in flight at a time (txBusy), and one RX run (rxBusy): the packets each works
   // on are kept here between the run and its completion, in arrays reused from batch to batch
   // (slots [0, n) in use, cleared once consumed) rather than arrays and a work object allocated
@@ -192,7 +200,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
       v.txServed++;
       this.pending++;
       if (this.pending > this.maxPending) this.maxPending = this.pending;
-      this.pendingVif.set(pkt, v);
+      this.hold(pkt, v);
       if (n === batch.length) batch.push(pkt);
       else batch[n] = pkt;
       n++;
@@ -277,17 +285,53 @@ export class Netback implements ProtocolInput, TxCompletionListener {
     if (!this.nic.send(pkt, this.dom0) && !copied) this.releaseTx(pkt);
   }
 
+  private hold(pkt: Packet, v: Vif): void {
+    const i = this.heldTail++;
+    if (i === this.heldPkts.length) {
+      this.heldPkts.push(pkt);
+      this.heldVifs.push(v);
+    } else {
+      this.heldPkts[i] = pkt;
+      this.heldVifs[i] = v;
+    }
+  }
+
+  /** The slot of a held packet, or -1. */
+  private heldIndex(pkt: Packet): number {
+    const pkts = this.heldPkts;
+    for (let i = this.heldHead; i < this.heldTail; i++) if (pkts[i] === pkt) return i;
+    return -1;
+  }
+
   /** The NIC has sent a frame: after the TX clean delay its guest slot is released. */
   onTxDone(pkt: Packet): void {
-    if (!this.pendingVif.has(pkt)) return;
+    if (this.heldIndex(pkt) < 0) return;
     if (pkt.ipBytes + ETH_HEADER_BYTES <= this.p.headerCopyBytes) return;
     this.sim.atPooled(this.sim.now + this.p.dom0TxCleanDelayNs, Netback.prototype.releaseTx, this, pkt);
   }
 
+  /** A long run of held packets that never empties: move them down to slot 0 (rare). */
+  private compactHeld(): void {
+    const h = this.heldHead;
+    const n = this.heldTail - h;
+    this.heldPkts.copyWithin(0, h, this.heldTail);
+    this.heldVifs.copyWithin(0, h, this.heldTail);
+    this.heldPkts.fill(null, n, this.heldTail);
+    this.heldVifs.fill(null, n, this.heldTail);
+    this.heldHead = 0;
+    this.heldTail = n;
+  }
+
   releaseTx(pkt: Packet): void {
-    const v = this.pendingVif.get(pkt);
-    if (v === undefined) return;
-    this.pendingVif.delete(pkt);
+    const at = this.heldIndex(pkt);
+    if (at < 0) return;
+    const v = this.heldVifs[at]!;
+    this.heldPkts[at] = null;
+    this.heldVifs[at] = null;
+    // Skip the released slots at the head; start again from slot 0 once none is held.
+    while (this.heldHead < this.heldTail && this.heldPkts[this.heldHead] === null) this.heldHead++;
+    if (this.heldHead === this.heldTail) this.heldHead = this.heldTail = 0;
+    else if (this.heldHead >= 1024 && this.heldHead * 2 >= this.heldTail) this.compactHeld();
     const i = this.deallocN++;
     if (i === this.deallocPkts.length) {
       this.deallocPkts.push(pkt);
