@@ -331,32 +331,36 @@ export class Pcpu {
    */
   idleRunnableNs = 0;
 
+  // One call of atPooled, for a small body: this is inlined into onSegmentEnd and schedule, and
+  // what their inlining budget leaves out is called with its times boxed (a heap number each).
   private startSegment(startNs: number): void {
     const v = this.current;
     const expires = this.sliceExpiresNs;
+    const now = this.sim.now;
+    let evNs: number;
     if (v === null || v.itemCount() === 0) {
       this.segItemEnds = false;
       this.segEndNs = startNs;
-      if (expires !== Infinity) this.ev = this.sim.atPooled(Math.max(expires, this.sim.now), Pcpu.prototype.onSegmentEnd, this);
-      return;
-    }
-    const work = v.headRemainingNs();
-    const start = Math.min(startNs, Math.max(expires, this.sim.now));
-    let end = start;
-    if (start < expires) {
-      const guestEnd = v.interruptions === null ? start + work : v.interruptions.stretch(start, work);
-      const coreIntr = this.core.interruptions;
-      end = coreIntr === null ? guestEnd : coreIntr.stretch(start, guestEnd - start);
-    }
-    if (start < expires && end <= expires) {
-      this.segItemEnds = true;
-      this.segEndNs = end;
-      this.ev = this.sim.atPooled(end, Pcpu.prototype.onSegmentEnd, this);
+      if (expires === Infinity) return;
+      evNs = Math.max(expires, now);
     } else {
-      this.segItemEnds = false;
-      this.segEndNs = start < expires ? end : start + work;
-      this.ev = this.sim.atPooled(Math.max(expires, this.sim.now), Pcpu.prototype.onSegmentEnd, this);
+      const work = v.headRemainingNs();
+      const start = Math.min(startNs, Math.max(expires, now));
+      if (start < expires) {
+        const guestIntr = v.interruptions;
+        const guestEnd = guestIntr === null ? start + work : guestIntr.stretch(start, work);
+        const coreIntr = this.core.interruptions;
+        const end = coreIntr === null ? guestEnd : coreIntr.stretch(start, guestEnd - start);
+        this.segItemEnds = end <= expires;
+        this.segEndNs = end;
+        evNs = end <= expires ? end : Math.max(expires, now);
+      } else {
+        this.segItemEnds = false;
+        this.segEndNs = start + work;
+        evNs = Math.max(expires, now);
+      }
     }
+    this.ev = this.sim.atPooled(evNs, Pcpu.prototype.onSegmentEnd, this);
   }
 
   /** (now read here rather than passed, as in accountSegment) */
