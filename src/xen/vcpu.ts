@@ -221,7 +221,7 @@ export class Pcpu {
     this.blockPending = false;
     const v = this.current;
     if (v !== null && v.itemCount() > 0) {
-      this.startSegment(this.sim.now);
+      this.startSegment(false);
       return;
     }
     this.schedule(false);
@@ -233,12 +233,11 @@ export class Pcpu {
     this.blockPending = false;
     this.sim.cancel(this.ev);
     this.ev = null;
-    this.startSegment(this.sim.now);
+    this.startSegment(false);
   }
 
   onSegmentEnd(): void {
     this.ev = null;
-    const now = this.sim.now;
     const v = this.current;
     if (v !== null && this.segItemEnds) {
       v.setHeadRemainingNs(0);
@@ -252,7 +251,7 @@ export class Pcpu {
         return;
       }
       if (v.itemCount() > 0) {
-        this.startSegment(now);
+        this.startSegment(false);
         return;
       }
       // Out of work. Work that its own code submits at this same instant (a process resuming
@@ -322,7 +321,7 @@ export class Pcpu {
     // Hypervisor work already under way (a decision interrupted by a wake) finishes first.
     const base = Math.max(now, this.hvBusyUntilNs);
     this.hvBusyUntilNs = base + overheadNs;
-    this.startSegment(base + overheadNs);
+    this.startSegment(true);
   }
 
   /**
@@ -333,10 +332,13 @@ export class Pcpu {
 
   // One call of atPooled, for a small body: this is inlined into onSegmentEnd and schedule, and
   // what their inlining budget leaves out is called with its times boxed (a heap number each).
-  private startSegment(startNs: number): void {
+  // The start is not passed for the same reason: it is now, or with `afterHv` the end of the
+  // hypervisor's work (hvBusyUntilNs, which schedule has just set).
+  private startSegment(afterHv: boolean): void {
     const v = this.current;
     const expires = this.sliceExpiresNs;
     const now = this.sim.now;
+    const startNs = afterHv ? this.hvBusyUntilNs : now;
     let evNs: number;
     if (v === null || v.itemCount() === 0) {
       this.segItemEnds = false;
