@@ -75,6 +75,17 @@ export class Vif implements EventHandler {
   }
 }
 
+/** Slot i of two parallel arrays (reused from batch to batch): set, or appended when i is their length. */
+function setPair<A, B>(as: (A | null)[], bs: (B | null)[], i: number, a: A, b: B): void {
+  if (i === as.length) {
+    as.push(a);
+    bs.push(b);
+  } else {
+    as[i] = a;
+    bs[i] = b;
+  }
+}
+
 export class Netback implements ProtocolInput, TxCompletionListener {
   readonly vifs: Vif[] = [];
   private readonly byAddress = new Map<number, Vif>();
@@ -286,14 +297,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   }
 
   private hold(pkt: Packet, v: Vif): void {
-    const i = this.heldTail++;
-    if (i === this.heldPkts.length) {
-      this.heldPkts.push(pkt);
-      this.heldVifs.push(v);
-    } else {
-      this.heldPkts[i] = pkt;
-      this.heldVifs[i] = v;
-    }
+    setPair(this.heldPkts, this.heldVifs, this.heldTail++, pkt, v);
   }
 
   /** The slot of a held packet, or -1. */
@@ -332,14 +336,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
     while (this.heldHead < this.heldTail && this.heldPkts[this.heldHead] === null) this.heldHead++;
     if (this.heldHead === this.heldTail) this.heldHead = this.heldTail = 0;
     else if (this.heldHead >= 1024 && this.heldHead * 2 >= this.heldTail) this.compactHeld();
-    const i = this.deallocN++;
-    if (i === this.deallocPkts.length) {
-      this.deallocPkts.push(pkt);
-      this.deallocVifs.push(v);
-    } else {
-      this.deallocPkts[i] = pkt;
-      this.deallocVifs[i] = v;
-    }
+    setPair(this.deallocPkts, this.deallocVifs, this.deallocN++, pkt, v);
     this.kickTx();
   }
 
