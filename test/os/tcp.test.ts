@@ -287,18 +287,23 @@ test('timers keep one queued event each: the event queue of a bidirectional MPI 
   }
 });
 
+/** A TCP connection over node 0's loopback (nodelay), its writer on CPU 1 and its reader on CPU 2. */
+function loopbackPair(sim: Simulator, prof: ReturnType<typeof profile>, sockBufBytes: number): { a: TcpConn; b: TcpConn; sctx: ProcCtx; rctx: ProcCtx } {
+  const n = buildCluster(sim, clusterConfig(), prof).nodes[0]!;
+  const [a, b] = n.kernel.connect(n.kernel, { sockBufBytes, nodelay: true });
+  const sctx = new ProcCtx(sim, n.cpus[1]!, n.kernel.params, 'w');
+  const rctx = new ProcCtx(sim, n.cpus[2]!, n.kernel.params, 'r');
+  sctx.own(a);
+  rctx.own(b);
+  return { a, b, sctx, rctx };
+}
+
 test('loopback (MSS 16384) with small socket buffers: the initial window is the buffer space, segments fit the window, every byte gets through', () => {
   // (A 2048-byte request completes at one segment per 40 ms delayed ACK: one send skb fills its
   // 4096-byte buffer. Slow, as in Linux, but not stuck, so it is not part of this check.)
   for (const sockBufBytes of [4096, 16384]) {
     const sim = new Simulator({ seed: 2 });
-    const c = buildCluster(sim, clusterConfig(), profile('rhel-2.6.12'));
-    const n = c.nodes[0]!;
-    const [a, b] = n.kernel.connect(n.kernel, { sockBufBytes, nodelay: true });
-    const sctx = new ProcCtx(sim, n.cpus[1]!, n.kernel.params, 'w');
-    const rctx = new ProcCtx(sim, n.cpus[2]!, n.kernel.params, 'r');
-    sctx.own(a);
-    rctx.own(b);
+    const { a, b, sctx, rctx } = loopbackPair(sim, profile('rhel-2.6.12'), sockBufBytes);
     const total = 200_000;
     let got = 0;
     spawn(sim, (function* () {
@@ -326,13 +331,7 @@ test('a read that doubles a window smaller than the loopback MSS sends the windo
   // of the window against the MSS does not enter.
   const sink = new MemoryTraceSink();
   const sim = new Simulator({ seed: 4, trace: new TraceBus(sink, { layers: ['tcp'] }) });
-  const c = buildCluster(sim, clusterConfig(), profile('rhel-2.6.12', { quickAcks: 0 }));
-  const n = c.nodes[0]!;
-  const [a, b] = n.kernel.connect(n.kernel, { sockBufBytes: 8192, nodelay: true });
-  const sctx = new ProcCtx(sim, n.cpus[1]!, n.kernel.params, 'w');
-  const rctx = new ProcCtx(sim, n.cpus[2]!, n.kernel.params, 'r');
-  sctx.own(a);
-  rctx.own(b);
+  const { a, b, sctx, rctx } = loopbackPair(sim, profile('rhel-2.6.12', { quickAcks: 0 }), 8192);
   const readAtNs = 1e6;
   let got = 0;
   spawn(sim, (function* () {
