@@ -568,7 +568,7 @@ class WriteMsg extends Routine<Channel | null> {
           const n = Math.min(this.left, sock.writableBytes);
           this.n = n;
           this.state = WM_WROTE;
-          return ctx.unit.wait(ctx.params.syscallNs + n * ctx.params.copyNsPerByte);
+          return ctx.copyCall(n);
         }
         case WM_WROTE:
           this.left -= this.n > 0 ? sock.writeSome(this.n) : 0;
@@ -580,7 +580,7 @@ class WriteMsg extends Routine<Channel | null> {
           return ctx.unit.wait(ctx.params.syscallNs);
         case WM_WOKE:
           // the select() returns: the wake-up is charged, then what it reports is looked at.
-          ctx.unit.run(ctx.params.wakeupNs);
+          ctx.chargeWakeup();
           this.state = WM_SELECT;
           continue;
         case WM_SELECT:

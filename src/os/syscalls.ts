@@ -27,6 +27,20 @@ export class ProcCtx {
     sock.setWaker(this.waker);
     sock.bindUnit(this.unit);
   }
+
+  /** Wait for the CPU time of a read() or write() that copies `bytes`: the call, then the copy. */
+  copyCall(bytes: number): Waitable {
+    return this.unit.wait(this.params.syscallNs + bytes * this.params.copyNsPerByte);
+  }
+
+  /**
+   * Pay the wake-up after sleeping on the waker. It is charged to the CPU without a wait of its
+   * own: the process's next call waits for its own work, which the FIFO core runs after the
+   * wake-up, so the times are the same with one event less.
+   */
+  chargeWakeup(): void {
+    this.unit.run(this.params.wakeupNs);
+  }
 }
 
 /** Charge `ns` of work to the process's CPU and wait until it is done. */
@@ -34,21 +48,17 @@ export function* compute(ctx: ProcCtx, ns: number): ProcessBody<void> {
   yield ctx.unit.wait(ns);
 }
 
-/**
- * Sleep until one of the process's sockets signals (select), then pay the wake-up. The wake-up
- * is charged to the CPU without a wait of its own: the process's next call waits for its own
- * work, which the FIFO core runs after the wake-up, so the times are the same with one event less.
- */
+/** Sleep until one of the process's sockets signals (select), then pay the wake-up. */
 export function* waitForEvent(ctx: ProcCtx): ProcessBody<void> {
   yield ctx.waker;
-  ctx.unit.run(ctx.params.wakeupNs);
+  ctx.chargeWakeup();
 }
 
 /** One non-blocking write(): returns the bytes accepted (0 = EAGAIN). */
 export function* writeOnce(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<number> {
   const room = sock.writableBytes;
   const n = Math.min(bytes, room);
-  yield ctx.unit.wait(ctx.params.syscallNs + n * ctx.params.copyNsPerByte);
+  yield ctx.copyCall(n);
   return n > 0 ? sock.writeSome(n) : 0;
 }
 
@@ -67,7 +77,7 @@ export function* writeAll(ctx: ProcCtx, sock: StreamSocket, bytes: number): Proc
 /** One non-blocking read(): returns the bytes taken (0 = EAGAIN). */
 export function* readOnce(ctx: ProcCtx, sock: StreamSocket, bytes: number): ProcessBody<number> {
   const n = Math.min(bytes, sock.readableBytes);
-  yield ctx.unit.wait(ctx.params.syscallNs + n * ctx.params.copyNsPerByte);
+  yield ctx.copyCall(n);
   return n > 0 ? sock.readSome(n) : 0;
 }
 
@@ -103,7 +113,7 @@ class ReadExactly extends Routine<void> {
 
   resume(_value: unknown): Waitable | null {
     const ctx = this.ctx;
-    if (this.state === READ_WOKE) ctx.unit.run(ctx.params.wakeupNs);
+    if (this.state === READ_WOKE) ctx.chargeWakeup();
     else if (this.state === READ_DONE) this.left -= this.sock.readSome(this.n);
     if (this.left <= 0) return null;
     const readable = this.sock.readableBytes;
@@ -114,6 +124,6 @@ class ReadExactly extends Routine<void> {
     const n = Math.min(this.left, readable);
     this.n = n;
     this.state = READ_DONE;
-    return ctx.unit.wait(ctx.params.syscallNs + n * ctx.params.copyNsPerByte);
+    return ctx.copyCall(n);
   }
 }
