@@ -1,8 +1,9 @@
 /**
- * Queues kept in plain arrays and consumed from the front by a head index: `shift()` is O(n),
- * and a ring buffer is more code than most queues need. The consumed front is dropped in place
- * once it is longer than a threshold and at least half the array, so each item costs O(1)
- * amortised and nothing is allocated. One rule for every such queue in the model.
+ * Queues. Arrays consumed from the front by a head index (`shift()` is O(n)) drop their consumed
+ * front in place once it is longer than a threshold and at least half the array (trimFront), so
+ * each item costs O(1) amortised: one rule for every such array in the model. A queue that is
+ * only pushed and shifted is a Fifo, a ring: a trimmed array's backing store shrinks at each trim
+ * and is grown again by the pushes that follow, an allocation every few items on a per-frame queue.
  */
 
 /**
@@ -21,25 +22,39 @@ export function trimFront<T>(items: T[], head: number, minHead: number): number 
   return head;
 }
 
-/** A FIFO over one array and a head index (trimFront): O(1) amortised shift, no per-item allocation. */
+/**
+ * A FIFO in a ring of slots whose capacity is a power of two, doubled when full: O(1) push and
+ * shift, no allocation once it has grown to the most items it holds at once.
+ */
 export class Fifo<T> {
-  private readonly items: T[] = [];
+  private items: (T | undefined)[] = new Array<T | undefined>(16).fill(undefined);
   private head = 0;
+  private count = 0;
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.count;
   }
   push(x: T): void {
-    this.items.push(x);
+    if (this.count === this.items.length) this.grow();
+    this.items[(this.head + this.count) & (this.items.length - 1)] = x;
+    this.count++;
   }
   peek(): T | undefined {
-    return this.items[this.head];
+    return this.count === 0 ? undefined : this.items[this.head];
   }
   shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const x = this.items[this.head]!;
-    this.items[this.head++] = undefined as unknown as T; // let the item be collected
-    this.head = trimFront(this.items, this.head, 64);
+    if (this.count === 0) return undefined;
+    const x = this.items[this.head];
+    this.items[this.head] = undefined; // let the item be collected
+    this.head = (this.head + 1) & (this.items.length - 1);
+    this.count--;
     return x;
+  }
+  private grow(): void {
+    const cap = this.items.length;
+    const bigger = new Array<T | undefined>(cap * 2).fill(undefined);
+    for (let i = 0; i < this.count; i++) bigger[i] = this.items[(this.head + i) & (cap - 1)];
+    this.items = bigger;
+    this.head = 0;
   }
 }

@@ -18,6 +18,7 @@
  */
 import type { SimEvent, Simulator } from '../engine/simulator.js';
 import type { TraceLayer } from '../engine/trace.js';
+import { Fifo } from '../engine/queue.js';
 import type { NicParams } from './nic-params.js';
 import type { ExecUnit } from './exec-unit.js';
 import { LinkChannel } from './link.js';
@@ -110,12 +111,8 @@ export class Nic implements NetDevice, FrameSink {
   private readonly qdisc: Packet[] = [];
   private reclaimPending = false;
   // RX ring.
-  // Frames waiting for the driver, in a ring whose capacity is a power of two (doubled when full,
-  // up to the ring's slots): an array trimmed by copying had its backing store shrunk at every
-  // trim and grown again by the pushes that followed, an allocation every few frames.
-  private rxRing: (Packet | null)[] = new Array<Packet | null>(64).fill(null);
-  private rxHead = 0;
-  private rxCount = 0;
+  // Frames waiting for the driver.
+  private readonly rxRing = new Fifo<Packet>();
   private irqEnabled = true;
   private lastIrqNs = -Infinity;
   /** Generation of the scheduled assertion: a newer schedule makes older events stale. */
@@ -279,30 +276,20 @@ export class Nic implements NetDevice, FrameSink {
 
   // ---- receive ----
 
-  private growRx(): void {
-    const cap = this.rxRing.length;
-    const r = new Array<Packet | null>(cap * 2).fill(null);
-    for (let i = 0; i < this.rxCount; i++) r[i] = this.rxRing[(this.rxHead + i) & (cap - 1)]!;
-    this.rxRing = r;
-    this.rxHead = 0;
-  }
-
   /** Every received frame sits in one fixed-size RX buffer, whatever its length. */
   rxTruesizeBytes(_ipBytes: number): number {
     return this.rxTruesize;
   }
 
   receiveFrame(pkt: Packet): void {
-    if (this.rxCount >= this.params.rxRingSlots) {
+    if (this.rxRing.length >= this.params.rxRingSlots) {
       this.rxDrops++;
-      if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'rx-drop', pkt.to.flowLabel, pkt.seq, pkt.len, this.rxCount);
+      if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'rx-drop', pkt.to.flowLabel, pkt.seq, pkt.len, this.rxRing.length);
       return;
     }
-    if (this.rxCount === this.rxRing.length) this.growRx();
-    this.rxRing[(this.rxHead + this.rxCount) & (this.rxRing.length - 1)] = pkt;
-    this.rxCount++;
+    this.rxRing.push(pkt);
     this.rxOctets += frameOctets(pkt.ipBytes);
-    if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'rx', pkt.to.flowLabel, pkt.seq, pkt.len, this.rxCount);
+    if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'rx', pkt.to.flowLabel, pkt.seq, pkt.len, this.rxRing.length);
     this.rxWriteback();
   }
 
@@ -365,12 +352,7 @@ export class Nic implements NetDevice, FrameSink {
 
   /** Next received frame for the polling driver, or undefined when the ring is empty. */
   pollRx(): Packet | undefined {
-    if (this.rxCount === 0) return undefined;
-    const p = this.rxRing[this.rxHead]!;
-    this.rxRing[this.rxHead] = null;
-    this.rxHead = (this.rxHead + 1) & (this.rxRing.length - 1);
-    this.rxCount--;
-    return p;
+    return this.rxRing.shift();
   }
 
   /** The driver has emptied the ring: interrupts unmasked (NAPI complete); causes set meanwhile assert. */
