@@ -7,26 +7,30 @@
  * (c) `points`: events per CPU-second, data frames per CPU-second and events per data frame of a
  *     native com uni 1 MiB x 800 ops point and a Xen com bi 1 MiB x 200 ops point (issue 13's
  *     reference points, on the paper's cluster);
- * (d) `paper-cost`: the CPU-hours of the paper's full run (--ops 1000 --reps 50), estimated from
+ * (d) `events`: where the events of the two `points` go: events run per data frame, by callback
+ *     (component class and method), and a Xen VCPU's work items by the callback at their end; at
+ *     fewer operations (the counting wrappers slow the run: nothing here is timed);
+ * (e) `paper-cost`: the CPU-hours of the paper's full run (--ops 1000 --reps 50), estimated from
  *     a sample: every job of scenarios/paper-2006.yaml, one replication, at 4 and at 8 operations;
  *     each row's events are fitted as a + b x ops (a point's events scale with ops x frames per
  *     op, and a fixed part for set-up), extrapolated to 1000 ops, converted to CPU time at the
  *     events per CPU-second its job ran at, and multiplied by 50 replications;
- * (e) `quickstart`: the quickstart scenario's wall time, single thread;
- * (f) `xen-rss`: the peak memory (RSS) of a Xen com bi 8 MiB point on the paper path, with
+ * (f) `quickstart`: the quickstart scenario's wall time, single thread;
+ * (g) `xen-rss`: the peak memory (RSS) of a Xen com bi 8 MiB point on the paper path, with
  *     200 operations (`xen-rss 1000` for the paper's 1000, about 5 minutes on the code of
  *     commit 5ef4525): every queue and history of the model must stay bounded by its state.
  */
 import { PriorityQueue } from 'js-sdsl';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Simulator } from '../src/engine/simulator.js';
+import { Simulator, type EventFn, type SimEvent } from '../src/engine/simulator.js';
 import { buildCluster } from '../src/cluster/cluster.js';
 import { runStream } from '../src/workloads/stream.js';
 import { loadScenario, expandPoints } from '../src/scenario/index.js';
 import { runJob, runPoint } from '../src/runner/run-point.js';
 import { expandJobs } from '../src/runner/jobs.js';
 import { runCom } from '../src/workloads/com.js';
+import { Vcpu } from '../src/xen/vcpu.js';
 import type { Cluster } from '../src/cluster/cluster.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -117,6 +121,58 @@ function comPoint(profile: string, mode: 'uni' | 'bi', sizeBytes: number, ops: n
   return { events: sim.eventsRun, frames: f.data, wireFrames: f.wire, cpuS };
 }
 
+/**
+ * Events run per data frame by callback ("Class.method") on one com point: every event's method is
+ * swapped at enqueue for a counting wrapper (one per method), so only events that run are counted,
+ * as in `eventsRun`. A diagnostic: the wrappers slow the run, and nothing here is timed.
+ */
+function eventsByCallback(profile: string, mode: 'uni' | 'bi', ops: number): string {
+  const proto = Simulator.prototype as unknown as { enqueue(ev: SimEvent): void };
+  const enqueue = proto.enqueue;
+  // A Xen VCPU's work items, by the callback due at each item's end (Pcpu.onSegmentEnd runs them).
+  const vcpuRun = Vcpu.prototype.run;
+  const items = new Map<string, number>();
+  Vcpu.prototype.run = function (this: Vcpu, ns: number, fn?: EventFn | null, target?: unknown, arg?: unknown): void {
+    const k = fn ? `${(target as object | undefined)?.constructor?.name ?? '-'}.${fn.name}` : '(none: CPU time only)';
+    items.set(k, (items.get(k) ?? 0) + 1);
+    vcpuRun.call(this, ns, fn, target, arg);
+  };
+  const counts = new Map<EventFn, { name: string; n: number }>();
+  const wrappers = new Map<EventFn, EventFn>();
+  proto.enqueue = function (this: Simulator, ev: SimEvent): void {
+    const fn = ev.fn;
+    let w = wrappers.get(fn);
+    if (w === undefined) {
+      const entry = { name: '', n: 0 };
+      counts.set(fn, entry);
+      w = function (this: unknown, arg: unknown): void {
+        if (entry.n++ === 0) entry.name = `${(this as object | undefined)?.constructor?.name ?? '-'}.${fn.name || '(anonymous)'}`;
+        fn.call(this, arg);
+      };
+      wrappers.set(fn, w);
+      wrappers.set(w, w); // an event re-queued with its wrapper keeps it
+    }
+    ev.fn = w;
+    enqueue.call(this, ev);
+  };
+  try {
+    const r = comPoint(profile, mode, 2 ** 20, ops);
+    const rows = [...counts.values()].filter((c) => c.n > 0).sort((a, b) => b.n - a.n);
+    const total = rows.reduce((x, c) => x + c.n, 0);
+    if (total !== r.events) throw new Error(`events by callback: counted ${total}, the engine ran ${r.events}`);
+    const perFrame = (n: number): string => (n / r.frames).toFixed(2).padStart(6);
+    let out = `${profile} com ${mode} 1 MiB x ${ops} ops: ${(r.events / r.frames).toFixed(1)} events per data frame (${r.frames.toLocaleString('en-US')} data frames, ${r.wireFrames.toLocaleString('en-US')} wire frames), by callback:\n${rows.map((c) => `  ${perFrame(c.n)}  ${c.name}`).join('\n')}`;
+    if (items.size > 0) {
+      const byItem = [...items].sort((a, b) => b[1] - a[1]);
+      out += `\n  VCPU work items per data frame, by the callback run at the item's end:\n${byItem.map(([k, n]) => `    ${perFrame(n)}  ${k}`).join('\n')}`;
+    }
+    return out;
+  } finally {
+    proto.enqueue = enqueue;
+    Vcpu.prototype.run = vcpuRun;
+  }
+}
+
 function pointLine(what: string, r: PointCost): string {
   const M = (x: number): string => `${(x / 1e6).toFixed(2)} M`;
   return `${what}: ${M(r.events / r.cpuS)} events/CPU-s, ${Math.round(r.frames / r.cpuS).toLocaleString('en-US')} data frames/CPU-s, ${(r.events / r.frames).toFixed(1)} events/data frame, ${(r.events / r.wireFrames).toFixed(1)} events/wire frame (data + ACK; ${M(r.events)} events, ${r.cpuS.toFixed(1)} CPU-s)`;
@@ -200,6 +256,9 @@ if (part === 'engine') {
   const c = paperCost();
   const top = [...c.share].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(', ');
   console.log(`paper's full run (--ops ${FULL_OPS} --reps ${FULL_REPS}), estimated from a ${c.sampleCpuS.toFixed(0)} CPU-s sample (every job at 4 and 8 ops, fitted per row as a + b x ops): ${(c.events / 1e9).toFixed(0)} G events, ${c.cpuHours.toFixed(1)} CPU-hours (${(c.cpuHours / 2).toFixed(1)} h on 2 cores); ${top}`);
+} else if (part === 'events') {
+  console.log(eventsByCallback('rhel-2.6.12', 'uni', 200));
+  console.log(eventsByCallback('xen-3.0.1', 'bi', 50));
 } else if (part === 'quickstart') {
   console.log(`quickstart scenario (single thread): ${quickstart().toFixed(1)} s wall`);
 } else if (part === 'xen-rss') {
@@ -210,9 +269,10 @@ if (part === 'engine') {
   const { execFileSync } = await import('node:child_process');
   const self = fileURLToPath(import.meta.url);
   // `npm run bench -- paper-cost` runs one part; no argument runs them all.
-  const parts = part ? [part] : ['engine', 'stream', 'points', 'paper-cost', 'quickstart', 'xen-rss'];
+  const all = ['engine', 'stream', 'points', 'events', 'paper-cost', 'quickstart', 'xen-rss'];
+  const parts = part ? [part] : all;
   for (const p of parts) {
-    if (!['engine', 'stream', 'points', 'paper-cost', 'quickstart', 'xen-rss'].includes(p)) throw new Error(`unknown bench part ${p}`);
+    if (!all.includes(p)) throw new Error(`unknown bench part ${p}`);
   }
   for (const p of parts) process.stdout.write(execFileSync(process.execPath, [self, p, ...process.argv.slice(3)], { encoding: 'utf8' }));
 }
