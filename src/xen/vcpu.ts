@@ -262,7 +262,7 @@ export class Pcpu {
         return;
       }
       this.blockPending = true;
-      this.ev = this.sim.atPooled(this.sim.now, Pcpu.prototype.onBlockCheck, this);
+      this.ev = this.sim.atPooled(this.sim.now, onBlockCheckFn, this);
       return;
     }
     this.accountSegment();
@@ -362,7 +362,7 @@ export class Pcpu {
         evNs = Math.max(expires, now);
       }
     }
-    this.ev = this.sim.atPooled(evNs, Pcpu.prototype.onSegmentEnd, this);
+    this.ev = this.sim.atPooled(evNs, onSegmentEndFn, this);
   }
 
   /** (now read here rather than passed, as in accountSegment) */
@@ -447,6 +447,12 @@ export class Pcpu {
     if (this.current === null && this.ev === null && !this.inCallback) this.schedule(false);
   }
 }
+
+// The event methods as module constants: `Pcpu.prototype.onSegmentEnd` at a call site is a load
+// of `prototype` from a class binding, which optimised code does through a LoadIC call (a class
+// declaration is a mutable binding, so V8 does not fold it; callgrind showed it on every event).
+const onSegmentEndFn = Pcpu.prototype.onSegmentEnd;
+const onBlockCheckFn = Pcpu.prototype.onBlockCheck;
 
 export class Vcpu implements ExecUnit {
   busyNs = 0;
@@ -583,12 +589,12 @@ export class Vcpu implements ExecUnit {
 
   wait(ns: number): Waitable {
     const s = this.freeSignals.pop() ?? new Signal<void>(this.sim);
-    this.run(ns, Vcpu.prototype.waitDone, this, s);
+    this.run(ns, waitDoneFn, this, s);
     return s;
   }
 
   /** A wait's work is done: wake its process; the signal serves a later wait. */
-  private waitDone(s: Signal<void>): void {
+  waitDone(s: Signal<void>): void {
     s.fire();
     this.freeSignals.push(s);
   }
@@ -598,3 +604,5 @@ export class Vcpu implements ExecUnit {
     return this.completing;
   }
 }
+
+const waitDoneFn = Vcpu.prototype.waitDone;
