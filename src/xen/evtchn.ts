@@ -78,15 +78,15 @@ export class EventChannel {
     }
     to.pending = true;
     // The IPI leaves when the sender's hypercall is done (the sender may be preempted meanwhile).
-    from.run(this.costs.hypercallNs, EventChannel.prototype.afterSend, this, to);
+    from.run(this.costs.hypercallNs, afterSendFn, this, to);
   }
 
   afterSend(s: Side): void {
-    this.sim.schedulePooled(this.costs.evtchnLatencyNs, EventChannel.prototype.deliver, this, s);
+    this.sim.schedulePooled(this.costs.evtchnLatencyNs, deliverFn, this, s);
   }
 
   deliver(s: Side): void {
-    s.vcpu.run(this.costs.evtchnUpcallNs, EventChannel.prototype.runHandler, this, s);
+    s.vcpu.run(this.costs.evtchnUpcallNs, runHandlerFn, this, s);
   }
 
   runHandler(s: Side): void {
@@ -107,3 +107,8 @@ export class EventChannel {
     };
   }
 }
+
+// Event methods as constants (see vcpu.ts: `Class.prototype.method` at a call site costs a LoadIC).
+const afterSendFn = EventChannel.prototype.afterSend;
+const deliverFn = EventChannel.prototype.deliver;
+const runHandlerFn = EventChannel.prototype.runHandler;

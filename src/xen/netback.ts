@@ -175,7 +175,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   private kickTx(): void {
     if (this.txBusy) return;
     this.txBusy = true;
-    this.sim.atPooled(this.sim.now, Netback.prototype.runTx, this);
+    this.sim.atPooled(this.sim.now, runTxFn, this);
   }
 
   private listEmpty(): boolean {
@@ -234,7 +234,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
       this.txBusy = false;
       return;
     }
-    this.dom0.run(cost, Netback.prototype.txWorkDone, this);
+    this.dom0.run(cost, txWorkDoneFn, this);
   }
 
   txWorkDone(): void {
@@ -273,12 +273,12 @@ export class Netback implements ProtocolInput, TxCompletionListener {
       this.txPackets++;
       if (pkt.ipBytes + ETH_HEADER_BYTES <= this.p.headerCopyBytes) {
         // The whole frame was copied into the skb head: the guest page is released at once.
-        this.sim.atPooled(this.sim.now, Netback.prototype.releaseTx, this, pkt);
+        this.sim.atPooled(this.sim.now, releaseTxFn, this, pkt);
       }
       // netif_rx into dom0's stack, bridge, dev_queue_xmit to the e1000.
-      this.dom0.run(this.p.bridgeNs + this.p.nicDriverPacketNs, Netback.prototype.bridgeOut, this, pkt);
+      this.dom0.run(this.p.bridgeNs + this.p.nicDriverPacketNs, bridgeOutFn, this, pkt);
     }
-    if (this.deallocN > 0 || (this.pending < this.p.maxPendingTx && !this.listEmpty())) this.sim.atPooled(this.sim.now, Netback.prototype.runTx, this);
+    if (this.deallocN > 0 || (this.pending < this.p.maxPendingTx && !this.listEmpty())) this.sim.atPooled(this.sim.now, runTxFn, this);
     else this.txBusy = false;
   }
 
@@ -311,7 +311,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   onTxDone(pkt: Packet): void {
     if (this.heldIndex(pkt) < 0) return;
     if (pkt.ipBytes + ETH_HEADER_BYTES <= this.p.headerCopyBytes) return;
-    this.sim.atPooled(this.sim.now + this.p.dom0TxCleanDelayNs, Netback.prototype.releaseTx, this, pkt);
+    this.sim.atPooled(this.sim.now + this.p.dom0TxCleanDelayNs, releaseTxFn, this, pkt);
   }
 
   /** A long run of held packets that never empties: move them down to slot 0 (rare). */
@@ -373,7 +373,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
   private kickRx(): void {
     if (!this.rxBusy && this.rxHead < this.rxQueue.length) {
       this.rxBusy = true;
-      this.sim.atPooled(this.sim.now, Netback.prototype.runRx, this);
+      this.sim.atPooled(this.sim.now, runRxFn, this);
     }
   }
 
@@ -422,7 +422,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
     // Copies: one GNTTABOP_copy hypercall for the batch.
     if (flips < n) cost += p.hypercallNs;
     this.rxBatches++;
-    this.dom0.run(cost, Netback.prototype.rxWorkDone, this);
+    this.dom0.run(cost, rxWorkDoneFn, this);
   }
 
   /** The RX run's work is done: the responses of its batch (the queue's first rxInFlight packets). */
@@ -457,7 +457,15 @@ export class Netback implements ProtocolInput, TxCompletionListener {
         v.evtchn.notifyFrontend(this.dom0);
       } else v.evtchn.suppressedToFrontend();
     }
-    if (this.rxHead < this.rxQueue.length) this.sim.atPooled(this.sim.now, Netback.prototype.runRx, this);
+    if (this.rxHead < this.rxQueue.length) this.sim.atPooled(this.sim.now, runRxFn, this);
     else this.rxBusy = false;
   }
 }
+
+// Event methods as constants (see vcpu.ts: `Class.prototype.method` at a call site costs a LoadIC).
+const runTxFn = Netback.prototype.runTx;
+const txWorkDoneFn = Netback.prototype.txWorkDone;
+const releaseTxFn = Netback.prototype.releaseTx;
+const bridgeOutFn = Netback.prototype.bridgeOut;
+const runRxFn = Netback.prototype.runRx;
+const rxWorkDoneFn = Netback.prototype.rxWorkDone;

@@ -108,7 +108,7 @@ export class Netfront implements NetDevice, EventHandler {
       throw new Error(`netfront ${this.node}: packet of ${pkt.len} bytes exceeds one frame (no SG/TSO in this Xen)`);
     }
     const port = this.portOf(cpu);
-    port.vcpu.run(this.p.netfrontPacketNs, TxPort.prototype.xmit, port, pkt);
+    port.vcpu.run(this.p.netfrontPacketNs, xmitFn, port, pkt);
     return true;
   }
 
@@ -162,7 +162,7 @@ export class Netfront implements NetDevice, EventHandler {
     this.qdisc[this.qHead++] = undefined as unknown as Packet;
     this.qHead = trimFront(this.qdisc, this.qHead, 256);
     const port = this.portOf(vcpu);
-    vcpu.run(this.p.netfrontPacketNs, TxPort.prototype.drainStep, port, pkt);
+    vcpu.run(this.p.netfrontPacketNs, drainStepFn, port, pkt);
   }
 
   drainStep(vcpu: Vcpu, pkt: Packet): void {
@@ -184,7 +184,7 @@ export class Netfront implements NetDevice, EventHandler {
     this.txGc(this.irqVcpu);
     if (!this.polling && this.vif.rx.unconsumedResponses() > 0) {
       this.polling = true;
-      this.sim.atPooled(this.sim.now, Netfront.prototype.poll, this);
+      this.sim.atPooled(this.sim.now, pollFn, this);
     }
   }
 
@@ -203,7 +203,7 @@ export class Netfront implements NetDevice, EventHandler {
     this.pollIdx = 0;
     this.pollDone = n;
     const cost = (n > 0 ? this.p.hypercallNs : 0) + n * (this.p.pageFlipGuestNs + this.p.netfrontPacketNs);
-    this.irqVcpu.run(cost, Netfront.prototype.deliverNext, this);
+    this.irqVcpu.run(cost, deliverNextFn, this);
   }
 
   /** Hand the next packet of the batch to IP/TCP (each its protocol cost), then finish the poll. */
@@ -216,7 +216,7 @@ export class Netfront implements NetDevice, EventHandler {
     }
     if (this.pollIdx < this.pollDone) {
       this.pollIdx++;
-      this.irqVcpu.run(this.host.rxPacketNs, Netfront.prototype.deliverNext, this);
+      this.irqVcpu.run(this.host.rxPacketNs, deliverNextFn, this);
       return;
     }
     this.finishPoll();
@@ -234,7 +234,7 @@ export class Netfront implements NetDevice, EventHandler {
       this.polling = false;
       return;
     }
-    this.sim.atPooled(this.sim.now, Netfront.prototype.poll, this);
+    this.sim.atPooled(this.sim.now, pollFn, this);
   }
 
   /** network_alloc_rx_buffers: fill to rx_target, in batches of at least target/2. */
@@ -264,3 +264,9 @@ export class Netfront implements NetDevice, EventHandler {
     return this.vif.rx.reqProd - this.vif.rx.rspProd;
   }
 }
+
+// Event methods as constants (see vcpu.ts: `Class.prototype.method` at a call site costs a LoadIC).
+const xmitFn = TxPort.prototype.xmit;
+const drainStepFn = TxPort.prototype.drainStep;
+const pollFn = Netfront.prototype.poll;
+const deliverNextFn = Netfront.prototype.deliverNext;

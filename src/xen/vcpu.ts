@@ -53,11 +53,10 @@ const UTIL = 1;
 
 // The queues hold a few VCPUs (those of one core): the inserts and removals below move the
 // elements by hand, as Array.prototype.splice showed in profiles of Xen runs (it allocates the
-// array of removed elements on every call).
+// array of removed elements on every call). The insert appends by a store at `length`, not by
+// push: optimised code called the push builtin here (about 100 instructions a call, callgrind).
 function insertAt(q: Vcpu[], at: number, v: Vcpu): void {
-  let i = q.length;
-  q.push(v);
-  for (; i > at; i--) q[i] = q[i - 1]!;
+  for (let i = q.length; i > at; i--) q[i] = q[i - 1]!;
   q[at] = v;
 }
 function removeAt(q: Vcpu[], at: number): void {
@@ -116,15 +115,28 @@ export class Pcpu {
   private blockPending = false;
   private hvBusyUntilNs = 0;
   private reschedulePending = false;
+  /**
+   * Whether wake and block take their shortcuts for a core with no other VCPU queued (wakeAlone,
+   * blockAlone): only with the simulator's batching, so that test/engine/batching.test.ts, which
+   * replays random Xen scenarios with batching off, compares them with the general path byte for
+   * byte (results and traces).
+   */
+  private readonly shortcuts: boolean;
 
   constructor(
     readonly sim: Simulator,
     readonly core: Core,
     readonly costs: SedfCosts,
-  ) {}
+  ) {
+    this.shortcuts = sim.batching;
+  }
 
   /** A VCPU on this core got work while blocked (sedf_wake + should_switch). */
   wake(v: Vcpu): void {
+    if (this.shortcuts && this.current === null && !this.inCallback && this.queuesEmpty()) {
+      this.wakeAlone(v);
+      return;
+    }
     const now = this.sim.now;
     if (indexIn(this.runq, v) >= 0 || indexIn(this.waitq, v) >= 0) return;
     v.asleep = false;
@@ -156,6 +168,48 @@ export class Pcpu {
     if (v.deadlNs - v.periodNs > now) insertByPeriodBegin(this.waitq, v);
     else insertByDeadline(this.runq, v);
     if (this.shouldSwitch(v)) this.preempt();
+  }
+
+  private queuesEmpty(): boolean {
+    return this.runq.length === 0 && this.waitq.length === 0 && this.extraq[PEN].length === 0 && this.extraq[UTIL].length === 0;
+  }
+
+  /**
+   * wake() in its commonest case, cut short: an idle core with nothing queued (the waker is on no
+   * queue, and shouldSwitch is true on an idle core). The same rules as wake's, each queue insert
+   * into an empty queue; then preempt's re-schedule. The general path cost ~500 instructions per
+   * wake here (callgrind), mostly its searches and insert calls.
+   */
+  private wakeAlone(v: Vcpu): void {
+    const now = this.sim.now;
+    v.asleep = false;
+    if (v.deadlNs === 0) v.deadlNs = now + v.sliceNs;
+    if (now < v.deadlNs - v.periodNs) {
+      if (v.wantPen) this.extraq[PEN][0] = v;
+    } else if (now < v.deadlNs) {
+      v.deadlNs += v.periodNs;
+      if (v.blockAbsNs !== 0) {
+        const pen = Math.max(0, v.sliceNs - v.cputimeNs);
+        v.penaltyNs = pen;
+        if (pen > 0) {
+          v.score[PEN] = Math.floor((v.periodNs * 1024) / pen);
+          v.wantPen = true;
+          this.extraq[PEN][0] = v;
+        }
+      }
+      v.cputimeNs = 0;
+    } else {
+      v.deadlNs = now + v.periodNs;
+      v.cputimeNs = 0;
+    }
+    this.extraq[UTIL][0] = v;
+    if (v.deadlNs - v.periodNs > now) this.waitq[0] = v;
+    else this.runq[0] = v;
+    // preempt() outside a callback: nothing runs, so there is no segment to account.
+    this.sim.cancel(this.ev);
+    this.ev = null;
+    this.blockPending = false;
+    this.schedule(false);
   }
 
   private extraAddUnblocked(v: Vcpu): void {
@@ -262,7 +316,7 @@ export class Pcpu {
         return;
       }
       this.blockPending = true;
-      this.ev = this.sim.atPooled(this.sim.now, Pcpu.prototype.onBlockCheck, this);
+      this.ev = this.sim.atPooled(this.sim.now, onBlockCheckFn, this);
       return;
     }
     this.accountSegment();
@@ -274,6 +328,10 @@ export class Pcpu {
     const now = this.sim.now;
     let overheadNs = timed ? this.costs.schedNs : 0;
     const cur = this.current;
+    if (this.shortcuts && !timed && cur !== null && cur.itemCount() === 0 && (cur.runPen || cur.runUtil) && this.queuesHoldOnly(cur)) {
+      this.blockAlone(cur);
+      return;
+    }
     if (cur !== null) {
       if (cur.itemCount() === 0) cur.asleep = true;
       if (cur.asleep) cur.blockAbsNs = now;
@@ -324,6 +382,56 @@ export class Pcpu {
     this.startSegment(true);
   }
 
+  /** True when no VCPU but v is on this core's queues (each holds v or nothing; the run queue nothing). */
+  private queuesHoldOnly(v: Vcpu): boolean {
+    const w = this.waitq;
+    const pen = this.extraq[PEN];
+    const util = this.extraq[UTIL];
+    return (
+      this.runq.length === 0 &&
+      (w.length === 0 || (w.length === 1 && w[0] === v)) &&
+      (pen.length === 0 || (pen.length === 1 && pen[0] === v)) &&
+      (util.length === 0 || (util.length === 1 && util[0] === v))
+    );
+  }
+
+  /**
+   * schedule(false) in its commonest case, cut short: the VCPU running in extra time is out of
+   * work and no other VCPU is queued on the core. The state ends as the general path leaves it
+   * (deschedExtra of a sleeping VCPU takes it off every queue, updateQueues has nothing to move,
+   * nothing is runnable: the core idles with no slice end), without the queue searches and
+   * calls (the general path cost ~400 instructions per block, callgrind).
+   */
+  private blockAlone(v: Vcpu): void {
+    const now = this.sim.now;
+    v.asleep = true;
+    v.blockAbsNs = now;
+    if (v.runPen) {
+      v.penaltyNs -= now - v.schedStartNs;
+      if (v.penaltyNs <= 0) {
+        v.penaltyNs = 0;
+        v.wantPen = false;
+      } else {
+        v.score[PEN] = Math.floor((v.periodNs * 1024) / v.penaltyNs);
+      }
+    } else {
+      v.score[UTIL] = v.utilScore;
+    }
+    v.runPen = false;
+    v.runUtil = false;
+    v.cputimeNs = 0;
+    if (this.waitq.length > 0) this.waitq.pop();
+    if (this.extraq[PEN].length > 0) this.extraq[PEN].pop();
+    if (this.extraq[UTIL].length > 0) this.extraq[UTIL].pop();
+    this.current = null;
+    this.sliceExpiresNs = Infinity;
+    // No scheduler overhead (not timed, no switch); startSegment with no VCPU and no slice end.
+    const base = Math.max(now, this.hvBusyUntilNs);
+    this.hvBusyUntilNs = base;
+    this.segItemEnds = false;
+    this.segEndNs = base;
+  }
+
   /**
    * Time the core idled with a runnable VCPU waiting for its next period because less than one
    * extra quantum was left before it (ns; an upper bound: a wake may cut the idle short).
@@ -362,7 +470,7 @@ export class Pcpu {
         evNs = Math.max(expires, now);
       }
     }
-    this.ev = this.sim.atPooled(evNs, Pcpu.prototype.onSegmentEnd, this);
+    this.ev = this.sim.atPooled(evNs, onSegmentEndFn, this);
   }
 
   /** (now read here rather than passed, as in accountSegment) */
@@ -447,6 +555,12 @@ export class Pcpu {
     if (this.current === null && this.ev === null && !this.inCallback) this.schedule(false);
   }
 }
+
+// The event methods as module constants: `Pcpu.prototype.onSegmentEnd` at a call site is a load
+// of `prototype` from a class binding, which optimised code does through a LoadIC call (a class
+// declaration is a mutable binding, so V8 does not fold it; callgrind showed it on every event).
+const onSegmentEndFn = Pcpu.prototype.onSegmentEnd;
+const onBlockCheckFn = Pcpu.prototype.onBlockCheck;
 
 export class Vcpu implements ExecUnit {
   busyNs = 0;
@@ -583,12 +697,12 @@ export class Vcpu implements ExecUnit {
 
   wait(ns: number): Waitable {
     const s = this.freeSignals.pop() ?? new Signal<void>(this.sim);
-    this.run(ns, Vcpu.prototype.waitDone, this, s);
+    this.run(ns, waitDoneFn, this, s);
     return s;
   }
 
   /** A wait's work is done: wake its process; the signal serves a later wait. */
-  private waitDone(s: Signal<void>): void {
+  waitDone(s: Signal<void>): void {
     s.fire();
     this.freeSignals.push(s);
   }
@@ -598,3 +712,5 @@ export class Vcpu implements ExecUnit {
     return this.completing;
   }
 }
+
+const waitDoneFn = Vcpu.prototype.waitDone;
