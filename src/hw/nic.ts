@@ -22,7 +22,7 @@ import { Fifo } from '../engine/queue.js';
 import type { NicParams } from './nic-params.js';
 import type { ExecUnit } from './exec-unit.js';
 import { LinkChannel } from './link.js';
-import { ETH_FCS_BYTES, ETH_HEADER_BYTES, ETH_MIN_FRAME_BYTES, type FrameSink, type NetDevice, Packet } from './packet.js';
+import { type FrameSink, type NetDevice, Packet, Wire } from './packet.js';
 
 /** The driver side that the NIC interrupts. */
 export interface RxInterruptHandler {
@@ -50,7 +50,7 @@ export function dynamicItr(txOctets: number, rxOctets: number): number {
 
 /** Octets a frame adds to the good-octets counters (MAC header to FCS). */
 function frameOctets(ipBytes: number): number {
-  return Math.max(ETH_MIN_FRAME_BYTES, ETH_HEADER_BYTES + ipBytes + ETH_FCS_BYTES);
+  return Math.max(Wire.EthMinFrameBytes, Wire.EthHeaderBytes + ipBytes + Wire.EthFcsBytes);
 }
 
 const UNIT_NS = 1024; // the delay timers count 1.024 us
