@@ -155,6 +155,6 @@ const STEP = Process.prototype.step;
 /** Start `body` as a process at the current time (its first step runs as an event). */
 export function spawn<R>(sim: Simulator, body: ProcessBody<R>, name = 'process'): Process<R> {
   const p = new Process<R>(sim, body, name);
-  sim.schedulePooled(0, Process.prototype.step, p, undefined);
+  sim.schedulePooled(0, STEP, p, undefined);
   return p;
 }

@@ -8,8 +8,8 @@
  *
  * Three structures hold the queue, merged by (time, seq) when popping:
  * - a heap specialised for SimEvent (event-heap.ts) for events in the future;
- * - one held event in front of the heap: the earliest future event when it was scheduled as
- *   such (the next stage of a chain), which then costs no heap push or pop;
+ * - two held events in front of the heap: the earliest and second earliest future events when
+ *   they were scheduled as such (the next stages of a chain), which then cost no heap push or pop;
  * - a same-instant FIFO lane for events scheduled at the current time (zero delay, 8-18 % of all
  *   events). Every lane event has time == now and, being scheduled later, a larger seq than any
  *   event queued before it, so the lane is already in (time, seq) order and costs O(1) per event.
