@@ -22,7 +22,7 @@ import { Fifo } from '../engine/queue.js';
 import type { NicParams } from './nic-params.js';
 import type { ExecUnit } from './exec-unit.js';
 import { LinkChannel } from './link.js';
-import { ETH_FCS_BYTES, ETH_HEADER_BYTES, ETH_MIN_FRAME_BYTES, type FrameSink, type NetDevice, Packet } from './packet.js';
+import { type FrameSink, type NetDevice, Packet, Wire } from './packet.js';
 
 /** The driver side that the NIC interrupts. */
 export interface RxInterruptHandler {
@@ -50,7 +50,7 @@ export function dynamicItr(txOctets: number, rxOctets: number): number {
 
 /** Octets a frame adds to the good-octets counters (MAC header to FCS). */
 function frameOctets(ipBytes: number): number {
-  return Math.max(ETH_MIN_FRAME_BYTES, ETH_HEADER_BYTES + ipBytes + ETH_FCS_BYTES);
+  return Math.max(Wire.EthMinFrameBytes, Wire.EthHeaderBytes + ipBytes + Wire.EthFcsBytes);
 }
 
 const UNIT_NS = 1024; // the delay timers count 1.024 us
@@ -257,10 +257,10 @@ export class Nic implements NetDevice, FrameSink {
     // Two events queued back to back for one instant run back to back (consecutive seq): one
     // event doing both is the same order.
     const l = this.txListener;
-    if (l === null) this.sim.atPooled(end, Nic.prototype.txWriteback, this);
-    else if (this.sim.batching) this.sim.atPooled(end, Nic.prototype.txComplete, this, pkt);
+    if (l === null) this.sim.atPooled(end, TX_WRITEBACK, this);
+    else if (this.sim.batching) this.sim.atPooled(end, TX_COMPLETE, this, pkt);
     else {
-      this.sim.atPooled(end, Nic.prototype.txWriteback, this);
+      this.sim.atPooled(end, TX_WRITEBACK, this);
       this.sim.atPooled(end, l.onTxDone, l, pkt);
     }
     if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'tx-post', pkt.to.flowLabel, pkt.seq, pkt.len, this.txDoneCount);
@@ -326,8 +326,8 @@ export class Nic implements NetDevice, FrameSink {
     // handle is kept only while it is queued (fireIrq drops it), and only to cancel it.
     if (this.sim.batching) {
       this.sim.cancel(this.irqEv);
-      this.irqEv = this.sim.atPooled(t, Nic.prototype.fireIrq, this, ++this.irqGen);
-    } else this.sim.atPooled(t, Nic.prototype.fireIrq, this, ++this.irqGen);
+      this.irqEv = this.sim.atPooled(t, FIRE_IRQ, this, ++this.irqGen);
+    } else this.sim.atPooled(t, FIRE_IRQ, this, ++this.irqGen);
   }
 
   /** The assertion's event: raise the interrupt unless a later request superseded it (generation). */
@@ -361,3 +361,9 @@ export class Nic implements NetDevice, FrameSink {
     this.requestIrq();
   }
 }
+
+// The per-frame events' methods as module constants: V8 does not fold `Nic.prototype.fireIrq` in
+// Nic's own methods (the class binding is a context slot), so each such load was a LoadIC call.
+const FIRE_IRQ = Nic.prototype.fireIrq;
+const TX_WRITEBACK = Nic.prototype.txWriteback;
+const TX_COMPLETE = Nic.prototype.txComplete;

@@ -47,7 +47,7 @@ export class NapiPoller {
       this.source.enableIrq();
       return;
     }
-    this.unit.run(this.perPacketNs, NapiPoller.prototype.deliver, this, pkt);
+    this.unit.run(this.perPacketNs, DELIVER, this, pkt);
   }
 
   deliver(pkt: Packet): void {
@@ -56,3 +56,6 @@ export class NapiPoller {
     this.pollNext();
   }
 }
+
+/** As a module constant: V8 does not fold `NapiPoller.prototype.deliver` (a LoadIC call per packet). */
+const DELIVER = NapiPoller.prototype.deliver;

@@ -284,3 +284,34 @@ test('pooled events (objects reused once popped) run and cancel exactly as fresh
   // fewer distinct event objects than events scheduled: the pool served some of them
   assert.ok(pooled.fresh < plain.fresh, `pooled ${pooled.fresh} objects vs ${plain.fresh} fresh`);
 });
+
+test('the two events held in front of the heap keep (time, seq) order through every displacement', () => {
+  const sim = new Simulator();
+  const log: string[] = [];
+  const rec = (name: string): void => {
+    log.push(`${sim.now}:${name}`);
+  };
+  sim.schedule(10, rec, null, 'A'); // first held
+  sim.schedule(20, rec, null, 'B'); // second held
+  sim.schedule(20, rec, null, 'C'); // a tie with the second: heap
+  sim.schedule(15, rec, null, 'D'); // before the second: takes its place, B to the heap
+  sim.schedule(5, rec, null, 'E'); // before the first: A second, D to the heap
+  sim.schedule(10, rec, null, 'F'); // a tie with the second (A): heap
+  sim.schedule(12, rec, null, 'G'); // after both held ones: heap
+  sim.run();
+  assert.deepEqual(log, ['5:E', '10:A', '10:F', '12:G', '15:D', '20:B', '20:C']);
+
+  // Once X has run, Y is held first, nothing second, and Z (Y's time) is in the heap: W, scheduled
+  // last for that time too, must run last, not be held second.
+  const sim2 = new Simulator();
+  const log2: string[] = [];
+  const rec2 = (name: string): void => {
+    log2.push(`${sim2.now}:${name}`);
+    if (name === 'X') sim2.schedule(20, rec2, null, 'W');
+  };
+  sim2.schedule(10, rec2, null, 'X');
+  sim2.schedule(30, rec2, null, 'Y');
+  sim2.schedule(30, rec2, null, 'Z');
+  sim2.run();
+  assert.deepEqual(log2, ['10:X', '30:Y', '30:Z', '30:W']);
+});
