@@ -260,13 +260,26 @@ export class Simulator {
           ev = le;
         }
       } else {
-        const top = this.nextEv ?? heap.peek();
-        if (top === undefined) break;
-        if (top.timeNs > untilNs) {
-          this.nowNs = untilNs;
-          return this.nowNs;
+        // the held event, else the heap's top: each read once (peekFuture then popFuture read
+        // nextEv twice and tested it twice).
+        const held = this.nextEv;
+        if (held !== null) {
+          if (held.timeNs > untilNs) {
+            this.nowNs = untilNs;
+            return this.nowNs;
+          }
+          this.nextEv = this.nextEv2;
+          this.nextEv2 = null;
+          ev = held;
+        } else {
+          const top = heap.peek();
+          if (top === undefined) break;
+          if (top.timeNs > untilNs) {
+            this.nowNs = untilNs;
+            return this.nowNs;
+          }
+          ev = heap.pop();
         }
-        ev = this.popFuture();
       }
       // `=== false`/`=== true`, not a truthiness test: V8 does not know the fields hold only
       // booleans and tested each for every falsy kind (about ten instructions per test, per event).
