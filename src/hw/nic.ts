@@ -220,7 +220,7 @@ export class Nic implements NetDevice, FrameSink {
   private scheduleReclaim(): void {
     if (this.reclaimPending || this.txDoneCount === 0) return;
     this.reclaimPending = true;
-    this.sim.atPooled(this.txDoneNs[this.txDoneHead]!, Nic.prototype.reclaimTx, this);
+    this.sim.atPooled(this.txDoneNs[this.txDoneHead]!, RECLAIM_TX, this);
   }
 
   /** A TX slot has completed: move waiting packets from the queue discipline into the ring. */
@@ -367,3 +367,4 @@ export class Nic implements NetDevice, FrameSink {
 const FIRE_IRQ = Nic.prototype.fireIrq;
 const TX_WRITEBACK = Nic.prototype.txWriteback;
 const TX_COMPLETE = Nic.prototype.txComplete;
+const RECLAIM_TX = Nic.prototype.reclaimTx;
