@@ -25,7 +25,7 @@ export class DeadlineTimer {
     this.deadlineNs = dueNs;
     if (this.ev !== null && this.ev.timeNs <= dueNs) return; // the queued event will re-queue
     this.sim.cancel(this.ev);
-    this.ev = this.sim.at(dueNs, FIRED, this);
+    this.ev = this.sim.at(dueNs, firedFn, this);
   }
 
   stop(): void {
@@ -37,7 +37,7 @@ export class DeadlineTimer {
     this.ev = null;
     if (this.deadlineNs < 0) return;
     if (this.sim.now < this.deadlineNs) {
-      this.ev = this.sim.at(this.deadlineNs, FIRED, this);
+      this.ev = this.sim.at(this.deadlineNs, firedFn, this);
       return;
     }
     this.fn.call(this.target, undefined);
@@ -45,4 +45,4 @@ export class DeadlineTimer {
 }
 
 /** As a module constant: V8 does not fold `DeadlineTimer.prototype.fired` (a LoadIC call per re-queue). */
-const FIRED = DeadlineTimer.prototype.fired;
+const firedFn = DeadlineTimer.prototype.fired;

@@ -75,7 +75,7 @@ export class Signal<T = void> {
     this.count = 0;
     const w = this.waiters;
     for (let i = 0; i < n; i++) {
-      this.sim.schedulePooled(0, STEP, w[i], value);
+      this.sim.schedulePooled(0, stepFn, w[i], value);
       w[i] = null;
     }
   }
@@ -139,9 +139,9 @@ export class Process<R = void> {
   }
 
   private await(w: Waitable | Routine<any>): void {
-    if (w instanceof Until) this.sim.atPooled(Math.max(this.sim.now, w.timeNs), STEP, this, undefined);
+    if (w instanceof Until) this.sim.atPooled(Math.max(this.sim.now, w.timeNs), stepFn, this, undefined);
     else if (w instanceof Signal) w.addWaiter(this);
-    else if (w instanceof Sleep) this.sim.schedulePooled(w.ns, STEP, this, undefined);
+    else if (w instanceof Sleep) this.sim.schedulePooled(w.ns, stepFn, this, undefined);
     else throw new TypeError(`process ${this.name} waited on something that is not a Sleep, Until or Signal (a routine yields no routine)`);
   }
 }
@@ -150,11 +150,11 @@ export class Process<R = void> {
  * Process.prototype.step as a module constant: V8 does not fold `Process.prototype.step` (the class
  * binding is a context slot), so each resumption scheduled through it paid a LoadIC call.
  */
-const STEP = Process.prototype.step;
+const stepFn = Process.prototype.step;
 
 /** Start `body` as a process at the current time (its first step runs as an event). */
 export function spawn<R>(sim: Simulator, body: ProcessBody<R>, name = 'process'): Process<R> {
   const p = new Process<R>(sim, body, name);
-  sim.schedulePooled(0, STEP, p, undefined);
+  sim.schedulePooled(0, stepFn, p, undefined);
   return p;
 }

@@ -220,7 +220,7 @@ export class Nic implements NetDevice, FrameSink {
   private scheduleReclaim(): void {
     if (this.reclaimPending || this.txDoneCount === 0) return;
     this.reclaimPending = true;
-    this.sim.atPooled(this.txDoneNs[this.txDoneHead]!, RECLAIM_TX, this);
+    this.sim.atPooled(this.txDoneNs[this.txDoneHead]!, reclaimTxFn, this);
   }
 
   /** A TX slot has completed: move waiting packets from the queue discipline into the ring. */
@@ -257,10 +257,10 @@ export class Nic implements NetDevice, FrameSink {
     // Two events queued back to back for one instant run back to back (consecutive seq): one
     // event doing both is the same order.
     const l = this.txListener;
-    if (l === null) this.sim.atPooled(end, TX_WRITEBACK, this);
-    else if (this.sim.batching) this.sim.atPooled(end, TX_COMPLETE, this, pkt);
+    if (l === null) this.sim.atPooled(end, txWritebackFn, this);
+    else if (this.sim.batching) this.sim.atPooled(end, txCompleteFn, this, pkt);
     else {
-      this.sim.atPooled(end, TX_WRITEBACK, this);
+      this.sim.atPooled(end, txWritebackFn, this);
       this.sim.atPooled(end, l.onTxDone, l, pkt);
     }
     if (this.trace !== null) this.trace.emit(this.sim.now, this.name, 'tx-post', pkt.to.flowLabel, pkt.seq, pkt.len, this.txDoneCount);
@@ -326,8 +326,8 @@ export class Nic implements NetDevice, FrameSink {
     // handle is kept only while it is queued (fireIrq drops it), and only to cancel it.
     if (this.sim.batching) {
       this.sim.cancel(this.irqEv);
-      this.irqEv = this.sim.atPooled(t, FIRE_IRQ, this, ++this.irqGen);
-    } else this.sim.atPooled(t, FIRE_IRQ, this, ++this.irqGen);
+      this.irqEv = this.sim.atPooled(t, fireIrqFn, this, ++this.irqGen);
+    } else this.sim.atPooled(t, fireIrqFn, this, ++this.irqGen);
   }
 
   /** The assertion's event: raise the interrupt unless a later request superseded it (generation). */
@@ -364,7 +364,7 @@ export class Nic implements NetDevice, FrameSink {
 
 // The per-frame events' methods as module constants: V8 does not fold `Nic.prototype.fireIrq` in
 // Nic's own methods (the class binding is a context slot), so each such load was a LoadIC call.
-const FIRE_IRQ = Nic.prototype.fireIrq;
-const TX_WRITEBACK = Nic.prototype.txWriteback;
-const TX_COMPLETE = Nic.prototype.txComplete;
-const RECLAIM_TX = Nic.prototype.reclaimTx;
+const fireIrqFn = Nic.prototype.fireIrq;
+const txWritebackFn = Nic.prototype.txWriteback;
+const txCompleteFn = Nic.prototype.txComplete;
+const reclaimTxFn = Nic.prototype.reclaimTx;

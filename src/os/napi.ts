@@ -47,7 +47,7 @@ export class NapiPoller {
       this.source.enableIrq();
       return;
     }
-    this.unit.run(this.perPacketNs, DELIVER, this, pkt);
+    this.unit.run(this.perPacketNs, deliverFn, this, pkt);
   }
 
   deliver(pkt: Packet): void {
@@ -58,4 +58,4 @@ export class NapiPoller {
 }
 
 /** As a module constant: V8 does not fold `NapiPoller.prototype.deliver` (a LoadIC call per packet). */
-const DELIVER = NapiPoller.prototype.deliver;
+const deliverFn = NapiPoller.prototype.deliver;

@@ -86,7 +86,7 @@ class XmitPort {
 }
 
 /** As a module constant: V8 does not fold `XmitPort.prototype.xmit` (a LoadIC call per segment). */
-const XMIT = XmitPort.prototype.xmit;
+const xmitFn = XmitPort.prototype.xmit;
 
 export interface TcpConnOptions {
   /** SO_SNDBUF / SO_RCVBUF request (bytes, before the kernel doubles it); 0 = defaults. */
@@ -435,7 +435,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     if (pkt.retransmit) this.stats.retransmits += pkt.segs;
     this.stats.bytesSent += skb.len;
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, pkt.retransmit ? 'retransmit' : 'send', this.label, skb.seq, skb.len, this.wmemQueued);
-    unit.run(this.p.txSkbNs, XMIT, this.xmitPort(unit), pkt);
+    unit.run(this.p.txSkbNs, xmitFn, this.xmitPort(unit), pkt);
     this.cancelDelack(); // the ACK rides on the data
     if (!this.rtoTimer.armed) this.armRto();
     // tcp_event_data_sent: a reply soon after receiving marks the connection interactive.
@@ -757,7 +757,7 @@ export class TcpConn implements StreamSocket, SegmentReceiver {
     this.cancelDelack();
     const pkt = new Packet(this.host.address, this.peerAddress, this.peer, this.sndNxt, 0, this.rcvNxt, this.advertise(), FLAG_ACK | flags, this.mss);
     if (this.trace !== null) this.trace.emit(this.sim.now, this.host.name, 'ack', this.label, this.rcvNxt, 0, this.rcvWnd);
-    unit.run(this.p.txSkbNs, XMIT, this.xmitPort(unit), pkt);
+    unit.run(this.p.txSkbNs, xmitFn, this.xmitPort(unit), pkt);
   }
 
   /**
