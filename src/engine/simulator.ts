@@ -78,8 +78,10 @@ export class Simulator {
   /**
    * Whether components may save events where the outcome is already determined (a stale event
    * cancelled instead of run, two completions at one instant in one event, a check run inline
-   * when nothing else is due at this instant). Results and traces are the same either way, only
-   * the `events` count differs: test/engine/batching.test.ts replays random scenarios both ways.
+   * when nothing else is due at this instant), and take shortcuts that reach the same state with
+   * less work (SEDF's wake and block on a core with one VCPU). Results and traces are the same
+   * either way, only the `events` count differs: test/engine/batching.test.ts replays random
+   * scenarios both ways, so the general path checks each shortcut.
    */
   readonly batching: boolean;
   /** The default for `batching` when a Simulator is built without it (tests turn it off). */
