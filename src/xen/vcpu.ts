@@ -94,6 +94,17 @@ function removeFrom(q: Vcpu[], v: Vcpu): boolean {
   return true;
 }
 const byPeriodBegin = (v: Vcpu): number => v.deadlNs - v.periodNs;
+/**
+ * An empty queue whose elements are already of the 'objects' kind: an empty literal starts as
+ * 'small integers' and changes kind at its first VCPU, which deoptimised the code that had only
+ * seen it empty (--trace-deopt: wrong map in wake when the penalty queue was first used) and left
+ * every queue access checking two maps.
+ */
+function vcpuQueue(): Vcpu[] {
+  const q: Vcpu[] = [null as unknown as Vcpu];
+  q.pop();
+  return q;
+}
 
 /** A physical core and its SEDF queues (per-CPU: VCPUs do not migrate in SEDF). */
 export class Pcpu {
@@ -101,9 +112,9 @@ export class Pcpu {
   last: Vcpu | null = null;
   /** The VCPU running now, or null when the core is idle. */
   current: Vcpu | null = null;
-  readonly runq: Vcpu[] = [];
-  readonly waitq: Vcpu[] = [];
-  readonly extraq: [Vcpu[], Vcpu[]] = [[], []];
+  readonly runq: Vcpu[] = vcpuQueue();
+  readonly waitq: Vcpu[] = vcpuQueue();
+  readonly extraq: [Vcpu[], Vcpu[]] = [vcpuQueue(), vcpuQueue()];
   /** End of the current slice or quantum (current_slice_expires). */
   sliceExpiresNs = Infinity;
   // The core's pending segment end or block check (a pooled event: dropped when it runs or is cancelled).
