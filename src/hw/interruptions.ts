@@ -55,6 +55,11 @@ export class Interruptions {
   private minHeadNs = Infinity;
 
   constructor(private readonly streams: readonly InterruptionStream[]) {
+    // A fraction first, so that the field holds doubles from construction on: a sum of ns that
+    // passes 2^31 would otherwise change representation mid-run, give the object a new map and
+    // deoptimise the code that inlined stretch (as Vcpu.busyNs did, see src/xen/vcpu.ts).
+    this.stolenNs = 0.5;
+    this.stolenNs = 0;
     this.updateMinHead();
   }
 

@@ -140,6 +140,9 @@ export class Pcpu {
     readonly costs: SedfCosts,
   ) {
     this.shortcuts = sim.batching;
+    // Doubles from construction on (see Vcpu's busyNs): a sum of ns that passes 2^31.
+    this.idleRunnableNs = 0.5;
+    this.idleRunnableNs = 0;
   }
 
   /** A VCPU on this core got work while blocked (sedf_wake + should_switch). */
@@ -623,6 +626,12 @@ export class Vcpu implements ExecUnit {
     this.extraWeight = sedf.extraWeight;
     const w = sedf.extraWeight;
     this.utilScore = w > 0 || sedf.sliceNs <= 0 ? Math.floor(131072 / Math.max(1, w)) : Math.floor((sedf.periodNs * 1024) / sedf.sliceNs);
+    // A fraction first, so that the field holds doubles from construction on: a field that starts
+    // as 0 holds small integers, and when the sum passed 2^31 ns (dom0, about op 60 of com bi
+    // 1 MiB) its change of representation gave every Vcpu a new map, and some 40 functions that
+    // take one (netback, netfront, tcp, the NIC, here) deoptimised and were compiled again.
+    this.busyNs = 0.5;
+    this.busyNs = 0;
   }
 
   /** True when the VCPU has no work queued or running: it is blocked in the hypervisor. */
