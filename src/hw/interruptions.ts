@@ -55,6 +55,11 @@ export class Interruptions {
   private minHeadNs = Infinity;
 
   constructor(private readonly streams: readonly InterruptionStream[]) {
+    // A fraction first, so that the field holds doubles from construction on: a sum of ns that
+    // passes 2^31 would otherwise change representation mid-run, give the object a new map and
+    // deoptimise the code that inlined stretch (as Vcpu.busyNs did, see src/xen/vcpu.ts).
+    this.stolenNs = 0.5;
+    this.stolenNs = 0;
     this.updateMinHead();
   }
 
@@ -103,16 +108,18 @@ export class Interruptions {
     }
     // `+`: a call's result is of unknown type to V8, and merged with `end` above it made the
     // inlined result a tagged value, a heap number allocated by every Core.exec; as a number the
-    // merge stays a double. The value is the same.
-    return +this.stretchSlow(startNs, workNs);
+    // merge stays a double. The value is the same. The start is not passed: above 2^31 ns a
+    // call's argument is a heap number, which optimised callers allocated on every query, the
+    // common case included; stretchSlow reads it from lastStartQueryNs, set above.
+    return +this.stretchSlow(workNs);
   }
 
   private backInTime(startNs: number): never {
     throw new Error(`interruptions queried back in time: ${startNs} < ${this.lastStartQueryNs}`);
   }
 
-  private stretchSlow(startNs: number, workNs: number): number {
-    let t = startNs;
+  private stretchSlow(workNs: number): number {
+    let t = this.lastStartQueryNs;
     let remaining = workNs;
     for (;;) {
       // The current interruption, if it still reaches past t, delays the work.

@@ -209,7 +209,7 @@ export class ChannelEnd implements NetDevice, EventHandler {
     if (pkt.segs > 1) throw new Error(`channel ${this.name}: a TSO super-segment of ${pkt.len} bytes (the channel takes IP packets)`);
     const port = this.portOf(cpu);
     // The output hook finds the peer's channel: per packet bookkeeping, then the copy.
-    port.vcpu.run(this.p.netfrontPacketNs, ChannelPort.prototype.xmit, port, pkt);
+    port.vcpu.run(this.p.netfrontPacketNs, xmitFn, port, pkt);
     return true;
   }
 
@@ -228,7 +228,7 @@ export class ChannelEnd implements NetDevice, EventHandler {
   /** Reserve the entry now, copy the packet in on `vcpu`, publish when the copy is done. */
   private copyIn(vcpu: Vcpu, pkt: Packet): void {
     const seq = this.out.reserve(pkt);
-    vcpu.run(pkt.ipBytes * this.host.copyNsPerByte, ChannelPort.prototype.copied, this.portOf(vcpu), seq);
+    vcpu.run(pkt.ipBytes * this.host.copyNsPerByte, copiedFn, this.portOf(vcpu), seq);
   }
 
   copied(vcpu: Vcpu, seq: number): void {
@@ -289,14 +289,14 @@ export class ChannelEnd implements NetDevice, EventHandler {
       this.idle = true;
       return;
     }
-    this.irqVcpu.run(this.p.netfrontPacketNs + pkt.ipBytes * this.host.copyNsPerByte, ChannelEnd.prototype.copiedOut, this);
+    this.irqVcpu.run(this.p.netfrontPacketNs + pkt.ipBytes * this.host.copyNsPerByte, copiedOutFn, this);
   }
 
   /** The head packet is in a fresh skb: free its entry, then IP/TCP input (netif_rx). */
   copiedOut(): void {
     const pkt = this.peer.out.pop();
     this.peer.spaceFreed(this.irqVcpu);
-    this.irqVcpu.run(this.host.rxPacketNs, ChannelEnd.prototype.deliver, this, pkt);
+    this.irqVcpu.run(this.host.rxPacketNs, deliverFn, this, pkt);
   }
 
   deliver(pkt: Packet): void {
@@ -331,3 +331,9 @@ export function connectDomains(
   b.kernel.addRoute(a.address, eb);
   return [ea, eb];
 }
+
+// Event methods as constants (see vcpu.ts: `Class.prototype.method` at a call site costs a LoadIC).
+const xmitFn = ChannelPort.prototype.xmit;
+const copiedFn = ChannelPort.prototype.copied;
+const copiedOutFn = ChannelEnd.prototype.copiedOut;
+const deliverFn = ChannelEnd.prototype.deliver;

@@ -70,7 +70,7 @@ export class PirqSource implements RxSource {
   enableIrq(): void {
     if (this.eoiNs > 0) {
       this.eois++;
-      this.vcpu.run(this.eoiNs, PirqSource.prototype.unmask, this);
+      this.vcpu.run(this.eoiNs, unmaskFn, this);
     } else this.unmask();
   }
   unmask(): void {
@@ -113,3 +113,6 @@ export function buildPassthroughNode(sim: Simulator, spec: PassthroughNodeSpec):
   registry.set(kernel, { dom0, guestVcpus, kernel, irq: src, napi });
   return { kernel, cpus: guestVcpus };
 }
+
+// Event methods as constants (see vcpu.ts: `Class.prototype.method` at a call site costs a LoadIC).
+const unmaskFn = PirqSource.prototype.unmask;

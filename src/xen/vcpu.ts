@@ -94,6 +94,17 @@ function removeFrom(q: Vcpu[], v: Vcpu): boolean {
   return true;
 }
 const byPeriodBegin = (v: Vcpu): number => v.deadlNs - v.periodNs;
+/**
+ * An empty queue whose elements are already of the 'objects' kind: an empty literal starts as
+ * 'small integers' and changes kind at its first VCPU, which deoptimised the code that had only
+ * seen it empty (--trace-deopt: wrong map in wake when the penalty queue was first used) and left
+ * every queue access checking two maps.
+ */
+function vcpuQueue(): Vcpu[] {
+  const q: Vcpu[] = [null as unknown as Vcpu];
+  q.pop();
+  return q;
+}
 
 /** A physical core and its SEDF queues (per-CPU: VCPUs do not migrate in SEDF). */
 export class Pcpu {
@@ -101,9 +112,9 @@ export class Pcpu {
   last: Vcpu | null = null;
   /** The VCPU running now, or null when the core is idle. */
   current: Vcpu | null = null;
-  readonly runq: Vcpu[] = [];
-  readonly waitq: Vcpu[] = [];
-  readonly extraq: [Vcpu[], Vcpu[]] = [[], []];
+  readonly runq: Vcpu[] = vcpuQueue();
+  readonly waitq: Vcpu[] = vcpuQueue();
+  readonly extraq: [Vcpu[], Vcpu[]] = [vcpuQueue(), vcpuQueue()];
   /** End of the current slice or quantum (current_slice_expires). */
   sliceExpiresNs = Infinity;
   // The core's pending segment end or block check (a pooled event: dropped when it runs or is cancelled).
@@ -129,6 +140,9 @@ export class Pcpu {
     readonly costs: SedfCosts,
   ) {
     this.shortcuts = sim.batching;
+    // Doubles from construction on (see Vcpu's busyNs): a sum of ns that passes 2^31.
+    this.idleRunnableNs = 0.5;
+    this.idleRunnableNs = 0;
   }
 
   /** A VCPU on this core got work while blocked (sedf_wake + should_switch). */
@@ -612,6 +626,12 @@ export class Vcpu implements ExecUnit {
     this.extraWeight = sedf.extraWeight;
     const w = sedf.extraWeight;
     this.utilScore = w > 0 || sedf.sliceNs <= 0 ? Math.floor(131072 / Math.max(1, w)) : Math.floor((sedf.periodNs * 1024) / sedf.sliceNs);
+    // A fraction first, so that the field holds doubles from construction on: a field that starts
+    // as 0 holds small integers, and when the sum passed 2^31 ns (dom0, about op 60 of com bi
+    // 1 MiB) its change of representation gave every Vcpu a new map, and some 40 functions that
+    // take one (netback, netfront, tcp, the NIC, here) deoptimised and were compiled again.
+    this.busyNs = 0.5;
+    this.busyNs = 0;
   }
 
   /** True when the VCPU has no work queued or running: it is blocked in the hypervisor. */

@@ -80,7 +80,7 @@ export class HvmVcpu implements ExecUnit {
 
   wait(ns: number): Waitable {
     const s = new Signal<void>(this.sim);
-    this.run(ns, Signal.prototype.fire, s);
+    this.run(ns, fireFn, s);
     return s;
   }
 
@@ -98,20 +98,20 @@ export class HvmVcpu implements ExecUnit {
     this.value = value;
     this.cont = cont;
     this.contTarget = target;
-    this.vcpu.run(this.costs.vmExitNs + this.costs.ioreqSendNs, HvmVcpu.prototype.exitDone, this);
+    this.vcpu.run(this.costs.vmExitNs + this.costs.ioreqSendNs, exitDoneFn, this);
   }
 
   /** The access as a waitable for a guest process: fires with the value read. */
   accessWait(reg: number, write: boolean, value: number): Signal<number> {
     const s = new Signal<number>(this.sim);
-    this.access(reg, write, value, Signal.prototype.fire, s);
+    this.access(reg, write, value, fireFn, s);
     return s;
   }
 
   /** The device model has answered (its notification left it now): Xen wakes the VCPU. */
   complete(value: number): void {
     this.value = value;
-    this.sim.schedule(this.costs.evtchnLatencyNs, HvmVcpu.prototype.resumeGuest, this);
+    this.sim.schedule(this.costs.evtchnLatencyNs, resumeGuestFn, this);
   }
 
   /** @internal the guest runs again after its access. */
@@ -132,23 +132,23 @@ export class HvmVcpu implements ExecUnit {
   /** Xen injects an interrupt (raised by the device model now): the handler fn runs on irqTarget on the VCPU. */
   inject(fn: EventFn): void {
     this.interrupts++;
-    this.sim.schedule(this.costs.evtchnLatencyNs, HvmVcpu.prototype.injectNow, this, fn);
+    this.sim.schedule(this.costs.evtchnLatencyNs, injectNowFn, this, fn);
   }
 
   /** The VM exit and Xen's ioreq are paid: the event reaches the device model. */
-  private exitDone(): void {
-    this.sim.schedule(this.costs.evtchnLatencyNs, HvmVcpu.prototype.deliverIoreq, this);
+  exitDone(): void {
+    this.sim.schedule(this.costs.evtchnLatencyNs, deliverIoreqFn, this);
   }
 
-  private deliverIoreq(): void {
+  deliverIoreq(): void {
     this.server!.ioreq(this);
   }
 
-  private resumeGuest(): void {
-    this.vcpu.run(this.costs.vmEntryNs, HvmVcpu.prototype.finishAccess, this);
+  resumeGuest(): void {
+    this.vcpu.run(this.costs.vmEntryNs, finishAccessFn, this);
   }
 
-  private injectNow(fn: EventFn): void {
+  injectNow(fn: EventFn): void {
     // The IPI forces a VM exit; the interrupt is injected at the next entry; the guest's handler entry.
     this.run(this.costs.vmExitNs + this.costs.vmEntryNs + this.costs.guestIrqNs, fn, this.irqTarget);
   }
@@ -158,3 +158,11 @@ export class HvmVcpu implements ExecUnit {
     this.run(this.costs.vmExitNs + this.costs.vlapicEoiNs + this.costs.vmEntryNs);
   }
 }
+
+// Event methods as constants (see vcpu.ts: `Class.prototype.method` at a call site costs a LoadIC).
+const fireFn = Signal.prototype.fire;
+const exitDoneFn = HvmVcpu.prototype.exitDone;
+const resumeGuestFn = HvmVcpu.prototype.resumeGuest;
+const injectNowFn = HvmVcpu.prototype.injectNow;
+const deliverIoreqFn = HvmVcpu.prototype.deliverIoreq;
+const finishAccessFn = HvmVcpu.prototype.finishAccess;

@@ -115,7 +115,7 @@ export class QemuDm implements IoreqServer {
   private startRound(): void {
     this.rounds++;
     this.handledThisRound = false;
-    this.host.exec(this.host.loopNs, QemuDm.prototype.step, this);
+    this.host.exec(this.host.loopNs, stepFn, this);
   }
 
   /** One step of a round: an ioreq, else a received frame, else the round ends. */
@@ -137,7 +137,7 @@ export class QemuDm implements IoreqServer {
           this.pendingSent = sent;
         }
       }
-      this.host.exec(this.costs.ioreqHandleNs + this.costs.portHandlerNs + extra + this.host.notifyNs, QemuDm.prototype.ioreqDone, this, cpu);
+      this.host.exec(this.costs.ioreqHandleNs + this.costs.portHandlerNs + extra + this.host.notifyNs, ioreqDoneFn, this, cpu);
       return;
     }
     const be = this.backend;
@@ -146,7 +146,7 @@ export class QemuDm implements IoreqServer {
       const pkt = be.peekRx();
       if (pkt !== undefined) {
         this.handledThisRound = true;
-        this.host.exec(be.rxNs(pkt) + nic.receiveNs(pkt), QemuDm.prototype.rxDone, this, be.takeRx());
+        this.host.exec(be.rxNs(pkt) + nic.receiveNs(pkt), rxDoneFn, this, be.takeRx());
         return;
       }
     }
@@ -182,7 +182,7 @@ export class QemuDm implements IoreqServer {
     }
     this.irqLine = level;
     this.irqChanges++;
-    this.host.exec(this.host.irqNs, QemuDm.prototype.irqMoved, this, level);
+    this.host.exec(this.host.irqNs, irqMovedFn, this, level);
   }
 
   irqMoved(level: boolean): void {
@@ -190,3 +190,9 @@ export class QemuDm implements IoreqServer {
     this.step();
   }
 }
+
+// Event methods as constants (see vcpu.ts: `Class.prototype.method` at a call site costs a LoadIC).
+const stepFn = QemuDm.prototype.step;
+const ioreqDoneFn = QemuDm.prototype.ioreqDone;
+const rxDoneFn = QemuDm.prototype.rxDone;
+const irqMovedFn = QemuDm.prototype.irqMoved;

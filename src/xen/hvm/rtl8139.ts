@@ -173,22 +173,22 @@ const xmitCopied: Step = function () {
   this.cpu.access(REG.TxStatus0 + 4 * this.txEntry, true, this.txLen, xmitWritten, this);
 };
 const xmitWritten: Step = function () {
-  this.cpu.access(REG.TxStatus0 + 4 * this.txEntry, false, 0, Rtl8139Driver.prototype.xmitFinished, this);
+  this.cpu.access(REG.TxStatus0 + 4 * this.txEntry, false, 0, xmitFinishedFn, this);
 };
 const irqEntered: Step = function () {
-  this.cpu.access(REG.IntrStatus, false, 0, Rtl8139Driver.prototype.irqStatus, this);
+  this.cpu.access(REG.IntrStatus, false, 0, irqStatusFn, this);
 };
 const irqMaskWritten: Step = function () {
-  this.cpu.access(REG.IntrMask, false, 0, Rtl8139Driver.prototype.irqAfterMask, this);
+  this.cpu.access(REG.IntrMask, false, 0, irqAfterMaskFn, this);
 };
 const rxPtrWritten: Step = function () {
-  this.cpu.access(REG.IntrStatus, false, 0, Rtl8139Driver.prototype.rxAckStatus, this);
+  this.cpu.access(REG.IntrStatus, false, 0, rxAckStatusFn, this);
 };
 const rxAckWritten: Step = function () {
-  this.cpu.access(REG.IntrStatus, false, 0, Rtl8139Driver.prototype.rxNext, this);
+  this.cpu.access(REG.IntrStatus, false, 0, rxNextFn, this);
 };
 const pollMaskWritten: Step = function () {
-  this.cpu.access(REG.IntrMask, false, 0, Rtl8139Driver.prototype.pollFinished, this);
+  this.cpu.access(REG.IntrMask, false, 0, pollFinishedFn, this);
 };
 function kickLater(this: Rtl8139Driver): void {
   this.kickQueued = false;
@@ -282,7 +282,7 @@ export class Rtl8139Driver implements NetDevice {
       this.pollPending = false;
       this.busy = true;
       this.received = 0;
-      this.cpu.access(REG.IntrStatus, false, 0, Rtl8139Driver.prototype.pollStatus, this);
+      this.cpu.access(REG.IntrStatus, false, 0, pollStatusFn, this);
       return;
     }
     if (this.qdisc.length > 0 && this.curTx - this.dirtyTx < this.p.txDescriptors) {
@@ -310,7 +310,7 @@ export class Rtl8139Driver implements NetDevice {
   irqStatus(status: number): void {
     this.irqStatusValue = status;
     const ack = status & TX_OK;
-    if (ack !== 0) this.cpu.access(REG.IntrStatus, true, ack, Rtl8139Driver.prototype.irqAfterAck, this);
+    if (ack !== 0) this.cpu.access(REG.IntrStatus, true, ack, irqAfterAckFn, this);
     else this.irqAfterAck();
   }
 
@@ -327,7 +327,7 @@ export class Rtl8139Driver implements NetDevice {
 
   irqAfterMask(): void {
     if ((this.irqStatusValue & TX_OK) !== 0 && this.dirtyTx < this.curTx) {
-      this.cpu.access(REG.TxStatus0 + 4 * (this.dirtyTx % this.p.txDescriptors), false, 0, Rtl8139Driver.prototype.txStatusRead, this);
+      this.cpu.access(REG.TxStatus0 + 4 * (this.dirtyTx % this.p.txDescriptors), false, 0, txStatusReadFn, this);
       return;
     }
     this.irqEnd();
@@ -337,7 +337,7 @@ export class Rtl8139Driver implements NetDevice {
     if ((v & 0x8000) !== 0) {
       this.dirtyTx++;
       if (this.dirtyTx < this.curTx) {
-        this.cpu.access(REG.TxStatus0 + 4 * (this.dirtyTx % this.p.txDescriptors), false, 0, Rtl8139Driver.prototype.txStatusRead, this);
+        this.cpu.access(REG.TxStatus0 + 4 * (this.dirtyTx % this.p.txDescriptors), false, 0, txStatusReadFn, this);
         return;
       }
     }
@@ -353,7 +353,7 @@ export class Rtl8139Driver implements NetDevice {
 
   pollStatus(v: number): void {
     if ((v & RX_OK) !== 0) {
-      this.cpu.access(REG.ChipCmd, false, 0, Rtl8139Driver.prototype.rxCmd, this);
+      this.cpu.access(REG.ChipCmd, false, 0, rxCmdFn, this);
       return;
     }
     this.pollDone();
@@ -363,7 +363,7 @@ export class Rtl8139Driver implements NetDevice {
     if ((v & RX_BUF_EMPTY) !== 0 || this.received >= this.p.rxNapiWeight) {
       if (this.received === 0) {
         // rtl8139_isr_ack when nothing was received.
-        this.cpu.access(REG.IntrStatus, false, 0, Rtl8139Driver.prototype.rxAckStatus, this);
+        this.cpu.access(REG.IntrStatus, false, 0, rxAckStatusFn, this);
         return;
       }
       this.pollDone();
@@ -372,7 +372,7 @@ export class Rtl8139Driver implements NetDevice {
     // The frame at the ring's head, read from guest memory (no access): copy into a new skb.
     const pkt = this.dev.rxRing[0]!;
     this.rxPkt = pkt;
-    this.cpu.run(this.host.rxPacketNs + this.p.guestDriverPacketNs + (pkt.ipBytes + ETH_HEADER_BYTES) * this.host.copyNsPerByte, Rtl8139Driver.prototype.rxDeliver, this);
+    this.cpu.run(this.host.rxPacketNs + this.p.guestDriverPacketNs + (pkt.ipBytes + ETH_HEADER_BYTES) * this.host.copyNsPerByte, rxDeliverFn, this);
   }
 
   rxDeliver(): void {
@@ -397,7 +397,7 @@ export class Rtl8139Driver implements NetDevice {
       this.pollDone();
       return;
     }
-    this.cpu.access(REG.ChipCmd, false, 0, Rtl8139Driver.prototype.rxCmd, this);
+    this.cpu.access(REG.ChipCmd, false, 0, rxCmdFn, this);
   }
 
   private pollDone(): void {
@@ -415,3 +415,16 @@ export class Rtl8139Driver implements NetDevice {
     this.done();
   }
 }
+
+// Event methods as constants (see vcpu.ts: `Class.prototype.method` at a call site costs a LoadIC).
+const xmitFinishedFn = Rtl8139Driver.prototype.xmitFinished;
+const irqStatusFn = Rtl8139Driver.prototype.irqStatus;
+const irqAfterMaskFn = Rtl8139Driver.prototype.irqAfterMask;
+const rxAckStatusFn = Rtl8139Driver.prototype.rxAckStatus;
+const rxNextFn = Rtl8139Driver.prototype.rxNext;
+const pollFinishedFn = Rtl8139Driver.prototype.pollFinished;
+const pollStatusFn = Rtl8139Driver.prototype.pollStatus;
+const irqAfterAckFn = Rtl8139Driver.prototype.irqAfterAck;
+const txStatusReadFn = Rtl8139Driver.prototype.txStatusRead;
+const rxCmdFn = Rtl8139Driver.prototype.rxCmd;
+const rxDeliverFn = Rtl8139Driver.prototype.rxDeliver;

@@ -67,7 +67,7 @@ export class MiniosDomain implements EventHandler {
 
   /** Queue a segment's output work (`ns`: lwIP output, checksum, the copy into a page); then netfront_xmit. */
   transmit(pkt: Packet, ns: number): void {
-    this.vcpu.run(ns, MiniosDomain.prototype.xmit, this, pkt);
+    this.vcpu.run(ns, xmitFn, this, pkt);
   }
 
   xmit(pkt: Packet): void {
@@ -96,7 +96,7 @@ export class MiniosDomain implements EventHandler {
         }
         this.pbufsUsed++;
         if (this.pbufsUsed > this.maxPbufsUsed) this.maxPbufsUsed = this.pbufsUsed;
-        this.vcpu.run(this.p.netfrontPacketNs + (pkt.ipBytes + ETH_HEADER_BYTES) * this.p.copyNsPerByte, MiniosDomain.prototype.mboxPost, this, pkt);
+        this.vcpu.run(this.p.netfrontPacketNs + (pkt.ipBytes + ETH_HEADER_BYTES) * this.p.copyNsPerByte, mboxPostFn, this, pkt);
       }
     } while (ring.finalCheckForResponses());
     if (taken > 0 && ring.pushRequests()) this.vif.evtchn.notifyBackend(this.vcpu);
@@ -114,14 +114,14 @@ export class MiniosDomain implements EventHandler {
     if (!this.tcpipScheduled) {
       // The tcpip thread was blocked on its mailbox: schedule() switches to it.
       this.tcpipScheduled = true;
-      this.vcpu.run(this.p.threadSwitchNs, MiniosDomain.prototype.tcpipNext, this);
+      this.vcpu.run(this.p.threadSwitchNs, tcpipNextFn, this);
     }
   }
 
   /** The tcpip thread takes the next message: ip_input and tcp_input. */
   tcpipNext(): void {
     const pkt = this.mbox.shift()!;
-    this.vcpu.run(this.p.tcpInputNs + pkt.len * this.p.checksumNsPerByte, MiniosDomain.prototype.tcpipInput, this, pkt);
+    this.vcpu.run(this.p.tcpInputNs + pkt.len * this.p.checksumNsPerByte, tcpipInputFn, this, pkt);
   }
 
   tcpipInput(pkt: Packet): void {
@@ -142,7 +142,7 @@ export class MiniosDomain implements EventHandler {
     if (this.fastTimerArmed) return;
     this.fastTimerArmed = true;
     const t = this.p.fastTimerNs;
-    this.sim.at((Math.floor(this.sim.now / t) + 1) * t, MiniosDomain.prototype.fastTick, this);
+    this.sim.at((Math.floor(this.sim.now / t) + 1) * t, fastTickFn, this);
   }
 
   fastTick(): void {
@@ -151,10 +151,18 @@ export class MiniosDomain implements EventHandler {
     for (const c of this.conns) if (c.ackDelay) pending = true;
     if (!pending) return;
     // The tcpip thread wakes for its timeout, then tcp_fasttmr walks the connections.
-    this.vcpu.run(this.p.threadSwitchNs, MiniosDomain.prototype.fastTimerRun, this);
+    this.vcpu.run(this.p.threadSwitchNs, fastTimerRunFn, this);
   }
 
   fastTimerRun(): void {
     for (const c of this.conns) c.fastTimer();
   }
 }
+
+// Event methods as constants (see vcpu.ts: `Class.prototype.method` at a call site costs a LoadIC).
+const xmitFn = MiniosDomain.prototype.xmit;
+const mboxPostFn = MiniosDomain.prototype.mboxPost;
+const tcpipNextFn = MiniosDomain.prototype.tcpipNext;
+const tcpipInputFn = MiniosDomain.prototype.tcpipInput;
+const fastTickFn = MiniosDomain.prototype.fastTick;
+const fastTimerRunFn = MiniosDomain.prototype.fastTimerRun;
