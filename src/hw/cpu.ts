@@ -18,7 +18,12 @@ export class Core implements ExecUnit {
   constructor(
     private readonly sim: Simulator,
     readonly name: string,
-  ) {}
+  ) {
+    // Doubles from construction on (as Vcpu.busyNs, src/xen/vcpu.ts): a sum of ns that passes
+    // 2^31 mid-run would change the field's representation and deoptimise the code holding cores.
+    this.busyNs = 0.5;
+    this.busyNs = 0;
+  }
 
   exec(ns: number): number {
     const d = Math.round(ns);
