@@ -243,7 +243,6 @@ export class Netback implements ProtocolInput, TxCompletionListener {
     if (rn > 0) {
       const pkts = this.releasedPkts;
       const vifs = this.releasedVifs;
-      const touched = this.touched;
       for (let i = 0; i < rn; i++) {
         const v = vifs[i]!;
         v.tx.putResponse(pkts[i]!);
@@ -252,17 +251,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
         if (!v.touched) this.touch(v);
       }
       this.releasedN = 0;
-      const tn = this.touchedN;
-      this.touchedN = 0;
-      for (let i = 0; i < tn; i++) {
-        const v = touched[i]!;
-        touched[i] = null;
-        v.touched = false;
-        if (v.tx.pushResponses()) {
-          v.txRspNotifies++;
-          v.evtchn.notifyFrontend(this.dom0);
-        } else v.evtchn.suppressedToFrontend();
-      }
+      this.notifyTouched(false);
     }
     const batch = this.txBatch;
     const n = this.txBatchN;
@@ -348,6 +337,27 @@ export class Netback implements ProtocolInput, TxCompletionListener {
     else this.touched[i] = v;
   }
 
+  /**
+   * Push the responses of the guests touched by the batch just done, RX or TX, and notify each
+   * once if it asked (RING_PUSH_RESPONSES_AND_CHECK_NOTIFY), else count the suppressed notification.
+   */
+  private notifyTouched(rx: boolean): void {
+    const touched = this.touched;
+    const tn = this.touchedN;
+    this.touchedN = 0;
+    for (let i = 0; i < tn; i++) {
+      const v = touched[i]!;
+      touched[i] = null;
+      v.touched = false;
+      if ((rx ? v.rx : v.tx).pushResponses()) {
+        if (rx) v.rxNotifies++;
+        else v.txRspNotifies++;
+        v.evtchn.notifyFrontend(this.dom0);
+      } else v.evtchn.suppressedToFrontend();
+    }
+  }
+
+
   // ------------------------------------------------------------------ RX (wire -> guest)
 
   /**
@@ -427,7 +437,6 @@ export class Netback implements ProtocolInput, TxCompletionListener {
 
   /** The RX run's work is done: the responses of its batch (the queue's first rxInFlight packets). */
   rxWorkDone(): void {
-    const touched = this.touched;
     const q = this.rxQueue;
     const qv = this.rxQueueVif;
     const h = this.rxHead;
@@ -445,18 +454,7 @@ export class Netback implements ProtocolInput, TxCompletionListener {
     // Both arrays have the same length: trimmed together or not at all.
     this.rxHead = trimFront(q, end, 256);
     if (this.rxHead === 0) trimFront(qv, end, 256);
-    // One notification per guest per batch, if it asked.
-    const tn = this.touchedN;
-    this.touchedN = 0;
-    for (let i = 0; i < tn; i++) {
-      const v = touched[i]!;
-      touched[i] = null;
-      v.touched = false;
-      if (v.rx.pushResponses()) {
-        v.rxNotifies++;
-        v.evtchn.notifyFrontend(this.dom0);
-      } else v.evtchn.suppressedToFrontend();
-    }
+    this.notifyTouched(true);
     if (this.rxHead < this.rxQueue.length) this.sim.atPooled(this.sim.now, runRxFn, this);
     else this.rxBusy = false;
   }
